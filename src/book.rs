@@ -1,0 +1,377 @@
+//! Loading the book: book.toml, chapter discovery (`book/NN-slug.md`), front matter.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Report, Sources, Span};
+use crate::validate::yaml::{self, Document};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Chapters larger than this are refused: a book chapter is never this big, a stray binary is.
+const MAX_CHAPTER_BYTES: u64 = 8 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// NN from the file name.
+    pub number: u32,
+    /// `06-kubernetes-basics`
+    pub stem: String,
+    /// `06-kubernetes-basics.md`
+    pub file_name: String,
+    /// Path shown in diagnostics, relative to the project root: `book/06-kubernetes-basics.md`.
+    pub rel_path: PathBuf,
+    pub source: String,
+    /// Byte offset where the Markdown body starts (after front matter).
+    pub body_offset: usize,
+    pub title: String,
+    pub part: Option<String>,
+    pub description: String,
+}
+
+impl Chapter {
+    pub fn html_name(&self) -> String {
+        format!("{}.html", self.stem)
+    }
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub root: PathBuf,
+    pub config: Config,
+    pub chapters: Vec<Chapter>,
+    pub sources: Sources,
+}
+
+/// Load book.toml and every chapter. Problems are collected, not fatal one by one, so an
+/// author sees all of them at once; `Err` carries the report when anything is an error.
+pub fn load(root: &Path) -> Result<Book, Report> {
+    let mut report = Report::default();
+    let mut sources = Sources::default();
+    let book_dir = root.join("book");
+    let cfg_rel = PathBuf::from("book/book.toml");
+    let config = match std::fs::read_to_string(book_dir.join("book.toml")) {
+        Ok(t) => {
+            sources.insert(&cfg_rel, t.clone());
+            match Config::parse(&t, &cfg_rel) {
+                Ok(c) => Some(c),
+                Err(d) => {
+                    report.push(d);
+                    None
+                }
+            }
+        }
+        Err(e) => {
+            report.push(
+                Diagnostic::error(
+                    "CFG000",
+                    format!("cannot read {}: {e}", book_dir.join("book.toml").display()),
+                )
+                .with_hint("run kubebook in the directory that holds book/, or pass it as ROOT"),
+            );
+            None
+        }
+    };
+    let chapters = discover(root, &mut report, &mut sources);
+    if chapters.is_empty() && !report.has_errors() {
+        report.push(
+            Diagnostic::error("BOOK001", "the book has no chapters")
+                .with_hint("add book/01-introduction.md (files are named NN-slug.md)"),
+        );
+    }
+    match config {
+        Some(config) if !report.has_errors() => Ok(Book {
+            root: root.to_path_buf(),
+            config,
+            chapters,
+            sources,
+        }),
+        _ => {
+            report.sort();
+            Err(report)
+        }
+    }
+}
+
+/// Parse `NN-slug.md` into (NN, stem).
+pub fn parse_chapter_name(name: &str) -> Option<(u32, &str)> {
+    let stem = name.strip_suffix(".md")?;
+    let (num, slug) = stem.split_once('-')?;
+    if num.is_empty() || num.len() > 4 || !num.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if slug.is_empty()
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return None;
+    }
+    Some((num.parse().ok()?, stem))
+}
+
+fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chapter> {
+    let book_dir = root.join("book");
+    let mut by_number: BTreeMap<u32, Chapter> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(&book_dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                report.push(Diagnostic::error(
+                    "BOOK002",
+                    format!("cannot list book/: {e}"),
+                ));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".md") || !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = PathBuf::from("book").join(&name);
+        let Some((number, stem)) = parse_chapter_name(&name) else {
+            report.push(
+                Diagnostic::error(
+                    "BOOK003",
+                    format!("`{name}` is not a chapter name"),
+                )
+                .at(Span::new(&rel, 1, 1))
+                .with_hint("name chapters NN-slug.md: digits, a dash, lower-case letters, digits and dashes (e.g. 06-kubernetes-basics.md)"),
+            );
+            continue;
+        };
+        if entry.metadata().map(|m| m.len()).unwrap_or(0) > MAX_CHAPTER_BYTES {
+            report.push(
+                Diagnostic::error("BOOK004", format!("{name} is larger than 8 MiB"))
+                    .at(Span::new(&rel, 1, 1))
+                    .with_hint("split the chapter"),
+            );
+            continue;
+        }
+        let source = match std::fs::read(entry.path()) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    let off = e.utf8_error().valid_up_to();
+                    let valid = &e.as_bytes()[..off];
+                    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+                    report.push(
+                        Diagnostic::error("BOOK005", format!("{name} is not valid UTF-8"))
+                            .at(Span::new(&rel, line, 1))
+                            .with_hint("save the file as UTF-8"),
+                    );
+                    continue;
+                }
+            },
+            Err(e) => {
+                report.push(
+                    Diagnostic::error("BOOK002", format!("cannot read {name}: {e}"))
+                        .at(Span::new(&rel, 1, 1)),
+                );
+                continue;
+            }
+        };
+        sources.insert(&rel, source.clone());
+        let stem = stem.to_string();
+        match front_matter(&source, &rel) {
+            Ok((fm, body_offset)) => {
+                let ch = Chapter {
+                    number,
+                    stem,
+                    file_name: name.clone(),
+                    rel_path: rel.clone(),
+                    source,
+                    body_offset,
+                    title: fm.title,
+                    part: fm.part,
+                    description: fm.description,
+                };
+                if let Some(prev) = by_number.get(&number) {
+                    report.push(
+                        Diagnostic::error(
+                            "BOOK006",
+                            format!(
+                                "chapter number {number:02} is used twice: {} and {name}",
+                                prev.file_name
+                            ),
+                        )
+                        .at(Span::new(&rel, 1, 1))
+                        .with_hint("give every chapter its own NN"),
+                    );
+                } else {
+                    by_number.insert(number, ch);
+                }
+            }
+            Err(d) => report.push(d),
+        }
+    }
+    by_number.into_values().collect()
+}
+
+#[derive(Debug, Default)]
+struct FrontMatter {
+    title: String,
+    part: Option<String>,
+    description: String,
+}
+
+/// Split off and read the `---` front matter. Returns it and the body's byte offset.
+fn front_matter(source: &str, rel: &Path) -> Result<(FrontMatter, usize), Diagnostic> {
+    let fm_err = |line: usize, col: usize, msg: String, hint: &str| {
+        Diagnostic::error("FM001", msg)
+            .at(Span::new(rel, line, col))
+            .with_hint(hint.to_string())
+    };
+    let src = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let bom = source.len() - src.len();
+    let first_end = src.find('\n').unwrap_or(src.len());
+    if src[..first_end].trim_end() != "---" {
+        return Err(fm_err(
+            1,
+            1,
+            "the chapter has no front matter".into(),
+            "start the file with a block like:\n---\ntitle: Chapter title\n---",
+        ));
+    }
+    let after = (first_end + 1).min(src.len());
+    // Find the closing `---` line.
+    let mut pos = after;
+    let mut close = None;
+    for line in src[after..].split_inclusive('\n') {
+        if line.trim_end() == "---" || line.trim_end() == "..." {
+            close = Some((pos, pos + line.len()));
+            break;
+        }
+        pos += line.len();
+    }
+    let Some((yaml_end, body_start)) = close else {
+        return Err(fm_err(
+            1,
+            1,
+            "the front matter is never closed".into(),
+            "end the front matter with a line holding only ---",
+        ));
+    };
+    let yaml_text = &src[after..yaml_end];
+    let line_offset = 1; // YAML line 1 is file line 2
+    let docs = yaml::parse_documents(yaml_text).map_err(|e| {
+        fm_err(
+            e.pos.line + line_offset,
+            e.pos.col,
+            format!("front matter is not valid YAML: {}", e.message),
+            "front matter is YAML: `key: value` per line",
+        )
+    })?;
+    let Some(node) = docs.first() else {
+        return Err(fm_err(
+            2,
+            1,
+            "the front matter is empty".into(),
+            "add `title: …`",
+        ));
+    };
+    let doc = Document::from_node(node);
+    let Some(obj) = doc.value.as_object() else {
+        return Err(fm_err(
+            doc.start.line + line_offset,
+            doc.start.col,
+            "front matter must be a mapping of keys to values".into(),
+            "write `title: …` on its own line",
+        ));
+    };
+    let mut fm = FrontMatter::default();
+    for (k, v) in obj {
+        let ptr = format!("/{}", yaml::escape_pointer(k));
+        let kp = doc.key_pos(&ptr);
+        let vp = doc.pos(&ptr);
+        let text = match v {
+            serde_json::Value::String(s) => s.trim().to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => {
+                return Err(fm_err(
+                    vp.line + line_offset,
+                    vp.col,
+                    format!("front matter `{k}` must be text"),
+                    "quote the value",
+                ));
+            }
+        };
+        match k.as_str() {
+            "title" => fm.title = text,
+            "part" => fm.part = Some(text).filter(|t| !t.is_empty()),
+            "description" => fm.description = text,
+            _ => {
+                return Err(fm_err(
+                    kp.line + line_offset,
+                    kp.col,
+                    format!("unknown front matter key `{k}`"),
+                    "allowed keys: title, part, description",
+                ));
+            }
+        }
+    }
+    if fm.title.is_empty() {
+        return Err(fm_err(
+            2,
+            1,
+            "the front matter has no title".into(),
+            "add `title: Chapter title`",
+        ));
+    }
+    Ok((fm, bom + body_start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(s: &str) -> Result<(FrontMatter, usize), Diagnostic> {
+        front_matter(s, Path::new("book/01-a.md"))
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            parse_chapter_name("06-kubernetes-basics.md"),
+            Some((6, "06-kubernetes-basics"))
+        );
+        assert_eq!(parse_chapter_name("6-x.md"), Some((6, "6-x")));
+        assert_eq!(parse_chapter_name("README.md"), None);
+        assert_eq!(parse_chapter_name("06-Bad Name.md"), None);
+        assert_eq!(parse_chapter_name("99999-x.md"), None);
+    }
+
+    #[test]
+    fn reads_front_matter() {
+        let (f, off) = fm("---\ntitle: A\npart: P\ndescription: D\n---\nbody\n").unwrap();
+        assert_eq!(f.title, "A");
+        assert_eq!(f.part.as_deref(), Some("P"));
+        assert_eq!(
+            &"---\ntitle: A\npart: P\ndescription: D\n---\nbody\n"[off..],
+            "body\n"
+        );
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = fm("no front matter\n").unwrap_err();
+        assert_eq!(e.location(), "book/01-a.md:1:1");
+        let e = fm("---\ntitle: A\ntitel: B\n---\n").unwrap_err();
+        assert_eq!(e.location(), "book/01-a.md:3:1");
+        assert!(e.message.contains("titel"));
+        let e = fm("---\ndescription: x\n---\n").unwrap_err();
+        assert!(e.message.contains("no title"));
+        let e = fm("---\ntitle: [a\n---\n").unwrap_err();
+        assert!(e.message.contains("not valid YAML"), "{}", e.message);
+        assert_eq!(e.span.unwrap().line, 2);
+        let e = fm("---\ntitle: A\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+        let e = fm("---\ntitle: {a: b}\n---\n").unwrap_err();
+        assert_eq!(e.location(), "book/01-a.md:2:8");
+    }
+}

@@ -1,0 +1,151 @@
+//! `book/book.toml`: strict, so a misspelled key is an error naming the key and its line.
+
+use crate::diag::{Diagnostic, LineIndex, Span};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The Kubernetes minor version this binary carries schemas for (the k8s-openapi feature).
+pub const SCHEMA_KUBERNETES_VERSION: &str = "1.36";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub book: BookSection,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookSection {
+    pub title: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Kubernetes minor version every manifest is validated against, e.g. "1.36".
+    pub kubernetes: String,
+    /// Home of the book's sources, linked from the header.
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// "Edit this page" URL; `{path}` is replaced by the chapter's path below the project root.
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    /// Absolute URL the site is published at; used for sitemap.xml.
+    #[serde(default)]
+    pub site_url: Option<String>,
+    /// Theme directory relative to the project root.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "themes/default".into()
+}
+
+impl Config {
+    /// Parse book.toml text; `file` is used for diagnostics only.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostic> {
+        let cfg: Config = toml::from_str(text).map_err(|e| {
+            let span = e.span().map(|r| {
+                let (line, col) = LineIndex::new(text).line_col(text, r.start);
+                Span::new(file, line, col)
+            });
+            let msg = e.message().trim().to_string();
+            let hint = if msg.contains("unknown field") {
+                "allowed keys under [book]: title, authors, description, language, kubernetes, repository, edit-url, site-url, theme"
+            } else {
+                "see docs/authoring.md, section book.toml"
+            };
+            Diagnostic::error("CFG001", format!("invalid book.toml: {msg}"))
+                .at_opt(span.or_else(|| Some(Span::new(file, 1, 1))))
+                .with_hint(hint)
+        })?;
+        cfg.check(text, file)?;
+        Ok(cfg)
+    }
+
+    fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+        let key_span = |key: &str| {
+            let li = LineIndex::new(text);
+            let off = text
+                .lines()
+                .scan(0usize, |pos, l| {
+                    let start = *pos;
+                    *pos += l.len() + 1;
+                    Some((start, l))
+                })
+                .find(|(_, l)| l.trim_start().starts_with(key))
+                .map(|(s, l)| s + (l.len() - l.trim_start().len()))
+                .unwrap_or(0);
+            let (line, col) = li.line_col(text, off);
+            Span::new(file, line, col)
+        };
+        if self.book.title.trim().is_empty() {
+            return Err(Diagnostic::error("CFG002", "book.title is empty")
+                .at(key_span("title"))
+                .with_hint("give the book a title"));
+        }
+        let v = self.book.kubernetes.trim();
+        if v != SCHEMA_KUBERNETES_VERSION {
+            return Err(Diagnostic::error(
+                "CFG003",
+                format!(
+                    "book.kubernetes = \"{v}\" but this kubebook validates against Kubernetes {SCHEMA_KUBERNETES_VERSION}"
+                ),
+            )
+            .at(key_span("kubernetes"))
+            .with_hint(format!(
+                "set kubernetes = \"{SCHEMA_KUBERNETES_VERSION}\" or use a kubebook built for {v}"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn edit_url_for(&self, rel_path: &str) -> Option<String> {
+        self.book
+            .edit_url
+            .as_ref()
+            .map(|t| t.replace("{path}", rel_path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> Result<Config, Diagnostic> {
+        Config::parse(t, Path::new("book/book.toml"))
+    }
+
+    #[test]
+    fn minimal_config() {
+        let c = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.36\"\n").unwrap();
+        assert_eq!(c.book.language, "en");
+        assert_eq!(c.book.theme, "themes/default");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.36\"\ntitel = \"x\"\n").unwrap_err();
+        assert_eq!(e.code, "CFG001");
+        assert!(e.message.contains("titel"), "{}", e.message);
+        assert_eq!(e.location(), "book/book.toml:4:1");
+    }
+
+    #[test]
+    fn wrong_type_is_error() {
+        let e = parse("[book]\ntitle = 3\nkubernetes = \"1.36\"\n").unwrap_err();
+        assert_eq!(e.location(), "book/book.toml:2:9");
+    }
+
+    #[test]
+    fn wrong_kubernetes_version() {
+        let e = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.20\"\n").unwrap_err();
+        assert_eq!(e.code, "CFG003");
+        assert_eq!(e.location(), "book/book.toml:3:1");
+    }
+}

@@ -1,0 +1,402 @@
+//! Diagnostics: one type for every problem kubebook reports, and the four ways to print them
+//! (rustc-style text with a code frame, JSON, GitHub annotations, JUnit XML).
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// A position in a source file; line and column are 1-based, column counts characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+pub struct Span {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Span {
+    pub fn new(file: impl Into<PathBuf>, line: usize, col: usize) -> Self {
+        Span {
+            file: file.into(),
+            line: line.max(1),
+            col: col.max(1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub code: &'static str,
+    pub message: String,
+    pub span: Option<Span>,
+    /// JSON path of the offending value, for manifest diagnostics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: Level::Error,
+            code,
+            message: message.into(),
+            span: None,
+            path: None,
+            hint: None,
+        }
+    }
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+    pub fn at_opt(mut self, span: Option<Span>) -> Self {
+        self.span = span;
+        self
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+    /// `file:line:col` or an empty string.
+    pub fn location(&self) -> String {
+        match &self.span {
+            Some(s) => format!("{}:{}:{}", s.file.display(), s.line, s.col),
+            None => String::new(),
+        }
+    }
+}
+
+/// A list of diagnostics with the texts they point into, so code frames can be printed.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(ds);
+    }
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+    /// Stable order: by file, line, column, then code.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            (a.span.as_ref(), a.code, &a.message).cmp(&(b.span.as_ref(), b.code, &b.message))
+        });
+        self.diagnostics.dedup();
+    }
+}
+
+/// Source texts by file path, used for code frames.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    texts: HashMap<PathBuf, String>,
+}
+
+impl Sources {
+    pub fn insert(&mut self, file: impl Into<PathBuf>, text: impl Into<String>) {
+        self.texts.insert(file.into(), text.into());
+    }
+    pub fn line(&self, file: &Path, line: usize) -> Option<&str> {
+        self.texts.get(file)?.lines().nth(line.checked_sub(1)?)
+    }
+}
+
+/// rustc-style rendering:
+/// ```text
+/// error[K8S001]: unknown field "comand"
+///   --> book/06-basics.md:40:11
+///    |
+/// 40 |           comand: ["sh"]
+///    |           ^ did you mean `command`?
+/// ```
+pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    let (c_lvl, c_blue, c_bold, c_reset) = if color {
+        let lvl = if d.is_error() {
+            "\x1b[1;31m"
+        } else {
+            "\x1b[1;33m"
+        };
+        (lvl, "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    let level = match d.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    let mut out = format!(
+        "{c_lvl}{level}[{}]{c_reset}{c_bold}: {}{c_reset}\n",
+        d.code, d.message
+    );
+    if let Some(span) = &d.span {
+        let gutter = span.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let _ = writeln!(out, "{pad}{c_blue}-->{c_reset} {}", d.location());
+        if let Some(text) = sources.line(&span.file, span.line) {
+            let text = text.replace('\t', " ");
+            let caret_pad: String = text
+                .chars()
+                .take(span.col.saturating_sub(1))
+                .map(|c| if c.is_whitespace() { c } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{pad} {c_blue}|{c_reset}");
+            let _ = writeln!(out, "{c_blue}{} |{c_reset} {text}", span.line);
+            let label = d.hint.as_deref().unwrap_or("");
+            let _ = writeln!(
+                out,
+                "{pad} {c_blue}|{c_reset} {caret_pad}{c_lvl}^ {label}{c_reset}"
+            );
+            if let Some(path) = &d.path {
+                let _ = writeln!(out, "{pad} {c_blue}={c_reset} at `{path}`");
+            }
+            return out;
+        }
+    }
+    if let Some(path) = &d.path {
+        let _ = writeln!(out, "  = at `{path}`");
+    }
+    if let Some(hint) = &d.hint {
+        let _ = writeln!(out, "  = hint: {hint}");
+    }
+    out
+}
+
+pub fn render_json(report: &Report) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        errors: usize,
+        warnings: usize,
+        diagnostics: Vec<JsonDiag<'a>>,
+    }
+    #[derive(Serialize)]
+    struct JsonDiag<'a> {
+        #[serde(flatten)]
+        d: &'a Diagnostic,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        col: Option<usize>,
+    }
+    let out = Out {
+        errors: report.errors(),
+        warnings: report.warnings(),
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiag {
+                d,
+                file: d.span.as_ref().map(|s| s.file.display().to_string()),
+                line: d.span.as_ref().map(|s| s.line),
+                col: d.span.as_ref().map(|s| s.col),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// GitHub Actions workflow commands; `%`, CR and LF are escaped as the runner expects.
+pub fn render_github(report: &Report) -> String {
+    fn esc(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn esc_prop(s: &str) -> String {
+        esc(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let kind = if d.is_error() { "error" } else { "warning" };
+        let mut msg = format!("[{}] {}", d.code, d.message);
+        if let Some(h) = &d.hint {
+            msg.push_str(&format!(" (hint: {h})"));
+        }
+        match &d.span {
+            Some(s) => {
+                let _ = writeln!(
+                    out,
+                    "::{kind} file={},line={},col={},title={}::{}",
+                    esc_prop(&s.file.display().to_string()),
+                    s.line,
+                    s.col,
+                    esc_prop(d.code),
+                    esc(&msg)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "::{kind} title={}::{}", esc_prop(d.code), esc(&msg));
+            }
+        }
+    }
+    out
+}
+
+pub fn xml_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// JUnit XML: one test case per checked unit (`cases`: name and the diagnostics that belong
+/// to it). Warnings are reported as `<system-out>`, errors as `<failure>`.
+pub fn render_junit(suite: &str, cases: &[(String, Vec<&Diagnostic>)]) -> String {
+    let failures = cases
+        .iter()
+        .filter(|(_, ds)| ds.iter().any(|d| d.is_error()))
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites><testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+        xml_escape(suite),
+        cases.len(),
+        failures
+    );
+    for (name, ds) in cases {
+        let _ = write!(out, "  <testcase name=\"{}\">", xml_escape(name));
+        for d in ds.iter().filter(|d| d.is_error()) {
+            let _ = write!(
+                out,
+                "<failure type=\"{}\" message=\"{}\">{}</failure>",
+                d.code,
+                xml_escape(&d.message),
+                xml_escape(&format!(
+                    "{} {}",
+                    d.location(),
+                    d.hint.as_deref().unwrap_or("")
+                ))
+            );
+        }
+        let warns: Vec<String> = ds
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(|d| format!("warning[{}] {} {}", d.code, d.location(), d.message))
+            .collect();
+        if !warns.is_empty() {
+            let _ = write!(
+                out,
+                "<system-out>{}</system-out>",
+                xml_escape(&warns.join("\n"))
+            );
+        }
+        out.push_str("</testcase>\n");
+    }
+    out.push_str("</testsuite></testsuites>\n");
+    out
+}
+
+/// Maps byte offsets in a text to 1-based line and character column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line + 1, col + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_rendering_has_frame_and_caret() {
+        let mut s = Sources::default();
+        s.insert("a.md", "one\n  comand: x\n");
+        let d = Diagnostic::error("K8S001", "unknown field \"comand\"")
+            .at(Span::new("a.md", 2, 3))
+            .with_hint("did you mean `command`?");
+        let out = render_human(&d, &s, false);
+        assert!(
+            out.contains("error[K8S001]: unknown field \"comand\""),
+            "{out}"
+        );
+        assert!(out.contains("--> a.md:2:3"), "{out}");
+        assert!(out.contains("2 |   comand: x"), "{out}");
+        assert!(out.contains("  |   ^ did you mean `command`?"), "{out}");
+    }
+
+    #[test]
+    fn github_escapes_newlines_and_commas() {
+        let mut r = Report::default();
+        r.push(Diagnostic::warning("LINT005", "a\nb").at(Span::new("x,y.md", 3, 4)));
+        let out = render_github(&r);
+        assert_eq!(
+            out,
+            "::warning file=x%2Cy.md,line=3,col=4,title=LINT005::[LINT005] a%0Ab\n"
+        );
+    }
+
+    #[test]
+    fn line_index_counts_chars() {
+        let t = "ab\nçd\n";
+        let li = LineIndex::new(t);
+        assert_eq!(li.line_col(t, 0), (1, 1));
+        assert_eq!(li.line_col(t, 3), (2, 1));
+        assert_eq!(li.line_col(t, 5), (2, 2));
+        assert_eq!(li.line_col(t, 999), (3, 1));
+    }
+}

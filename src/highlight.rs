@@ -1,0 +1,233 @@
+//! Server-side syntax highlighting with class-based HTML (syntect, pure-Rust regex engine).
+//! The syntax set is loaded once per process; theme CSS is generated from syntect themes.
+
+use std::sync::OnceLock;
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Code blocks longer than this are shown plain: highlighting cost grows with size and a
+/// pathological line can make regex engines slow.
+const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+const MAX_LINE_BYTES: usize = 4096;
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// Load the syntax set now (e.g. on a worker thread while other work goes on).
+pub fn warm_up() {
+    let _ = syntaxes();
+}
+
+fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
+    let ss = syntaxes();
+    let token = match lang.to_ascii_lowercase().as_str() {
+        "" | "text" | "plain" | "txt" | "output" => return None,
+        "sh" | "shell" | "bash" | "zsh" => "bash",
+        "yml" => "yaml",
+        "dockerfile" | "containerfile" => return ss.find_syntax_by_name("Dockerfile"),
+        "golang" => "go",
+        "py" => "python",
+        "rs" => "rust",
+        "tpl" | "gotmpl" => return None,
+        other => {
+            return ss
+                .find_syntax_by_token(other)
+                .or_else(|| ss.find_syntax_by_token(&other.to_string()));
+        }
+    };
+    ss.find_syntax_by_token(token)
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Highlight `code` as `lang`; the result goes inside `<pre><code>`.
+pub fn highlight(code: &str, lang: &str) -> String {
+    if lang.eq_ignore_ascii_case("console") {
+        return highlight_console(code);
+    }
+    let Some(syntax) = syntax_for(lang) else {
+        return escape_html(code);
+    };
+    if code.len() > MAX_HIGHLIGHT_BYTES || code.lines().any(|l| l.len() > MAX_LINE_BYTES) {
+        return escape_html(code);
+    }
+    let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if g.parse_html_for_line_which_includes_newline(line).is_err() {
+            return escape_html(code);
+        }
+    }
+    g.finalize()
+}
+
+/// A shell session: `$ command` lines (and their `\` continuations) are highlighted as bash
+/// with a prompt that copy-paste skips; everything else is output.
+pub fn highlight_console(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() * 2);
+    let mut continuing = false;
+    for line in code.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let nl = if line.ends_with('\n') { "\n" } else { "" };
+        if let Some(cmd) = body
+            .strip_prefix("$ ")
+            .or_else(|| (body == "$").then_some(""))
+        {
+            out.push_str(
+                "<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">",
+            );
+            out.push_str(highlight(cmd, "bash").trim_end_matches('\n'));
+            out.push_str("</span>");
+            out.push_str(nl);
+            continuing = cmd.ends_with('\\');
+        } else if continuing {
+            out.push_str("<span class=\"cmd\">");
+            out.push_str(highlight(body, "bash").trim_end_matches('\n'));
+            out.push_str("</span>");
+            out.push_str(nl);
+            continuing = body.ends_with('\\');
+        } else if body.starts_with("? ") && body[2..].trim().parse::<i32>().is_ok() {
+            out.push_str("<span class=\"exit\">");
+            out.push_str(&escape_html(body));
+            out.push_str("</span>");
+            out.push_str(nl);
+        } else {
+            out.push_str("<span class=\"output\">");
+            out.push_str(&escape_html(body));
+            out.push_str("</span>");
+            out.push_str(nl);
+        }
+    }
+    out
+}
+
+/// CSS for the light and the dark code theme; the dark rules apply under
+/// `:root[data-theme="dark"]`.
+pub fn theme_css() -> String {
+    let ts = ThemeSet::load_defaults();
+    let mut css = String::from(
+        "/* generated from syntect themes: InspiredGitHub (light), base16-ocean.dark (dark) */\n",
+    );
+    if let Some(light) = ts.themes.get("InspiredGitHub") {
+        if let Ok(c) = css_for_theme_with_class_style(light, CLASS_STYLE) {
+            css.push_str(&strip_background(&c));
+        }
+    }
+    if let Some(dark) = ts.themes.get("base16-ocean.dark") {
+        if let Ok(c) = css_for_theme_with_class_style(dark, CLASS_STYLE) {
+            css.push_str(&scope_rules(
+                &strip_background(&c),
+                ":root[data-theme=\"dark\"]",
+            ));
+        }
+    }
+    css
+}
+
+/// The page decides the code background; drop the themes' own `background-color` on the
+/// root `.hl-code` rule so both themes sit on the theme's surface colour.
+fn strip_background(css: &str) -> String {
+    css.lines()
+        .filter(|l| !l.trim_start().starts_with("background-color"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Prefix every selector of a flat stylesheet with `scope`.
+fn scope_rules(css: &str, scope: &str) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    for line in css.lines() {
+        let t = line.trim_start();
+        if t.starts_with('.') && (t.ends_with('{') || t.ends_with(',')) {
+            let sels: Vec<String> = t
+                .trim_end_matches(['{', ','])
+                .split(',')
+                .map(|s| format!("{scope} {}", s.trim()))
+                .collect();
+            out.push_str(&sels.join(", "));
+            out.push_str(if t.ends_with('{') { " {" } else { "," });
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_gets_classes() {
+        let h = highlight("kind: Pod\n", "yaml");
+        assert!(h.contains("class=\"hl-"), "{h}");
+        assert!(h.contains("Pod"));
+    }
+
+    #[test]
+    fn every_promised_language_is_known() {
+        for l in [
+            "yaml",
+            "bash",
+            "sh",
+            "dockerfile",
+            "json",
+            "toml",
+            "go",
+            "python",
+            "rust",
+        ] {
+            assert!(syntax_for(l).is_some(), "{l}");
+        }
+        assert!(syntax_for("text").is_none());
+    }
+
+    #[test]
+    fn console_separates_prompt_and_output() {
+        let h = highlight(
+            "$ kubectl get pods \\\n  -o wide\nNAME   READY\n? 1\n",
+            "console",
+        );
+        assert!(h.starts_with("<span class=\"prompt\""), "{h}");
+        assert!(
+            h.contains("<span class=\"output\">NAME   READY</span>"),
+            "{h}"
+        );
+        assert_eq!(h.matches("class=\"cmd\"").count(), 2, "{h}");
+        assert!(h.contains("<span class=\"exit\">? 1</span>"));
+    }
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(highlight("<b>&", "text"), "&lt;b&gt;&amp;");
+    }
+
+    #[test]
+    fn dark_css_is_scoped() {
+        let css = theme_css();
+        assert!(
+            css.contains(":root[data-theme=\"dark\"] .hl-"),
+            "{}",
+            &css[..css.len().min(500)]
+        );
+    }
+}

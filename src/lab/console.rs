@@ -1,0 +1,186 @@
+//! `console` blocks: `$ ` commands with `\` continuations, expected output, `? N` exit
+//! status, background `&`.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// The command as bash runs it (continuation lines joined with newlines, `\` kept).
+    pub command: String,
+    /// 0-based line of the `$ ` within the block.
+    pub line: usize,
+    /// Expected output lines (matched with the rules of `matcher`).
+    pub expected: Vec<String>,
+    pub exit: i32,
+    pub background: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleError {
+    pub message: String,
+    /// 0-based line within the block.
+    pub line: usize,
+    pub hint: &'static str,
+}
+
+const MAX_COMMAND_BYTES: usize = 64 * 1024;
+
+pub fn parse(block: &str) -> Result<Vec<Step>, ConsoleError> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut continuing = false;
+    let mut exit_seen = false;
+    for (i, line) in block.lines().enumerate() {
+        if continuing {
+            let step = steps.last_mut().expect("continuing implies a step");
+            step.command.push('\n');
+            step.command.push_str(line);
+            continuing = line.ends_with('\\');
+            if step.command.len() > MAX_COMMAND_BYTES {
+                return Err(ConsoleError {
+                    message: "command is longer than 64 KiB".into(),
+                    line: i,
+                    hint: "put long scripts in a file block (file=NAME)",
+                });
+            }
+            continue;
+        }
+        if let Some(cmd) = line
+            .strip_prefix("$ ")
+            .or_else(|| (line == "$").then_some(""))
+        {
+            if cmd.trim().is_empty() {
+                return Err(ConsoleError {
+                    message: "`$` with no command".into(),
+                    line: i,
+                    hint: "write the command after `$ `",
+                });
+            }
+            continuing = cmd.ends_with('\\');
+            exit_seen = false;
+            steps.push(Step {
+                command: cmd.to_string(),
+                line: i,
+                expected: Vec::new(),
+                exit: 0,
+                background: false,
+            });
+            continue;
+        }
+        if let Some(code) = line.strip_prefix("? ") {
+            let Some(step) = steps.last_mut() else {
+                return Err(ConsoleError {
+                    message: "`? N` before any command".into(),
+                    line: i,
+                    hint: "`? N` follows a command's output and gives its exit status",
+                });
+            };
+            if exit_seen {
+                return Err(ConsoleError {
+                    message: "a second `? N` for one command".into(),
+                    line: i,
+                    hint: "give one exit status per command",
+                });
+            }
+            step.exit = code.trim().parse().map_err(|_| ConsoleError {
+                message: format!("`? {}` is not an exit status", code.trim()),
+                line: i,
+                hint: "write `? N` with N from 0 to 255",
+            })?;
+            if !(0..=255).contains(&step.exit) {
+                return Err(ConsoleError {
+                    message: format!("exit status {} is out of range", step.exit),
+                    line: i,
+                    hint: "exit statuses are 0 to 255",
+                });
+            }
+            exit_seen = true;
+            continue;
+        }
+        match steps.last_mut() {
+            None => {
+                if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                    continue;
+                }
+                return Err(ConsoleError {
+                    message: "output before the first command".into(),
+                    line: i,
+                    hint: "commands start with `$ `; comments before the first command start with #",
+                });
+            }
+            Some(step) => {
+                if exit_seen && !line.trim().is_empty() {
+                    return Err(ConsoleError {
+                        message: "output after `? N`".into(),
+                        line: i,
+                        hint: "`? N` comes after all of a command's output",
+                    });
+                }
+                step.expected.push(line.to_string());
+            }
+        }
+    }
+    if continuing {
+        return Err(ConsoleError {
+            message: "the last command ends with `\\` but nothing continues it".into(),
+            line: block.lines().count().saturating_sub(1),
+            hint: "remove the trailing backslash",
+        });
+    }
+    for s in &mut steps {
+        // Trailing blank lines are layout, not output.
+        while s.expected.last().is_some_and(|l| l.trim().is_empty()) {
+            s.expected.pop();
+        }
+        let trimmed = s.command.trim_end();
+        if let Some(head) = trimmed.strip_suffix('&')
+            && !head.ends_with('&')
+        {
+            s.background = true;
+            s.command = head.trim_end().to_string();
+        }
+    }
+    Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_steps() {
+        let s = parse(
+            "# a comment\n$ kubectl apply -f pod.yaml\npod/x created\n$ kubectl get pod \\\n  x\nNAME\nx\n? 1\n$ kubectl port-forward svc/web 8080:80 &\n$ true && false\n? 1\n",
+        )
+        .unwrap();
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[0].expected, vec!["pod/x created"]);
+        assert_eq!(s[1].command, "kubectl get pod \\\n  x");
+        assert_eq!(s[1].exit, 1);
+        assert_eq!(s[1].line, 3);
+        assert!(s[2].background);
+        assert_eq!(s[2].command, "kubectl port-forward svc/web 8080:80");
+        assert!(!s[3].background);
+    }
+
+    #[test]
+    fn malformed_blocks() {
+        assert_eq!(parse("output\n$ x\n").unwrap_err().line, 0);
+        assert_eq!(parse("$ x\n? abc\n").unwrap_err().line, 1);
+        assert_eq!(parse("$ x\n? 1\nmore\n").unwrap_err().line, 2);
+        assert_eq!(parse("$ x\n? 1\n? 2\n").unwrap_err().line, 2);
+        assert!(
+            parse("$ x \\\n")
+                .unwrap_err()
+                .message
+                .contains("nothing continues")
+        );
+        assert!(parse("$ \n").is_err());
+        assert!(parse("? 0\n").is_err());
+        assert!(parse("$ x\n? 300\n").is_err());
+    }
+
+    #[test]
+    fn empty_block_has_no_steps() {
+        assert!(parse("").unwrap().is_empty());
+    }
+}

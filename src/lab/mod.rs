@@ -1,0 +1,472 @@
+//! The lab model: a lab is the run of code blocks in one chapter that share `lab=ID`.
+//! The site, `check` and the cluster runner all read this model.
+
+pub mod console;
+pub mod fence;
+pub mod matcher;
+
+use crate::diag::{Diagnostic, Span};
+use console::Step;
+use fence::Info;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A fenced code block as found in a chapter, with where it stands.
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    pub info: Info,
+    /// The raw info string (for diagnostics).
+    pub info_raw: String,
+    pub content: String,
+    pub file: PathBuf,
+    /// 1-based line of the opening fence.
+    pub fence_line: usize,
+    /// 1-based column of the opening fence (container indentation + 1).
+    pub fence_col: usize,
+    /// Columns of container indentation stripped from each content line.
+    pub indent: usize,
+}
+
+impl CodeBlock {
+    /// 1-based line of the block's first content line.
+    pub fn content_line(&self) -> usize {
+        self.fence_line + 1
+    }
+    /// Span of a position inside the block content (1-based line and column there).
+    pub fn span_in(&self, line: usize, col: usize) -> Span {
+        Span::new(
+            &self.file,
+            self.content_line() + line - 1,
+            col + self.indent,
+        )
+    }
+    /// Span of an attribute in the info string.
+    pub fn attr_span(&self, key: &str) -> Span {
+        let col = self.info.get(key).map(|a| a.col).unwrap_or(0);
+        let fence_width = self.info_start();
+        Span::new(
+            &self.file,
+            self.fence_line,
+            self.fence_col + fence_width + col,
+        )
+    }
+    fn info_start(&self) -> usize {
+        3
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum BlockKind {
+    /// A `console` block: commands to run.
+    Console { steps: Vec<Step> },
+    /// A file written to the lab's working directory (`file=NAME`).
+    File { name: String },
+    /// Shown only (e.g. a fragment); not part of the run.
+    Snippet,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LabBlock {
+    pub lang: String,
+    pub kind: BlockKind,
+    pub content: String,
+    pub hidden: bool,
+    #[serde(skip)]
+    pub timeout: Duration,
+    /// Markdown line of the block's first content line.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Lab {
+    pub id: String,
+    pub chapter: String,
+    pub chapter_number: u32,
+    pub title: String,
+    pub requires: Vec<String>,
+    pub skip_ci: Option<String>,
+    pub serial: bool,
+    pub file: PathBuf,
+    pub line: usize,
+    pub blocks: Vec<LabBlock>,
+}
+
+impl Lab {
+    pub fn files(&self) -> impl Iterator<Item = (&str, &LabBlock)> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::File { name } => Some((name.as_str(), b)),
+            _ => None,
+        })
+    }
+    pub fn steps(&self) -> impl Iterator<Item = (&LabBlock, &Step)> {
+        self.blocks.iter().flat_map(|b| match &b.kind {
+            BlockKind::Console { steps } => steps.iter().map(move |s| (b, s)).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    }
+    /// Labs that need no cluster (`requires=host`).
+    pub fn host_only(&self) -> bool {
+        self.requires.iter().any(|r| r == "host")
+    }
+}
+
+/// Requirements a lab may name.
+pub const REQUIREMENTS: &[&str] = &[
+    "host",
+    "docker",
+    "helm",
+    "python3",
+    "curl",
+    "kustomize",
+    "ingress",
+    "metrics-server",
+    "cluster",
+];
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 63
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// A file name must stay inside the lab directory: relative, no `..`, no backslashes.
+pub fn safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('/')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && name
+            .split('/')
+            .all(|seg| !seg.is_empty() && !seg.starts_with('.'))
+}
+
+pub fn parse_timeout(v: &str) -> Option<Duration> {
+    let (num, mult) = if let Some(n) = v.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = v.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = v.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (v, 1.0)
+    };
+    let n: f64 = num.parse().ok()?;
+    (n.is_finite() && n > 0.0)
+        .then(|| Duration::from_secs_f64(n * mult))
+        .filter(|d| *d <= MAX_TIMEOUT)
+}
+
+/// Per-chapter input to `collect`.
+pub struct ChapterBlocks<'a> {
+    pub stem: &'a str,
+    pub number: u32,
+    pub blocks: &'a [CodeBlock],
+}
+
+/// Build the labs of the book from the code blocks of every chapter, reporting structural
+/// problems (LAB001…).
+pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut labs: Vec<Lab> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for ch in chapters {
+        for b in ch.blocks {
+            let info = &b.info;
+            if let Err(e) = fence::check_known(info) {
+                diags.push(
+                    Diagnostic::error("LAB001", e.message)
+                        .at(Span::new(&b.file, b.fence_line, b.fence_col + 3 + e.col))
+                        .with_hint("attributes: lab, file, title, requires, skip-ci, serial, hidden, timeout, fragment, novalidate, expect-error"),
+                );
+                continue;
+            }
+            let Some(id) = info.value("lab") else {
+                for key in [
+                    "file", "title", "requires", "skip-ci", "serial", "hidden", "timeout",
+                ] {
+                    if info.has(key) {
+                        diags.push(
+                            Diagnostic::error(
+                                "LAB002",
+                                format!("`{key}` is only meaningful on a lab block"),
+                            )
+                            .at(b.attr_span(key))
+                            .with_hint("add lab=ID to the block, or remove the attribute"),
+                        );
+                    }
+                }
+                continue;
+            };
+            if !valid_id(id) {
+                diags.push(
+                    Diagnostic::error("LAB003", format!("lab id `{id}` is not valid"))
+                        .at(b.attr_span("lab"))
+                        .with_hint("use lower-case letters, digits and dashes, at most 63 characters (e.g. ch06-first-pod)"),
+                );
+                continue;
+            }
+            let lab_index = match index.get(id) {
+                Some(&i) => {
+                    if labs[i].chapter != ch.stem {
+                        diags.push(
+                            Diagnostic::error(
+                                "LAB004",
+                                format!("lab id `{id}` is already used in {}", labs[i].file.display()),
+                            )
+                            .at(b.attr_span("lab"))
+                            .with_hint("lab ids are unique in the book; prefix them with the chapter (chNN-…)"),
+                        );
+                        continue;
+                    }
+                    for key in ["title", "requires", "skip-ci", "serial"] {
+                        if info.has(key) {
+                            diags.push(
+                                Diagnostic::error(
+                                    "LAB005",
+                                    format!("`{key}` belongs on the lab's first block"),
+                                )
+                                .at(b.attr_span(key))
+                                .with_hint(format!(
+                                    "move it to the first block of lab `{id}` (line {})",
+                                    labs[i].line
+                                )),
+                            );
+                        }
+                    }
+                    i
+                }
+                None => {
+                    let requires: Vec<String> = info
+                        .value("requires")
+                        .map(|r| {
+                            r.split(',')
+                                .map(|s| s.trim().to_string())
+                                .filter(|s| !s.is_empty())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for r in &requires {
+                        if !REQUIREMENTS.contains(&r.as_str()) {
+                            diags.push(
+                                Diagnostic::error("LAB006", format!("unknown requirement `{r}`"))
+                                    .at(b.attr_span("requires"))
+                                    .with_hint(format!(
+                                        "known requirements: {}",
+                                        REQUIREMENTS.join(", ")
+                                    )),
+                            );
+                        }
+                    }
+                    labs.push(Lab {
+                        id: id.to_string(),
+                        chapter: ch.stem.to_string(),
+                        chapter_number: ch.number,
+                        title: info.value("title").unwrap_or(id).to_string(),
+                        requires,
+                        skip_ci: info.value("skip-ci").map(str::to_string),
+                        serial: info.has("serial"),
+                        file: b.file.clone(),
+                        line: b.fence_line,
+                        blocks: Vec::new(),
+                    });
+                    index.insert(id.to_string(), labs.len() - 1);
+                    labs.len() - 1
+                }
+            };
+            let timeout = match info.value("timeout") {
+                None => DEFAULT_TIMEOUT,
+                Some(v) => match parse_timeout(v) {
+                    Some(d) => d,
+                    None => {
+                        diags.push(
+                            Diagnostic::error("LAB007", format!("timeout `{v}` is not a duration"))
+                                .at(b.attr_span("timeout"))
+                                .with_hint("write e.g. timeout=90s or timeout=5m (at most 60m)"),
+                        );
+                        DEFAULT_TIMEOUT
+                    }
+                },
+            };
+            let kind = if info.lang == "console" {
+                if info.has("file") {
+                    diags.push(
+                        Diagnostic::error("LAB008", "a console block cannot be a file")
+                            .at(b.attr_span("file"))
+                            .with_hint("use a yaml/bash/… block for the file and a console block for the commands"),
+                    );
+                }
+                match console::parse(&b.content) {
+                    Ok(steps) => BlockKind::Console { steps },
+                    Err(e) => {
+                        diags.push(
+                            Diagnostic::error(
+                                "LAB009",
+                                format!("malformed console block: {}", e.message),
+                            )
+                            .at(b.span_in(e.line + 1, 1))
+                            .with_hint(e.hint),
+                        );
+                        continue;
+                    }
+                }
+            } else if let Some(name) = info.value("file") {
+                if !safe_file_name(name) {
+                    diags.push(
+                        Diagnostic::error("LAB010", format!("file name `{name}` is not allowed"))
+                            .at(b.attr_span("file"))
+                            .with_hint("use a relative name inside the lab directory: letters, digits, - _ . and /; no `..`, no leading /"),
+                    );
+                    continue;
+                }
+                let lab = &labs[lab_index];
+                if lab.files().any(|(n, _)| n == name) {
+                    diags.push(
+                        Diagnostic::error(
+                            "LAB011",
+                            format!("lab `{id}` already has a file named `{name}`"),
+                        )
+                        .at(b.attr_span("file"))
+                        .with_hint("file names are unique within a lab"),
+                    );
+                    continue;
+                }
+                BlockKind::File {
+                    name: name.to_string(),
+                }
+            } else {
+                BlockKind::Snippet
+            };
+            labs[lab_index].blocks.push(LabBlock {
+                lang: info.lang.clone(),
+                kind,
+                content: b.content.clone(),
+                hidden: info.has("hidden"),
+                timeout,
+                line: b.content_line(),
+            });
+        }
+    }
+    (labs, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(info: &str, content: &str, line: usize) -> CodeBlock {
+        CodeBlock {
+            info: fence::parse(info).unwrap(),
+            info_raw: info.into(),
+            content: content.into(),
+            file: PathBuf::from("book/01-a.md"),
+            fence_line: line,
+            fence_col: 1,
+            indent: 0,
+        }
+    }
+
+    #[test]
+    fn file_names() {
+        assert!(safe_file_name("pod.yaml"));
+        assert!(safe_file_name("base/kustomization.yaml"));
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../b",
+            "a\\b",
+            "",
+            "C:x",
+            ".hidden",
+            "a//b",
+            "./x",
+        ] {
+            assert!(!safe_file_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_timeout("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_timeout("-1s"), None);
+        assert_eq!(parse_timeout("99999m"), None);
+        assert_eq!(parse_timeout("abc"), None);
+    }
+
+    #[test]
+    fn collects_a_lab() {
+        let blocks = vec![
+            block(
+                "yaml lab=ch01-a file=pod.yaml title=\"A lab\" requires=host",
+                "kind: Pod\n",
+                3,
+            ),
+            block(
+                "console lab=ch01-a timeout=90s",
+                "$ kubectl apply -f pod.yaml\npod/x created\n",
+                10,
+            ),
+            block("yaml", "a: 1\n", 20),
+        ];
+        let (labs, diags) = collect(&[ChapterBlocks {
+            stem: "01-a",
+            number: 1,
+            blocks: &blocks,
+        }]);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(labs.len(), 1);
+        assert_eq!(labs[0].title, "A lab");
+        assert_eq!(labs[0].files().count(), 1);
+        assert_eq!(labs[0].steps().count(), 1);
+        assert_eq!(labs[0].blocks[1].timeout, Duration::from_secs(90));
+    }
+
+    #[test]
+    fn reports_structure_errors() {
+        let a = vec![block("yaml lab=dup file=a.yaml", "x: 1\n", 3)];
+        let b = vec![
+            block("yaml lab=dup", "x: 1\n", 3),
+            block("yaml lab=b2 file=../x", "x: 1\n", 5),
+            block("yaml lab=b2 file=a.yaml", "x: 1\n", 7),
+            block("yaml lab=b2 file=a.yaml", "x: 1\n", 9),
+            block("console lab=b2", "oops\n$ x\n", 11),
+            block("yaml file=x.yaml", "x: 1\n", 15),
+            block("yaml lab=Bad_Id", "x: 1\n", 17),
+            block("yaml lab=b3 requires=space", "x: 1\n", 19),
+            block("yaml lab=b3 fiel=x", "x: 1\n", 21),
+        ];
+        let (_, diags) = collect(&[
+            ChapterBlocks {
+                stem: "01-a",
+                number: 1,
+                blocks: &a,
+            },
+            ChapterBlocks {
+                stem: "02-b",
+                number: 2,
+                blocks: &b,
+            },
+        ]);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            vec![
+                "LAB004", "LAB010", "LAB011", "LAB009", "LAB002", "LAB003", "LAB006", "LAB001"
+            ]
+        );
+        assert_eq!(diags[3].location(), "book/01-a.md:12:1");
+        assert_eq!(diags[0].location(), "book/01-a.md:3:9");
+    }
+}

@@ -1,0 +1,13 @@
+//! kubebook: compile a Kubernetes book from Markdown into a themed static site whose labs
+//! are validated at build time and runnable on a kind cluster.
+//!
+//! Flow: `book` (load) → `markdown` (parse) → `lab` + `validate` (check) → `site` (render and
+//! write). `pipeline` ties the stages together; `serve` reruns them on change.
+
+pub mod book;
+pub mod config;
+pub mod diag;
+pub mod highlight;
+pub mod lab;
+pub mod markdown;
+pub mod validate;
