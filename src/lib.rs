@@ -5,9 +5,15 @@
 //! write). `pipeline` ties the stages together; `serve` reruns them on change.
 
 pub mod book;
+pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod highlight;
 pub mod lab;
+pub mod labs_cli;
 pub mod markdown;
+pub mod pipeline;
+pub mod serve;
+pub mod site;
 pub mod validate;
+pub mod verified;

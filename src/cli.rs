@@ -1,0 +1,314 @@
+//! Command line: clap commands, exit codes, progress output.
+//! Exit codes: 0 ok, 1 the book has errors (or a lab failed), 2 usage or environment problem.
+
+use crate::diag::{self, Report};
+use crate::pipeline::{self, Output};
+use crate::site;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kubebook",
+    version,
+    about = "Compile a Kubernetes book from Markdown into a themed site whose labs are validated and runnable",
+    after_help = "Examples:\n  kubebook build                 build ./book into ./site\n  kubebook check --format github validate every manifest and lab, GitHub annotations\n  kubebook serve --open          live preview on http://127.0.0.1:3000\n  kubebook labs list             the book's labs\n  kubebook clean                 remove ./site\n\nExit codes: 0 ok, 1 the book has errors (or a lab failed), 2 usage or environment problem."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site (runs every check first; errors stop the build)
+    #[command(after_help = "Example:\n  kubebook build --dest /tmp/site path/to/project")]
+    Build {
+        /// Project directory holding book/, themes/ and labs/
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Output directory (default ROOT/site)
+        #[arg(long)]
+        dest: Option<PathBuf>,
+        /// Also fail on warnings
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Build, serve on 127.0.0.1, rebuild and live-reload on save
+    #[command(after_help = "Example:\n  kubebook serve --port 4000 --open")]
+    Serve {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to bind (default 127.0.0.1; anything else is reachable from other machines)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the browser
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        dest: Option<PathBuf>,
+    },
+    /// Validate every manifest, lab and link without writing the site
+    #[command(after_help = "Examples:\n  kubebook check\n  kubebook check --format junit > check.xml\n  kubebook check --deny-warnings")]
+    Check {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail (exit 1) on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// List, show, export and run the book's labs
+    Labs {
+        #[command(subcommand)]
+        command: LabsCommand,
+    },
+    /// Remove the output directory (only one kubebook created)
+    Clean {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        dest: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LabsCommand {
+    /// List the labs: id, chapter, title, requirements
+    List {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
+    /// Show one lab's steps as a reader sees them
+    Show {
+        id: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write each lab's files and a runnable script into DIR
+    Export {
+        dir: PathBuf,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Run labs against a kind cluster
+    Run {
+        ids: Vec<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        chapter: Option<u32>,
+        #[arg(long, default_value_t = 1)]
+        jobs: usize,
+        #[arg(long)]
+        context: Option<String>,
+        #[arg(long)]
+        allow_non_kind: bool,
+        #[arg(long)]
+        create_cluster: bool,
+        #[arg(long)]
+        keep: bool,
+        #[arg(long)]
+        report: Option<PathBuf>,
+        #[arg(long)]
+        record: bool,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Junit,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(run(cli.command))
+}
+
+pub fn run(cmd: Command) -> u8 {
+    match cmd {
+        Command::Build { root, dest, deny_warnings } => build(&root, dest, deny_warnings),
+        Command::Check { root, format, deny_warnings } => check(&root, format, deny_warnings),
+        Command::Clean { root, dest } => clean(&root, dest),
+        Command::Serve { root, port, bind, open, dest } => crate::serve::run(&root, dest, &bind, port, open),
+        Command::Labs { command } => crate::labs_cli::run(command),
+    }
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Print diagnostics in rustc style to stderr.
+pub fn print_report(report: &Report, sources: &diag::Sources) {
+    let c = color();
+    for d in &report.diagnostics {
+        eprintln!("{}", diag::render_human(d, sources, c));
+    }
+}
+
+/// Load and check the book; on a load failure print the report and give the exit code.
+pub fn load(root: &Path) -> Result<Output, u8> {
+    if !root.join("book").is_dir() {
+        eprintln!(
+            "error: {} has no book/ directory\n  = hint: run kubebook in the project directory, or pass it: kubebook build path/to/project",
+            root.display()
+        );
+        return Err(2);
+    }
+    pipeline::run(root).map_err(|report| {
+        print_report(&report, &diag::Sources::default());
+        eprintln!("{}", summary_errors(&report));
+        1
+    })
+}
+
+fn summary_errors(r: &Report) -> String {
+    format!("{} error(s), {} warning(s)", r.errors(), r.warnings())
+}
+
+fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
+    let t0 = Instant::now();
+    let out = match load(root) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    print_report(&out.report, &out.book.sources);
+    if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
+        eprintln!("build stopped: {}; the previous site (if any) is untouched", summary_errors(&out.report));
+        return 1;
+    }
+    let theme = match site::Theme::load(root, &out.book.config.book.theme) {
+        Ok(t) => t,
+        Err(d) => {
+            eprintln!("{}", diag::render_human(&d, &out.book.sources, color()));
+            return 1;
+        }
+    };
+    let files = match site::render(&out, &theme) {
+        Ok(f) => f,
+        Err(d) => {
+            eprintln!("{}", diag::render_human(&d, &out.book.sources, color()));
+            return 1;
+        }
+    };
+    let dest = dest.unwrap_or_else(|| root.join("site"));
+    if let Err(e) = site::write_atomic(&dest, &files) {
+        eprintln!("error: cannot write the site to {}: {e}", dest.display());
+        return 2;
+    }
+    let bytes: usize = files.values().map(Vec::len).sum();
+    let search = files
+        .iter()
+        .find(|(k, _)| k.starts_with("search-index-"))
+        .map(|(_, v)| v.len())
+        .unwrap_or(0);
+    eprintln!(
+        "built {} chapters, {} labs, {} files ({} KiB; search index {} KiB) into {} in {} ms{}",
+        out.book.chapters.len(),
+        out.labs.len(),
+        files.len(),
+        bytes / 1024,
+        search / 1024,
+        dest.display(),
+        t0.elapsed().as_millis(),
+        if out.report.warnings() > 0 { format!(" ({} warning(s))", out.report.warnings()) } else { String::new() }
+    );
+    0
+}
+
+fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
+    let out = match load(root) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let s = &out.stats;
+    let summary = format!(
+        "checked {} chapters: {} labs, {} manifests, {} fragments, {} broken on purpose, {} opted out (novalidate), {} labs skipped in CI — {}",
+        out.book.chapters.len(),
+        s.labs,
+        s.manifests,
+        s.fragments,
+        s.expected_errors,
+        s.opted_out,
+        s.skip_ci,
+        summary_errors(&out.report)
+    );
+    match format {
+        Format::Human => {
+            print_report(&out.report, &out.book.sources);
+            eprintln!("{summary}");
+        }
+        Format::Json => println!("{}", diag::render_json(&out.report)),
+        Format::Github => {
+            print!("{}", diag::render_github(&out.report));
+            eprintln!("{summary}");
+        }
+        Format::Junit => {
+            let mut cases: Vec<(String, Vec<&diag::Diagnostic>)> = out
+                .book
+                .chapters
+                .iter()
+                .map(|c| {
+                    let ds = out
+                        .report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path))
+                        .collect();
+                    (c.rel_path.display().to_string(), ds)
+                })
+                .collect();
+            let other: Vec<&diag::Diagnostic> = out
+                .report
+                .diagnostics
+                .iter()
+                .filter(|d| !out.book.chapters.iter().any(|c| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path)))
+                .collect();
+            cases.push(("book".into(), other));
+            println!("{}", diag::render_junit("kubebook check", &cases));
+            eprintln!("{summary}");
+        }
+    }
+    if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) { 1 } else { 0 }
+}
+
+fn clean(root: &Path, dest: Option<PathBuf>) -> u8 {
+    let dest = dest.unwrap_or_else(|| root.join("site"));
+    match site::clean(&dest, root) {
+        Ok(true) => {
+            eprintln!("removed {}", dest.display());
+            0
+        }
+        Ok(false) => {
+            eprintln!("nothing to clean: {} does not exist", dest.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+/// For commands that do not exist yet: say so and fail; never pretend to succeed.
+pub fn not_yet(what: &str) -> u8 {
+    eprintln!("error: `kubebook {what}` is not implemented yet");
+    2
+}

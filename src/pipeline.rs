@@ -1,0 +1,252 @@
+//! The build pipeline: load → render every chapter → collect labs → check links and
+//! manifests → one `Output` that `site` writes and `check` reports.
+
+use crate::book::{self, Book};
+use crate::diag::{Diagnostic, Report, Span};
+use crate::highlight::escape_html;
+use crate::lab::{self, ChapterBlocks, Lab};
+use crate::markdown::{self, Question, RenderContext, Rendered};
+use crate::validate::{self, CheckStats};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub struct Output {
+    pub book: Book,
+    /// One per chapter, same order as `book.chapters`; directives already expanded.
+    pub rendered: Vec<Rendered>,
+    pub labs: Vec<Lab>,
+    pub report: Report,
+    pub stats: CheckStats,
+    pub verified: HashMap<String, String>,
+}
+
+impl Output {
+    /// Every interview question of the book in chapter order (summary chapters excluded:
+    /// their questions are copies).
+    pub fn questions(&self) -> Vec<&Question> {
+        self.rendered.iter().flat_map(|r| r.questions.iter()).collect()
+    }
+}
+
+/// Run the whole pipeline. `Err` only when the book cannot be loaded at all; otherwise the
+/// report inside `Output` says whether there were errors.
+pub fn run(root: &Path) -> Result<Output, Report> {
+    let book = book::load(root)?;
+    let mut report = Report::default();
+    let verified = read_verified(root, &mut report);
+    let ctx = RenderContext {
+        kubernetes: &book.config.book.kubernetes,
+        verified: &verified,
+    };
+    let mut rendered = render_all(&book, &ctx);
+    for r in &mut rendered {
+        report.extend(r.diagnostics.drain(..));
+    }
+    check_links(&book, &rendered, &mut report);
+    expand_directives(&book, &mut rendered, &mut report);
+    let blocks: Vec<ChapterBlocks> = book
+        .chapters
+        .iter()
+        .zip(&rendered)
+        .map(|(c, r)| ChapterBlocks {
+            stem: &c.stem,
+            number: c.number,
+            blocks: &r.code_blocks,
+        })
+        .collect();
+    let (labs, lab_diags) = lab::collect(&blocks);
+    report.extend(lab_diags);
+    let all_blocks: Vec<&lab::CodeBlock> = rendered.iter().flat_map(|r| r.code_blocks.iter()).collect();
+    let stats = validate::check_book(root, &all_blocks, &labs, &mut report);
+    report.sort();
+    Ok(Output {
+        book,
+        rendered,
+        labs,
+        report,
+        stats,
+        verified,
+    })
+}
+
+/// Render chapters on all cores; the result keeps chapter order.
+fn render_all(book: &Book, ctx: &RenderContext) -> Vec<Rendered> {
+    let n = book.chapters.len();
+    let workers = std::thread::available_parallelism()
+        .map(|p| p.get())
+        .unwrap_or(1)
+        .min(n.max(1));
+    if workers <= 1 {
+        return book.chapters.iter().map(|c| markdown::render(c, ctx)).collect();
+    }
+    let mut slots: Vec<Option<Rendered>> = (0..n).map(|_| None).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            break;
+                        }
+                        done.push((i, markdown::render(&book.chapters[i], ctx)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panic in a worker is a bug; render that chapter again on this thread so the
+            // panic surfaces with its message instead of a poisoned join.
+            if let Ok(done) = h.join() {
+                for (i, r) in done {
+                    slots[i] = Some(r);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.unwrap_or_else(|| markdown::render(&book.chapters[i], ctx)))
+        .collect()
+}
+
+/// `labs/verified.json`, written by `kubebook labs run --record`.
+fn read_verified(root: &Path, report: &mut Report) -> HashMap<String, String> {
+    let path = root.join("labs/verified.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return HashMap::new();
+    };
+    match crate::verified::parse(&text) {
+        Ok(records) => records
+            .into_iter()
+            .filter(|(_, r)| r.result == "passed")
+            .map(|(id, r)| (id, r.badge()))
+            .collect(),
+        Err(e) => {
+            report.push(
+                Diagnostic::error("LAB020", format!("labs/verified.json is not valid: {e}"))
+                    .at(Span::new("labs/verified.json", e.line(), e.column()))
+                    .with_hint("it is written by `kubebook labs run --record`; delete it to start over"),
+            );
+            HashMap::new()
+        }
+    }
+}
+
+fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
+    let anchors: HashMap<&str, HashSet<String>> = book
+        .chapters
+        .iter()
+        .zip(rendered)
+        .map(|(c, r)| {
+            let mut ids: HashSet<String> = r.headings.iter().map(|h| h.id.clone()).collect();
+            ids.extend(r.labs.iter().map(|l| format!("lab-{l}")));
+            ids.insert("top".into());
+            (c.file_name.as_str(), ids)
+        })
+        .collect();
+    for (c, r) in book.chapters.iter().zip(rendered) {
+        for link in &r.links {
+            if link.image {
+                if let Some(p) = &link.local_path {
+                    let decoded = p.replace("%20", " ");
+                    let safe = !decoded.split('/').any(|s| s == "..") && !decoded.starts_with('/');
+                    if !safe || !book.root.join("book").join(&decoded).is_file() {
+                        report.push(
+                            Diagnostic::error("MD003", format!("image `{p}` does not exist"))
+                                .at(link.span.clone())
+                                .with_hint("images live in book/images/ and are linked as images/NAME.svg"),
+                        );
+                    }
+                }
+                continue;
+            }
+            let target = if link.chapter.is_empty() {
+                c.file_name.as_str()
+            } else {
+                link.chapter.as_str()
+            };
+            let Some(ids) = anchors.get(target) else {
+                let known: Vec<&str> = anchors.keys().copied().collect();
+                let hint = crate::validate::suggest::closest(target, known.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| "link to a chapter by its file name, e.g. 06-kubernetes-basics.md".into());
+                report.push(
+                    Diagnostic::error("MD001", format!("link to `{target}`, which is not a chapter of this book"))
+                        .at(link.span.clone())
+                        .with_hint(hint),
+                );
+                continue;
+            };
+            if let Some(a) = &link.anchor
+                && !a.is_empty()
+                && !ids.contains(a)
+            {
+                let hint = crate::validate::suggest::closest(a, ids.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `#{s}`?"))
+                    .unwrap_or_else(|| format!("anchors are heading slugs; see the headings of {target}"));
+                report.push(
+                    Diagnostic::error("MD002", format!("`{target}` has no anchor `#{a}`"))
+                        .at(link.span.clone())
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+}
+
+/// Replace each `{{#interview chapters=A-B}}` with the questions of those chapters.
+fn expand_directives(book: &Book, rendered: &mut [Rendered], report: &mut Report) {
+    let mut expansions: Vec<(usize, String, String)> = Vec::new();
+    for (i, r) in rendered.iter().enumerate() {
+        for d in &r.directives {
+            let mut html = String::new();
+            let mut count = 0;
+            for (c, src) in book.chapters.iter().zip(rendered.iter()) {
+                if c.number < d.from || c.number > d.to || c.stem == book.chapters[i].stem {
+                    continue;
+                }
+                if src.questions.is_empty() {
+                    continue;
+                }
+                html.push_str(&format!(
+                    "<h3 id=\"from-{stem}\"><a class=\"anchor\" href=\"#from-{stem}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>Chapter {n}: <a href=\"{stem}.html\">{title}</a></h3>\n",
+                    stem = escape_html(&c.stem),
+                    n = c.number,
+                    title = escape_html(&c.title)
+                ));
+                for q in &src.questions {
+                    count += 1;
+                    html.push_str(&format!(
+                        "<article class=\"qa\" data-qid=\"{qid}\">\n<h4 id=\"q-{stem}-{anchor}\">{question}</h4>\n<div class=\"qa-answer\">\n{answer}<p class=\"qa-source\">From <a href=\"{stem}.html#{anchor}\">chapter {n}</a></p>\n</div>\n</article>\n",
+                        qid = escape_html(&q.id),
+                        stem = escape_html(&c.stem),
+                        anchor = escape_html(&q.anchor),
+                        question = escape_html(&q.question),
+                        answer = q.answer_html,
+                        n = c.number
+                    ));
+                }
+            }
+            if count == 0 {
+                report.push(
+                    Diagnostic::warning("MD005", format!("chapters {}-{} have no interview questions", d.from, d.to))
+                        .at(d.span.clone())
+                        .with_hint("interview questions are `###` headings under a `## … {.interview}` heading"),
+                );
+            }
+            expansions.push((
+                i,
+                d.placeholder.clone(),
+                format!("<section class=\"interview interview-summary\">\n{html}</section>\n"),
+            ));
+        }
+    }
+    for (i, placeholder, html) in expansions {
+        rendered[i].html = rendered[i].html.replacen(&placeholder, &html, 1);
+    }
+}

@@ -1,0 +1,344 @@
+// kubebook reader: theme, keyboard navigation, copy buttons, search, flashcards, progress.
+// Pages work without this file; everything here only adds. No network requests except the
+// lazily loaded local search index.
+(function () {
+  "use strict";
+  var root = document.body.getAttribute("data-root") || "";
+  var STORE = "kubebook-progress";
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORE)) || { questions: {}, labs: {} }; }
+    catch (e) { return { questions: {}, labs: {} }; }
+  }
+  function save(p) { try { localStorage.setItem(STORE, JSON.stringify(p)); } catch (e) {} }
+  var progress = load();
+  progress.questions = progress.questions || {};
+  progress.labs = progress.labs || {};
+
+  // ---- theme -------------------------------------------------------------------------
+  var toggle = document.querySelector(".theme-toggle");
+  function applyTheme(t) {
+    document.documentElement.setAttribute("data-theme", t);
+    if (toggle) {
+      toggle.setAttribute("aria-pressed", t === "dark" ? "true" : "false");
+      toggle.textContent = t === "dark" ? "Light theme" : "Dark theme";
+    }
+  }
+  if (toggle) {
+    toggle.hidden = false;
+    applyTheme(document.documentElement.getAttribute("data-theme") || "light");
+    toggle.addEventListener("click", function () {
+      var next = document.documentElement.getAttribute("data-theme") === "dark" ? "light" : "dark";
+      try { localStorage.setItem("kubebook-theme", next); } catch (e) {}
+      applyTheme(next);
+    });
+  }
+
+  // ---- sidebar on phones ---------------------------------------------------------------
+  var navToggle = document.querySelector(".nav-toggle");
+  var sidebar = document.getElementById("sidebar");
+  if (navToggle && sidebar) {
+    navToggle.hidden = false;
+    navToggle.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("open");
+      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // ---- keyboard: ←/→ chapters, / search ---------------------------------------------------
+  function typing(e) {
+    var t = e.target;
+    return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || typing(e)) return;
+    if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+      var a = document.querySelector(e.key === "ArrowLeft" ? "a[rel=prev]" : "a[rel=next]");
+      if (a) { e.preventDefault(); window.location.href = a.href; }
+    } else if (e.key === "/") {
+      var s = document.getElementById("search-input");
+      if (s) { e.preventDefault(); s.focus(); }
+    }
+  });
+
+  // ---- copy buttons --------------------------------------------------------------------
+  function codeText(pre) {
+    var cmds = pre.querySelectorAll(".cmd");
+    if (cmds.length) {
+      return Array.prototype.map.call(cmds, function (c) { return c.textContent; }).join("\n");
+    }
+    return pre.textContent;
+  }
+  function copy(text, button) {
+    function done(ok) {
+      button.textContent = ok ? "Copied" : "Copy failed";
+      setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(fallback(text)); });
+    } else { done(fallback(text)); }
+  }
+  function fallback(text) {
+    var ta = document.createElement("textarea");
+    ta.value = text; ta.setAttribute("readonly", ""); ta.style.position = "absolute"; ta.style.left = "-9999px";
+    document.body.appendChild(ta); ta.select();
+    var ok = false; try { ok = document.execCommand("copy"); } catch (e) {}
+    document.body.removeChild(ta); return ok;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("pre.code"), function (pre) {
+    if (pre.closest("details.expected")) return;
+    var b = document.createElement("button");
+    b.type = "button"; b.className = "copy-button"; b.textContent = "Copy";
+    b.setAttribute("aria-label", "Copy to clipboard");
+    b.addEventListener("click", function () { copy(codeText(pre), b); });
+    pre.appendChild(b);
+  });
+
+  // ---- on-page TOC highlight ----------------------------------------------------------------
+  var tocLinks = document.querySelectorAll(".toc a");
+  if (tocLinks.length && "IntersectionObserver" in window) {
+    var byId = {};
+    Array.prototype.forEach.call(tocLinks, function (a) { byId[decodeURIComponent(a.hash.slice(1))] = a; });
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (en) {
+        if (en.isIntersecting && byId[en.target.id]) {
+          Array.prototype.forEach.call(tocLinks, function (a) { a.classList.remove("active"); });
+          byId[en.target.id].classList.add("active");
+        }
+      });
+    }, { rootMargin: "0px 0px -70% 0px" });
+    Object.keys(byId).forEach(function (id) { var h = document.getElementById(id); if (h) io.observe(h); });
+  }
+
+  // ---- flashcards ---------------------------------------------------------------------------
+  var DAY = 86400000;
+  function qState(id) { return progress.questions[id] || null; }
+  function mark(id, knew) {
+    var prev = progress.questions[id] || { box: 0 };
+    var box = knew ? Math.min((prev.box || 0) + 1, 5) : 0;
+    // Leitner boxes: review again tomorrow, known ones after 2, 4, 8, 16 days.
+    var wait = knew ? Math.pow(2, box) * DAY : 0;
+    progress.questions[id] = { state: knew ? "known" : "review", box: box, due: Date.now() + wait, seen: Date.now() };
+    save(progress);
+  }
+  function setupCard(card) {
+    var id = card.getAttribute("data-qid");
+    var answer = card.querySelector(".qa-answer");
+    var heading = card.querySelector("h2, h3");
+    if (!id || !answer || !heading) return;
+    var aid = "ans-" + id.replace(/[^a-z0-9]+/gi, "-");
+    answer.id = aid;
+    var controls = document.createElement("div");
+    controls.className = "qa-controls";
+    var reveal = document.createElement("button");
+    reveal.type = "button"; reveal.className = "button secondary qa-reveal";
+    reveal.setAttribute("aria-controls", aid); reveal.setAttribute("aria-expanded", "false");
+    reveal.textContent = "Show answer";
+    var knew = document.createElement("button");
+    knew.type = "button"; knew.className = "button secondary qa-knew"; knew.textContent = "Knew it";
+    var again = document.createElement("button");
+    again.type = "button"; again.className = "button secondary qa-again"; again.textContent = "Review again";
+    var status = document.createElement("span");
+    status.className = "qa-status"; status.setAttribute("aria-live", "polite");
+    controls.appendChild(reveal); controls.appendChild(knew); controls.appendChild(again); controls.appendChild(status);
+    heading.insertAdjacentElement("afterend", controls);
+    function show(open) {
+      card.classList.toggle("concealed", !open);
+      reveal.setAttribute("aria-expanded", open ? "true" : "false");
+      reveal.textContent = open ? "Hide answer" : "Show answer";
+    }
+    function paint() {
+      var s = qState(id);
+      card.setAttribute("data-state", s ? s.state : "new");
+      status.textContent = s ? (s.state === "known" ? "Marked as known" : "Marked for review") : "";
+    }
+    show(false); paint();
+    reveal.addEventListener("click", function () { show(card.classList.contains("concealed")); });
+    knew.addEventListener("click", function () { mark(id, true); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
+    again.addEventListener("click", function () { mark(id, false); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
+    heading.setAttribute("tabindex", "0");
+    heading.addEventListener("keydown", function (e) {
+      if (e.key === " " || e.key === "Enter") { e.preventDefault(); show(card.classList.contains("concealed")); }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".qa[data-qid]"), setupCard);
+
+  // ---- practice page ------------------------------------------------------------------------
+  var practice = document.querySelector(".practice-list");
+  if (practice) {
+    var controls = document.querySelector(".practice-controls");
+    controls.hidden = false;
+    var chapterSel = document.getElementById("practice-chapter");
+    var orderSel = document.getElementById("practice-order");
+    var count = document.querySelector(".practice-count");
+    var items = Array.prototype.slice.call(practice.querySelectorAll(".practice-item"));
+    items.forEach(function (li, i) { li.setAttribute("data-index", i); });
+    function priority(li) {
+      var s = qState(li.querySelector(".qa").getAttribute("data-qid"));
+      if (!s) return 1;                       // new questions after due reviews
+      if (s.state === "review") return 0;     // "review again" first
+      return s.due <= Date.now() ? 0.5 : 2 + (s.due - Date.now()) / DAY;
+    }
+    function arrange() {
+      var ch = chapterSel.value, order = orderSel.value;
+      var visible = items.filter(function (li) { return !ch || li.getAttribute("data-chapter") === ch; });
+      items.forEach(function (li) { li.hidden = visible.indexOf(li) < 0; });
+      var sorted = visible.slice();
+      if (order === "shuffle") {
+        for (var i = sorted.length - 1; i > 0; i--) { var j = Math.floor(Math.random() * (i + 1)); var t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t; }
+      } else if (order === "review") {
+        sorted.sort(function (a, b) { return priority(a) - priority(b) || a.getAttribute("data-index") - b.getAttribute("data-index"); });
+      } else {
+        sorted.sort(function (a, b) { return a.getAttribute("data-index") - b.getAttribute("data-index"); });
+      }
+      sorted.forEach(function (li) { practice.appendChild(li); });
+      var mastered = visible.filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
+      count.textContent = mastered + " of " + visible.length + " mastered";
+    }
+    chapterSel.addEventListener("change", arrange);
+    orderSel.addEventListener("change", arrange);
+    practice.addEventListener("kubebook:marked", function () {
+      var mastered = items.filter(function (li) { return !li.hidden; }).filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
+      count.textContent = mastered + " of " + items.filter(function (li) { return !li.hidden; }).length + " mastered";
+    });
+    arrange();
+  }
+
+  // ---- labs: mark as done -----------------------------------------------------------------
+  Array.prototype.forEach.call(document.querySelectorAll(".lab-card[data-lab]"), function (card) {
+    var id = card.getAttribute("data-lab");
+    var label = document.createElement("label");
+    label.className = "lab-done";
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.checked = !!progress.labs[id];
+    label.appendChild(box); label.appendChild(document.createTextNode(" Mark this lab as done"));
+    card.appendChild(label);
+    card.classList.toggle("done", box.checked);
+    box.addEventListener("change", function () {
+      if (box.checked) progress.labs[id] = { done: Date.now() }; else delete progress.labs[id];
+      card.classList.toggle("done", box.checked);
+      save(progress);
+    });
+  });
+
+  // ---- index: progress per chapter, export / import / reset ---------------------------------
+  var panel = document.querySelector(".progress-panel");
+  if (panel) {
+    panel.hidden = false;
+    function paintIndex() {
+      var totalQ = 0, knownQ = 0, totalL = 0, doneL = 0;
+      Array.prototype.forEach.call(document.querySelectorAll(".chapter-card"), function (card) {
+        var stem = card.getAttribute("data-chapter");
+        var nq = +card.getAttribute("data-questions"), nl = +card.getAttribute("data-labs");
+        var kq = Object.keys(progress.questions).filter(function (k) { return k.indexOf(stem + "/") === 0 && progress.questions[k].state === "known"; }).length;
+        var labIds = (card.getAttribute("data-lab-ids") || "").split(" ").filter(Boolean);
+        var dl = labIds.filter(function (l) { return progress.labs[l]; }).length;
+        totalQ += nq; knownQ += Math.min(kq, nq); totalL += nl; doneL += Math.min(dl, nl);
+        var out = card.querySelector(".card-progress");
+        if (out) out.textContent = (kq || dl) ? " · " + dl + "/" + nl + " labs done, " + kq + "/" + nq + " questions mastered" : "";
+      });
+      panel.querySelector(".progress-summary").textContent =
+        doneL + " of " + totalL + " labs done · " + knownQ + " of " + totalQ + " questions mastered.";
+    }
+    paintIndex();
+    panel.querySelector("[data-action=export-progress]").addEventListener("click", function () {
+      var blob = new Blob([JSON.stringify({ kubebook: 1, progress: progress }, null, 2)], { type: "application/json" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob); a.download = "kubebook-progress.json";
+      document.body.appendChild(a); a.click(); document.body.removeChild(a);
+    });
+    panel.querySelector("[data-action=import-progress]").addEventListener("change", function (e) {
+      var f = e.target.files && e.target.files[0]; if (!f) return;
+      f.text().then(function (t) {
+        var data = JSON.parse(t);
+        if (!data || data.kubebook !== 1 || !data.progress) throw new Error("not a kubebook progress file");
+        progress = { questions: data.progress.questions || {}, labs: data.progress.labs || {} };
+        save(progress); paintIndex();
+      }).catch(function (err) { alert("Could not import: " + err.message); });
+    });
+    panel.querySelector("[data-action=reset-progress]").addEventListener("click", function () {
+      if (!confirm("Forget all progress (labs done and questions mastered)?")) return;
+      progress = { questions: {}, labs: {} }; save(progress); paintIndex();
+    });
+  }
+
+  // ---- search --------------------------------------------------------------------------------
+  var input = document.getElementById("search-input");
+  var results = document.getElementById("search-results");
+  if (input && results) {
+    input.disabled = false;
+    var index = null, loading = false, selected = -1;
+    function ensureIndex(cb) {
+      if (index) return cb();
+      if (loading) return;
+      loading = true;
+      var s = document.createElement("script");
+      s.src = document.body.getAttribute("data-search");
+      s.onload = function () { index = window.KUBEBOOK_SEARCH; prepare(); cb(); };
+      s.onerror = function () { loading = false; results.hidden = false; results.innerHTML = '<p class="sr-empty">The search index could not be loaded.</p>'; };
+      document.head.appendChild(s);
+    }
+    function prepare() {
+      index.docs.forEach(function (d) { d.lt = d[1].toLowerCase(); d.lx = d[3].toLowerCase(); });
+    }
+    function esc(s) { return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; }); }
+    function terms(q) { return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length > 1; }); }
+    function score(d, ts) {
+      var s = 0;
+      for (var i = 0; i < ts.length; i++) {
+        var t = ts[i], inTitle = d.lt.indexOf(t) >= 0, n = 0, p = d.lx.indexOf(t);
+        while (p >= 0 && n < 20) { n++; p = d.lx.indexOf(t, p + t.length); }
+        if (!inTitle && !n) return 0;
+        s += (inTitle ? 10 : 0) + Math.log(1 + n);
+      }
+      return s;
+    }
+    function snippet(text, ts) {
+      var lower = text.toLowerCase(), at = -1;
+      for (var i = 0; i < ts.length && at < 0; i++) at = lower.indexOf(ts[i]);
+      var start = Math.max(0, at - 60), piece = text.slice(start, start + 180);
+      var html = esc(piece);
+      ts.forEach(function (t) {
+        html = html.replace(new RegExp("(" + t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "gi"), "<mark>$1</mark>");
+      });
+      return (start > 0 ? "… " : "") + html + (start + 180 < text.length ? " …" : "");
+    }
+    function run() {
+      var ts = terms(input.value);
+      selected = -1;
+      if (!ts.length) { results.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
+      var hits = [];
+      index.docs.forEach(function (d) { var s = score(d, ts); if (s > 0) hits.push([s, d]); });
+      hits.sort(function (a, b) { return b[0] - a[0]; });
+      hits = hits.slice(0, 12);
+      results.hidden = false; input.setAttribute("aria-expanded", "true");
+      if (!hits.length) { results.innerHTML = '<p class="sr-empty">No results for “' + esc(input.value) + '”.</p>'; return; }
+      results.innerHTML = hits.map(function (h, i) {
+        var d = h[1], ch = index.chapters[d[0]];
+        var href = root + ch[1] + (d[2] ? "#" + d[2] : "");
+        return '<a role="option" id="sr-' + i + '" href="' + esc(href) + '"><span class="sr-where">' + esc(ch[0]) + '</span>' +
+          '<span class="sr-title">' + esc(d[1]) + '</span><span class="sr-snippet">' + snippet(d[3], ts) + '</span></a>';
+      }).join("");
+    }
+    function move(delta) {
+      var opts = results.querySelectorAll("a");
+      if (!opts.length) return;
+      selected = (selected + delta + opts.length) % opts.length;
+      Array.prototype.forEach.call(opts, function (o, i) { o.setAttribute("aria-selected", i === selected ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[selected].id);
+      opts[selected].scrollIntoView({ block: "nearest" });
+    }
+    input.addEventListener("focus", function () { ensureIndex(function () { if (input.value) run(); }); });
+    input.addEventListener("input", function () { ensureIndex(run); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); move(1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); move(-1); }
+      else if (e.key === "Enter") {
+        var opts = results.querySelectorAll("a");
+        var pick = opts[selected >= 0 ? selected : 0];
+        if (pick) { e.preventDefault(); window.location.href = pick.href; }
+      } else if (e.key === "Escape") { results.hidden = true; input.blur(); }
+    });
+    document.addEventListener("click", function (e) { if (!results.contains(e.target) && e.target !== input) results.hidden = true; });
+  }
+})();
