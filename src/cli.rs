@@ -54,7 +54,9 @@ pub enum Command {
         dest: Option<PathBuf>,
     },
     /// Validate every manifest, lab and link without writing the site
-    #[command(after_help = "Examples:\n  kubebook check\n  kubebook check --format junit > check.xml\n  kubebook check --deny-warnings")]
+    #[command(
+        after_help = "Examples:\n  kubebook check\n  kubebook check --format junit > check.xml\n  kubebook check --deny-warnings"
+    )]
     Check {
         #[arg(default_value = ".")]
         root: PathBuf,
@@ -143,10 +145,24 @@ pub fn main() -> ExitCode {
 
 pub fn run(cmd: Command) -> u8 {
     match cmd {
-        Command::Build { root, dest, deny_warnings } => build(&root, dest, deny_warnings),
-        Command::Check { root, format, deny_warnings } => check(&root, format, deny_warnings),
+        Command::Build {
+            root,
+            dest,
+            deny_warnings,
+        } => build(&root, dest, deny_warnings),
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+        } => check(&root, format, deny_warnings),
         Command::Clean { root, dest } => clean(&root, dest),
-        Command::Serve { root, port, bind, open, dest } => crate::serve::run(&root, dest, &bind, port, open),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            dest,
+        } => crate::serve::run(&root, dest, &bind, port, open),
         Command::Labs { command } => crate::labs_cli::run(command),
     }
 }
@@ -191,7 +207,10 @@ fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
     };
     print_report(&out.report, &out.book.sources);
     if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
-        eprintln!("build stopped: {}; the previous site (if any) is untouched", summary_errors(&out.report));
+        eprintln!(
+            "build stopped: {}; the previous site (if any) is untouched",
+            summary_errors(&out.report)
+        );
         return 1;
     }
     let theme = match site::Theme::load(root, &out.book.config.book.theme) {
@@ -228,7 +247,11 @@ fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
         search / 1024,
         dest.display(),
         t0.elapsed().as_millis(),
-        if out.report.warnings() > 0 { format!(" ({} warning(s))", out.report.warnings()) } else { String::new() }
+        if out.report.warnings() > 0 {
+            format!(" ({} warning(s))", out.report.warnings())
+        } else {
+            String::new()
+        }
     );
     0
 }
@@ -279,14 +302,23 @@ fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
                 .report
                 .diagnostics
                 .iter()
-                .filter(|d| !out.book.chapters.iter().any(|c| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path)))
+                .filter(|d| {
+                    !out.book
+                        .chapters
+                        .iter()
+                        .any(|c| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path))
+                })
                 .collect();
             cases.push(("book".into(), other));
             println!("{}", diag::render_junit("kubebook check", &cases));
             eprintln!("{summary}");
         }
     }
-    if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) { 1 } else { 0 }
+    if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
+        1
+    } else {
+        0
+    }
 }
 
 fn clean(root: &Path, dest: Option<PathBuf>) -> u8 {

@@ -24,7 +24,10 @@ impl Output {
     /// Every interview question of the book in chapter order (summary chapters excluded:
     /// their questions are copies).
     pub fn questions(&self) -> Vec<&Question> {
-        self.rendered.iter().flat_map(|r| r.questions.iter()).collect()
+        self.rendered
+            .iter()
+            .flat_map(|r| r.questions.iter())
+            .collect()
     }
 }
 
@@ -56,7 +59,8 @@ pub fn run(root: &Path) -> Result<Output, Report> {
         .collect();
     let (labs, lab_diags) = lab::collect(&blocks);
     report.extend(lab_diags);
-    let all_blocks: Vec<&lab::CodeBlock> = rendered.iter().flat_map(|r| r.code_blocks.iter()).collect();
+    let all_blocks: Vec<&lab::CodeBlock> =
+        rendered.iter().flat_map(|r| r.code_blocks.iter()).collect();
     let stats = validate::check_book(root, &all_blocks, &labs, &mut report);
     report.sort();
     Ok(Output {
@@ -77,7 +81,11 @@ fn render_all(book: &Book, ctx: &RenderContext) -> Vec<Rendered> {
         .unwrap_or(1)
         .min(n.max(1));
     if workers <= 1 {
-        return book.chapters.iter().map(|c| markdown::render(c, ctx)).collect();
+        return book
+            .chapters
+            .iter()
+            .map(|c| markdown::render(c, ctx))
+            .collect();
     }
     let mut slots: Vec<Option<Rendered>> = (0..n).map(|_| None).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -130,7 +138,9 @@ fn read_verified(root: &Path, report: &mut Report) -> HashMap<String, String> {
             report.push(
                 Diagnostic::error("LAB020", format!("labs/verified.json is not valid: {e}"))
                     .at(Span::new("labs/verified.json", e.line(), e.column()))
-                    .with_hint("it is written by `kubebook labs run --record`; delete it to start over"),
+                    .with_hint(
+                        "it is written by `kubebook labs run --record`; delete it to start over",
+                    ),
             );
             HashMap::new()
         }
@@ -159,7 +169,9 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                         report.push(
                             Diagnostic::error("MD003", format!("image `{p}` does not exist"))
                                 .at(link.span.clone())
-                                .with_hint("images live in book/images/ and are linked as images/NAME.svg"),
+                                .with_hint(
+                                    "images live in book/images/ and are linked as images/NAME.svg",
+                                ),
                         );
                     }
                 }
@@ -174,11 +186,16 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                 let known: Vec<&str> = anchors.keys().copied().collect();
                 let hint = crate::validate::suggest::closest(target, known.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| "link to a chapter by its file name, e.g. 06-kubernetes-basics.md".into());
+                    .unwrap_or_else(|| {
+                        "link to a chapter by its file name, e.g. 06-kubernetes-basics.md".into()
+                    });
                 report.push(
-                    Diagnostic::error("MD001", format!("link to `{target}`, which is not a chapter of this book"))
-                        .at(link.span.clone())
-                        .with_hint(hint),
+                    Diagnostic::error(
+                        "MD001",
+                        format!("link to `{target}`, which is not a chapter of this book"),
+                    )
+                    .at(link.span.clone())
+                    .with_hint(hint),
                 );
                 continue;
             };
@@ -188,7 +205,9 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
             {
                 let hint = crate::validate::suggest::closest(a, ids.iter().map(String::as_str))
                     .map(|s| format!("did you mean `#{s}`?"))
-                    .unwrap_or_else(|| format!("anchors are heading slugs; see the headings of {target}"));
+                    .unwrap_or_else(|| {
+                        format!("anchors are heading slugs; see the headings of {target}")
+                    });
                 report.push(
                     Diagnostic::error("MD002", format!("`{target}` has no anchor `#{a}`"))
                         .at(link.span.clone())

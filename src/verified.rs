@@ -22,8 +22,14 @@ pub struct Record {
 impl Record {
     pub fn badge(&self) -> String {
         match &self.kind {
-            Some(k) => format!("verified on kind {k} (Kubernetes {}) on {}", self.kubernetes, self.date),
-            None => format!("verified on Kubernetes {} on {}", self.kubernetes, self.date),
+            Some(k) => format!(
+                "verified on kind {k} (Kubernetes {}) on {}",
+                self.kubernetes, self.date
+            ),
+            None => format!(
+                "verified on Kubernetes {} on {}",
+                self.kubernetes, self.date
+            ),
         }
     }
 }
@@ -48,7 +54,10 @@ mod tests {
     fn round_trip_and_badge() {
         let text = r#"{"ch06-first-pod": {"result": "passed", "kubernetes": "v1.36.1", "kind": "v0.32.0", "date": "2026-11-27", "duration_seconds": 12.5}}"#;
         let r = parse(text).unwrap();
-        assert_eq!(r["ch06-first-pod"].badge(), "verified on kind v0.32.0 (Kubernetes v1.36.1) on 2026-11-27");
+        assert_eq!(
+            r["ch06-first-pod"].badge(),
+            "verified on kind v0.32.0 (Kubernetes v1.36.1) on 2026-11-27"
+        );
         assert_eq!(parse(&to_string(&r)).unwrap(), r);
         assert!(parse(r#"{"x": {"result": "passed"}}"#).is_err());
     }

@@ -146,8 +146,10 @@ fn prune(v: &Value) -> Value {
                 match k.as_str() {
                     "description" | "title" | "$schema" | "$defs" | "default" | "examples" => {}
                     "properties" => {
-                        let props: Map<String, Value> =
-                            val.as_object().map(|p| p.iter().map(|(pk, pv)| (pk.clone(), prune(pv))).collect()).unwrap_or_default();
+                        let props: Map<String, Value> = val
+                            .as_object()
+                            .map(|p| p.iter().map(|(pk, pv)| (pk.clone(), prune(pv))).collect())
+                            .unwrap_or_default();
                         out.insert(k.clone(), Value::Object(props));
                     }
                     _ => {
@@ -175,59 +177,283 @@ fn prune(v: &Value) -> Value {
 /// IfNotPresent"), which k8s-openapi keeps as plain strings. Values from the API reference
 /// for Kubernetes 1.36. (definition, property, values); array properties get `items.enum`.
 const ENUMS: &[(&str, &str, &[&str])] = &[
-    ("io.k8s.api.core.v1.Container", "imagePullPolicy", &["Always", "Never", "IfNotPresent"]),
-    ("io.k8s.api.core.v1.Container", "terminationMessagePolicy", &["File", "FallbackToLogsOnError"]),
+    (
+        "io.k8s.api.core.v1.Container",
+        "imagePullPolicy",
+        &["Always", "Never", "IfNotPresent"],
+    ),
+    (
+        "io.k8s.api.core.v1.Container",
+        "terminationMessagePolicy",
+        &["File", "FallbackToLogsOnError"],
+    ),
     ("io.k8s.api.core.v1.Container", "restartPolicy", &["Always"]),
-    ("io.k8s.api.core.v1.EphemeralContainer", "imagePullPolicy", &["Always", "Never", "IfNotPresent"]),
-    ("io.k8s.api.core.v1.PodSpec", "restartPolicy", &["Always", "OnFailure", "Never"]),
-    ("io.k8s.api.core.v1.PodSpec", "dnsPolicy", &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]),
-    ("io.k8s.api.core.v1.PodSpec", "preemptionPolicy", &["PreemptLowerPriority", "Never"]),
-    ("io.k8s.api.core.v1.ContainerPort", "protocol", &["TCP", "UDP", "SCTP"]),
-    ("io.k8s.api.core.v1.ServicePort", "protocol", &["TCP", "UDP", "SCTP"]),
-    ("io.k8s.api.core.v1.ServiceSpec", "type", &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]),
-    ("io.k8s.api.core.v1.ServiceSpec", "sessionAffinity", &["ClientIP", "None"]),
-    ("io.k8s.api.core.v1.ServiceSpec", "externalTrafficPolicy", &["Cluster", "Local"]),
-    ("io.k8s.api.core.v1.ServiceSpec", "internalTrafficPolicy", &["Cluster", "Local"]),
-    ("io.k8s.api.core.v1.ServiceSpec", "ipFamilyPolicy", &["SingleStack", "PreferDualStack", "RequireDualStack"]),
-    ("io.k8s.api.core.v1.PersistentVolumeClaimSpec", "accessModes", &["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]),
-    ("io.k8s.api.core.v1.PersistentVolumeClaimSpec", "volumeMode", &["Filesystem", "Block"]),
-    ("io.k8s.api.core.v1.PersistentVolumeSpec", "accessModes", &["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]),
-    ("io.k8s.api.core.v1.PersistentVolumeSpec", "persistentVolumeReclaimPolicy", &["Retain", "Delete", "Recycle"]),
-    ("io.k8s.api.core.v1.PersistentVolumeSpec", "volumeMode", &["Filesystem", "Block"]),
-    ("io.k8s.api.storage.v1.StorageClass", "reclaimPolicy", &["Retain", "Delete"]),
-    ("io.k8s.api.storage.v1.StorageClass", "volumeBindingMode", &["Immediate", "WaitForFirstConsumer"]),
-    ("io.k8s.api.core.v1.Taint", "effect", &["NoSchedule", "PreferNoSchedule", "NoExecute"]),
-    ("io.k8s.api.core.v1.Toleration", "effect", &["NoSchedule", "PreferNoSchedule", "NoExecute"]),
-    ("io.k8s.api.core.v1.Toleration", "operator", &["Exists", "Equal"]),
-    ("io.k8s.api.core.v1.NodeSelectorRequirement", "operator", &["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]),
-    ("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", "operator", &["In", "NotIn", "Exists", "DoesNotExist"]),
-    ("io.k8s.api.core.v1.SeccompProfile", "type", &["RuntimeDefault", "Unconfined", "Localhost"]),
-    ("io.k8s.api.core.v1.HTTPGetAction", "scheme", &["HTTP", "HTTPS"]),
-    ("io.k8s.api.core.v1.LimitRangeItem", "type", &["Container", "Pod", "PersistentVolumeClaim"]),
-    ("io.k8s.api.core.v1.ContainerResizePolicy", "restartPolicy", &["NotRequired", "RestartContainer"]),
-    ("io.k8s.api.apps.v1.DeploymentStrategy", "type", &["Recreate", "RollingUpdate"]),
-    ("io.k8s.api.apps.v1.DaemonSetUpdateStrategy", "type", &["RollingUpdate", "OnDelete"]),
-    ("io.k8s.api.apps.v1.StatefulSetUpdateStrategy", "type", &["RollingUpdate", "OnDelete"]),
-    ("io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy", &["OrderedReady", "Parallel"]),
-    ("io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy", &["Allow", "Forbid", "Replace"]),
-    ("io.k8s.api.batch.v1.JobSpec", "completionMode", &["NonIndexed", "Indexed"]),
-    ("io.k8s.api.networking.v1.HTTPIngressPath", "pathType", &["Exact", "Prefix", "ImplementationSpecific"]),
-    ("io.k8s.api.networking.v1.NetworkPolicySpec", "policyTypes", &["Ingress", "Egress"]),
-    ("io.k8s.api.networking.v1.NetworkPolicyPort", "protocol", &["TCP", "UDP", "SCTP"]),
-    ("io.k8s.api.autoscaling.v2.MetricSpec", "type", &["ContainerResource", "External", "Object", "Pods", "Resource"]),
-    ("io.k8s.api.autoscaling.v2.MetricTarget", "type", &["Utilization", "Value", "AverageValue"]),
-    ("io.k8s.api.autoscaling.v2.HPAScalingRules", "selectPolicy", &["Max", "Min", "Disabled"]),
-    ("io.k8s.api.autoscaling.v2.HPAScalingPolicy", "type", &["Pods", "Percent"]),
-    ("io.k8s.api.rbac.v1.Subject", "kind", &["User", "Group", "ServiceAccount"]),
-    ("io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", "failurePolicy", &["Fail", "Ignore"]),
-    ("io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", "kind", &["ValidatingAdmissionPolicyBinding"]),
-    ("io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", "validationActions", &["Deny", "Warn", "Audit"]),
-    ("io.k8s.api.admissionregistration.v1.MatchResources", "matchPolicy", &["Exact", "Equivalent"]),
-    ("io.k8s.api.admissionregistration.v1.RuleWithOperations", "operations", &["*", "CREATE", "UPDATE", "DELETE", "CONNECT"]),
-    ("io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", "operations", &["*", "CREATE", "UPDATE", "DELETE", "CONNECT"]),
-    ("io.k8s.api.admissionregistration.v1.RuleWithOperations", "scope", &["*", "Cluster", "Namespaced"]),
-    ("io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", "scope", &["*", "Cluster", "Namespaced"]),
-    ("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", "scope", &["Namespaced", "Cluster"]),
+    (
+        "io.k8s.api.core.v1.EphemeralContainer",
+        "imagePullPolicy",
+        &["Always", "Never", "IfNotPresent"],
+    ),
+    (
+        "io.k8s.api.core.v1.PodSpec",
+        "restartPolicy",
+        &["Always", "OnFailure", "Never"],
+    ),
+    (
+        "io.k8s.api.core.v1.PodSpec",
+        "dnsPolicy",
+        &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
+    ),
+    (
+        "io.k8s.api.core.v1.PodSpec",
+        "preemptionPolicy",
+        &["PreemptLowerPriority", "Never"],
+    ),
+    (
+        "io.k8s.api.core.v1.ContainerPort",
+        "protocol",
+        &["TCP", "UDP", "SCTP"],
+    ),
+    (
+        "io.k8s.api.core.v1.ServicePort",
+        "protocol",
+        &["TCP", "UDP", "SCTP"],
+    ),
+    (
+        "io.k8s.api.core.v1.ServiceSpec",
+        "type",
+        &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"],
+    ),
+    (
+        "io.k8s.api.core.v1.ServiceSpec",
+        "sessionAffinity",
+        &["ClientIP", "None"],
+    ),
+    (
+        "io.k8s.api.core.v1.ServiceSpec",
+        "externalTrafficPolicy",
+        &["Cluster", "Local"],
+    ),
+    (
+        "io.k8s.api.core.v1.ServiceSpec",
+        "internalTrafficPolicy",
+        &["Cluster", "Local"],
+    ),
+    (
+        "io.k8s.api.core.v1.ServiceSpec",
+        "ipFamilyPolicy",
+        &["SingleStack", "PreferDualStack", "RequireDualStack"],
+    ),
+    (
+        "io.k8s.api.core.v1.PersistentVolumeClaimSpec",
+        "accessModes",
+        &[
+            "ReadWriteOnce",
+            "ReadOnlyMany",
+            "ReadWriteMany",
+            "ReadWriteOncePod",
+        ],
+    ),
+    (
+        "io.k8s.api.core.v1.PersistentVolumeClaimSpec",
+        "volumeMode",
+        &["Filesystem", "Block"],
+    ),
+    (
+        "io.k8s.api.core.v1.PersistentVolumeSpec",
+        "accessModes",
+        &[
+            "ReadWriteOnce",
+            "ReadOnlyMany",
+            "ReadWriteMany",
+            "ReadWriteOncePod",
+        ],
+    ),
+    (
+        "io.k8s.api.core.v1.PersistentVolumeSpec",
+        "persistentVolumeReclaimPolicy",
+        &["Retain", "Delete", "Recycle"],
+    ),
+    (
+        "io.k8s.api.core.v1.PersistentVolumeSpec",
+        "volumeMode",
+        &["Filesystem", "Block"],
+    ),
+    (
+        "io.k8s.api.storage.v1.StorageClass",
+        "reclaimPolicy",
+        &["Retain", "Delete"],
+    ),
+    (
+        "io.k8s.api.storage.v1.StorageClass",
+        "volumeBindingMode",
+        &["Immediate", "WaitForFirstConsumer"],
+    ),
+    (
+        "io.k8s.api.core.v1.Taint",
+        "effect",
+        &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+    ),
+    (
+        "io.k8s.api.core.v1.Toleration",
+        "effect",
+        &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+    ),
+    (
+        "io.k8s.api.core.v1.Toleration",
+        "operator",
+        &["Exists", "Equal"],
+    ),
+    (
+        "io.k8s.api.core.v1.NodeSelectorRequirement",
+        "operator",
+        &["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"],
+    ),
+    (
+        "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
+        "operator",
+        &["In", "NotIn", "Exists", "DoesNotExist"],
+    ),
+    (
+        "io.k8s.api.core.v1.SeccompProfile",
+        "type",
+        &["RuntimeDefault", "Unconfined", "Localhost"],
+    ),
+    (
+        "io.k8s.api.core.v1.HTTPGetAction",
+        "scheme",
+        &["HTTP", "HTTPS"],
+    ),
+    (
+        "io.k8s.api.core.v1.LimitRangeItem",
+        "type",
+        &["Container", "Pod", "PersistentVolumeClaim"],
+    ),
+    (
+        "io.k8s.api.core.v1.ContainerResizePolicy",
+        "restartPolicy",
+        &["NotRequired", "RestartContainer"],
+    ),
+    (
+        "io.k8s.api.apps.v1.DeploymentStrategy",
+        "type",
+        &["Recreate", "RollingUpdate"],
+    ),
+    (
+        "io.k8s.api.apps.v1.DaemonSetUpdateStrategy",
+        "type",
+        &["RollingUpdate", "OnDelete"],
+    ),
+    (
+        "io.k8s.api.apps.v1.StatefulSetUpdateStrategy",
+        "type",
+        &["RollingUpdate", "OnDelete"],
+    ),
+    (
+        "io.k8s.api.apps.v1.StatefulSetSpec",
+        "podManagementPolicy",
+        &["OrderedReady", "Parallel"],
+    ),
+    (
+        "io.k8s.api.batch.v1.CronJobSpec",
+        "concurrencyPolicy",
+        &["Allow", "Forbid", "Replace"],
+    ),
+    (
+        "io.k8s.api.batch.v1.JobSpec",
+        "completionMode",
+        &["NonIndexed", "Indexed"],
+    ),
+    (
+        "io.k8s.api.networking.v1.HTTPIngressPath",
+        "pathType",
+        &["Exact", "Prefix", "ImplementationSpecific"],
+    ),
+    (
+        "io.k8s.api.networking.v1.NetworkPolicySpec",
+        "policyTypes",
+        &["Ingress", "Egress"],
+    ),
+    (
+        "io.k8s.api.networking.v1.NetworkPolicyPort",
+        "protocol",
+        &["TCP", "UDP", "SCTP"],
+    ),
+    (
+        "io.k8s.api.autoscaling.v2.MetricSpec",
+        "type",
+        &[
+            "ContainerResource",
+            "External",
+            "Object",
+            "Pods",
+            "Resource",
+        ],
+    ),
+    (
+        "io.k8s.api.autoscaling.v2.MetricTarget",
+        "type",
+        &["Utilization", "Value", "AverageValue"],
+    ),
+    (
+        "io.k8s.api.autoscaling.v2.HPAScalingRules",
+        "selectPolicy",
+        &["Max", "Min", "Disabled"],
+    ),
+    (
+        "io.k8s.api.autoscaling.v2.HPAScalingPolicy",
+        "type",
+        &["Pods", "Percent"],
+    ),
+    (
+        "io.k8s.api.rbac.v1.Subject",
+        "kind",
+        &["User", "Group", "ServiceAccount"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec",
+        "failurePolicy",
+        &["Fail", "Ignore"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding",
+        "kind",
+        &["ValidatingAdmissionPolicyBinding"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec",
+        "validationActions",
+        &["Deny", "Warn", "Audit"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.MatchResources",
+        "matchPolicy",
+        &["Exact", "Equivalent"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.RuleWithOperations",
+        "operations",
+        &["*", "CREATE", "UPDATE", "DELETE", "CONNECT"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations",
+        "operations",
+        &["*", "CREATE", "UPDATE", "DELETE", "CONNECT"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.RuleWithOperations",
+        "scope",
+        &["*", "Cluster", "Namespaced"],
+    ),
+    (
+        "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations",
+        "scope",
+        &["*", "Cluster", "Namespaced"],
+    ),
+    (
+        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec",
+        "scope",
+        &["Namespaced", "Cluster"],
+    ),
 ];
 
 fn add_enums(defs: &mut Map<String, Value>) {
@@ -268,7 +494,10 @@ fn generate() -> Value {
         json!({ "x-kubebook": "int-or-string" }),
     );
     // `JSON` (CRD defaults, enums, examples) holds any JSON value, not only objects.
-    defs.insert("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON".into(), json!({}));
+    defs.insert(
+        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON".into(),
+        json!({}),
+    );
     defs.insert(
         "io.k8s.apimachinery.pkg.api.resource.Quantity".into(),
         json!({ "x-kubebook": "quantity" }),
@@ -295,6 +524,9 @@ fn committed_schema_is_current() {
 #[test]
 fn enums_come_from_descriptions() {
     let d = "Restart policy.\n\nPossible enum values:\n - `\"Always\"` means ...\n - `\"Never\"` means ...";
-    assert_eq!(enum_from_description(d), Some(vec!["Always".into(), "Never".into()]));
+    assert_eq!(
+        enum_from_description(d),
+        Some(vec!["Always".into(), "Never".into()])
+    );
     assert_eq!(enum_from_description("no enum here"), None);
 }

@@ -14,7 +14,9 @@ pub struct Registry {
 
 impl Registry {
     pub fn load_dir(&mut self, dir: &Path, report: &mut Report) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         paths.sort();
         for p in paths {
@@ -25,7 +27,10 @@ impl Registry {
             let text = match std::fs::read_to_string(&p) {
                 Ok(t) => t,
                 Err(e) => {
-                    report.push(Diagnostic::error("CRD001", format!("cannot read {}: {e}", rel.display())).at(Span::new(&rel, 1, 1)));
+                    report.push(
+                        Diagnostic::error("CRD001", format!("cannot read {}: {e}", rel.display()))
+                            .at(Span::new(&rel, 1, 1)),
+                    );
                     continue;
                 }
             };
@@ -57,11 +62,18 @@ impl Registry {
         }
         let group = v["spec"]["group"].as_str().unwrap_or_default();
         let kind = v["spec"]["names"]["kind"].as_str().unwrap_or_default();
-        let Some(versions) = v["spec"]["versions"].as_array() else { return false };
+        let Some(versions) = v["spec"]["versions"].as_array() else {
+            return false;
+        };
         let mut any = false;
         for ver in versions {
-            let (Some(name), Some(schema)) = (ver["name"].as_str(), ver["schema"].get("openAPIV3Schema")) else { continue };
-            self.schemas.insert(format!("{group}/{name}/{kind}"), schema.clone());
+            let (Some(name), Some(schema)) =
+                (ver["name"].as_str(), ver["schema"].get("openAPIV3Schema"))
+            else {
+                continue;
+            };
+            self.schemas
+                .insert(format!("{group}/{name}/{kind}"), schema.clone());
             any = true;
         }
         any
@@ -81,7 +93,10 @@ impl Registry {
         if let Some(p) = props.as_object_mut() {
             p.insert("apiVersion".into(), json!({"type": "string"}));
             p.insert("kind".into(), json!({"type": "string"}));
-            p.insert("metadata".into(), json!({"$ref": "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}));
+            p.insert(
+                "metadata".into(),
+                json!({"$ref": "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}),
+            );
         }
         strict(&mut top);
         Some(top)

@@ -18,9 +18,15 @@ struct Template<'a> {
 fn template_of(m: &Manifest) -> Option<(String, String)> {
     match m.kind.as_str() {
         "Pod" => Some(("/spec".into(), "/metadata/labels".into())),
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicationController" => {
-            Some(("/spec/template/spec".into(), "/spec/template/metadata/labels".into()))
-        }
+        "Deployment"
+        | "ReplicaSet"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "Job"
+        | "ReplicationController" => Some((
+            "/spec/template/spec".into(),
+            "/spec/template/metadata/labels".into(),
+        )),
         "CronJob" => Some((
             "/spec/jobTemplate/spec/template/spec".into(),
             "/spec/jobTemplate/spec/template/metadata/labels".into(),
@@ -32,7 +38,11 @@ fn template_of(m: &Manifest) -> Option<(String, String)> {
 type Out = Vec<(usize, Diagnostic)>;
 
 fn at(blocks: &[&CodeBlock], m: &Manifest, ptr: &str, key: bool) -> Span {
-    let p = if key { m.doc.key_pos(ptr) } else { m.doc.pos(ptr) };
+    let p = if key {
+        m.doc.key_pos(ptr)
+    } else {
+        m.doc.pos(ptr)
+    };
     blocks[m.block].span_in(p.line, p.col)
 }
 
@@ -65,8 +75,19 @@ pub fn lint(blocks: &[&CodeBlock], manifests: &[Manifest], labs: &[Lab]) -> Out 
         .filter_map(|(i, m)| {
             let (sp, lp) = template_of(m)?;
             let spec = m.doc.value.pointer(&sp)?;
-            let labels = m.doc.value.pointer(&lp).and_then(Value::as_object).cloned().unwrap_or_default();
-            Some(Template { m: i, spec_ptr: sp, labels, spec })
+            let labels = m
+                .doc
+                .value
+                .pointer(&lp)
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            Some(Template {
+                m: i,
+                spec_ptr: sp,
+                labels,
+                spec,
+            })
         })
         .collect();
 
@@ -87,10 +108,17 @@ pub fn lint(blocks: &[&CodeBlock], manifests: &[Manifest], labs: &[Lab]) -> Out 
     }
 
     for lab in labs {
-        let in_lab: Vec<usize> = manifests.iter().enumerate().filter(|(_, m)| m.lab == Some(lab.id.as_str())).map(|(i, _)| i).collect();
+        let in_lab: Vec<usize> = manifests
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.lab == Some(lab.id.as_str()))
+            .map(|(i, _)| i)
+            .collect();
         let text = lab_text(lab);
-        let lab_templates: Vec<&Template> = templates.iter().filter(|t| in_lab.contains(&t.m)).collect();
-        let mut label_sets: Vec<Map<String, Value>> = lab_templates.iter().map(|t| t.labels.clone()).collect();
+        let lab_templates: Vec<&Template> =
+            templates.iter().filter(|t| in_lab.contains(&t.m)).collect();
+        let mut label_sets: Vec<Map<String, Value>> =
+            lab_templates.iter().map(|t| t.labels.clone()).collect();
         label_sets.extend(command_labels(&text));
         for &i in &in_lab {
             let m = &manifests[i];
@@ -143,7 +171,9 @@ fn image_problem(image: &str) -> Option<&'static str> {
 
 fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) {
     for list in ["containers", "initContainers"] {
-        let Some(cs) = t.spec.get(list).and_then(Value::as_array) else { continue };
+        let Some(cs) = t.spec.get(list).and_then(Value::as_array) else {
+            continue;
+        };
         for (ci, c) in cs.iter().enumerate() {
             let base = format!("{}/{list}/{ci}", t.spec_ptr);
             if let Some(img) = c.get("image").and_then(Value::as_str)
@@ -162,9 +192,14 @@ fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) 
                 c.pointer("/resources/limits").and_then(Value::as_object),
             ) {
                 for (res, lv) in lim {
-                    let (Some(l), Some(r)) = (quantity(lv), req.get(res).and_then(quantity)) else { continue };
+                    let (Some(l), Some(r)) = (quantity(lv), req.get(res).and_then(quantity)) else {
+                        continue;
+                    };
                     if l < r {
-                        let ptr = format!("{base}/resources/limits/{}", super::yaml::escape_pointer(res));
+                        let ptr = format!(
+                            "{base}/resources/limits/{}",
+                            super::yaml::escape_pointer(res)
+                        );
                         out.push((
                             m.block,
                             Diagnostic::error("LINT006", format!("{res} limit {} is below its request {}", show(lv), show(&req[res])))
@@ -178,7 +213,11 @@ fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) 
             let names: HashSet<&str> = c
                 .get("ports")
                 .and_then(Value::as_array)
-                .map(|ps| ps.iter().filter_map(|p| p.get("name").and_then(Value::as_str)).collect())
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|p| p.get("name").and_then(Value::as_str))
+                        .collect()
+                })
                 .unwrap_or_default();
             for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
                 for action in ["httpGet", "tcpSocket", "grpc"] {
@@ -209,17 +248,29 @@ fn quantity(v: &Value) -> Option<f64> {
 }
 
 fn show(v: &Value) -> String {
-    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
 }
 
 fn selector_matches_template(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) {
     if m.kind == "Pod" || m.kind == "CronJob" {
         return;
     }
-    let Some(sel) = m.doc.value.pointer("/spec/selector/matchLabels").and_then(Value::as_object) else { return };
+    let Some(sel) = m
+        .doc
+        .value
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
     for (k, v) in sel {
         if t.labels.get(k) != Some(v) {
-            let ptr = format!("/spec/selector/matchLabels/{}", super::yaml::escape_pointer(k));
+            let ptr = format!(
+                "/spec/selector/matchLabels/{}",
+                super::yaml::escape_pointer(k)
+            );
             out.push((
                 m.block,
                 Diagnostic::error("LINT001", format!("selector {k}={} does not match the Pod template's labels", show(v)))
@@ -235,13 +286,29 @@ fn selects(sel: &Map<String, Value>, labels: &Map<String, Value>) -> bool {
     sel.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-fn service(blocks: &[&CodeBlock], m: &Manifest, templates: &[&Template], label_sets: &[Map<String, Value>], out: &mut Out) {
-    let Some(sel) = m.doc.value.pointer("/spec/selector").and_then(Value::as_object) else { return };
+fn service(
+    blocks: &[&CodeBlock],
+    m: &Manifest,
+    templates: &[&Template],
+    label_sets: &[Map<String, Value>],
+    out: &mut Out,
+) {
+    let Some(sel) = m
+        .doc
+        .value
+        .pointer("/spec/selector")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
     if sel.is_empty() || label_sets.is_empty() {
         return;
     }
     if !label_sets.iter().any(|l| selects(sel, l)) {
-        let shown: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={}", show(v))).collect();
+        let shown: Vec<String> = sel
+            .iter()
+            .map(|(k, v)| format!("{k}={}", show(v)))
+            .collect();
         out.push((
             m.block,
             Diagnostic::warning("LINT002", format!("Service `{}` selects {} but no Pod template in the lab has those labels", m.name(), shown.join(",")))
@@ -252,12 +319,26 @@ fn service(blocks: &[&CodeBlock], m: &Manifest, templates: &[&Template], label_s
         return;
     }
     // targetPort must be a port the selected containers declare.
-    let selected: Vec<&&Template> = templates.iter().filter(|t| selects(sel, &t.labels)).collect();
+    let selected: Vec<&&Template> = templates
+        .iter()
+        .filter(|t| selects(sel, &t.labels))
+        .collect();
     let mut numbers = HashSet::new();
     let mut names = HashSet::new();
     for t in &selected {
-        for c in t.spec.get("containers").and_then(Value::as_array).into_iter().flatten() {
-            for p in c.get("ports").and_then(Value::as_array).into_iter().flatten() {
+        for c in t
+            .spec
+            .get("containers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for p in c
+                .get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(n) = p.get("containerPort").and_then(Value::as_i64) {
                     numbers.insert(n);
                 }
@@ -270,10 +351,21 @@ fn service(blocks: &[&CodeBlock], m: &Manifest, templates: &[&Template], label_s
     if selected.is_empty() || numbers.is_empty() {
         return;
     }
-    for (pi, p) in m.doc.value.pointer("/spec/ports").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (pi, p) in m
+        .doc
+        .value
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let (target, ptr) = match p.get("targetPort") {
             Some(t) => (t.clone(), format!("/spec/ports/{pi}/targetPort")),
-            None => (p.get("port").cloned().unwrap_or(Value::Null), format!("/spec/ports/{pi}/port")),
+            None => (
+                p.get("port").cloned().unwrap_or(Value::Null),
+                format!("/spec/ports/{pi}/port"),
+            ),
         };
         let ok = match &target {
             Value::Number(n) => n.as_i64().is_some_and(|n| numbers.contains(&n)),
@@ -296,7 +388,14 @@ fn service(blocks: &[&CodeBlock], m: &Manifest, templates: &[&Template], label_s
     }
 }
 
-fn ingress(blocks: &[&CodeBlock], m: &Manifest, manifests: &[Manifest], in_lab: &[usize], text: &str, out: &mut Out) {
+fn ingress(
+    blocks: &[&CodeBlock],
+    m: &Manifest,
+    manifests: &[Manifest],
+    in_lab: &[usize],
+    text: &str,
+    out: &mut Out,
+) {
     let services: HashMap<&str, &Manifest> = in_lab
         .iter()
         .map(|&i| &manifests[i])
@@ -304,16 +403,41 @@ fn ingress(blocks: &[&CodeBlock], m: &Manifest, manifests: &[Manifest], in_lab: 
         .map(|s| (s.name(), s))
         .collect();
     let mut backends: Vec<String> = Vec::new();
-    if m.doc.value.pointer("/spec/defaultBackend/service").is_some() {
+    if m.doc
+        .value
+        .pointer("/spec/defaultBackend/service")
+        .is_some()
+    {
         backends.push("/spec/defaultBackend/service".into());
     }
-    for (ri, r) in m.doc.value.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        for (pi, _) in r.pointer("/http/paths").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (ri, r) in m
+        .doc
+        .value
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (pi, _) in r
+            .pointer("/http/paths")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             backends.push(format!("/spec/rules/{ri}/http/paths/{pi}/backend/service"));
         }
     }
     for b in backends {
-        let Some(name) = m.doc.value.pointer(&format!("{b}/name")).and_then(Value::as_str) else { continue };
+        let Some(name) = m
+            .doc
+            .value
+            .pointer(&format!("{b}/name"))
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
         match services.get(name) {
             None => {
                 if !text.contains(name) {
@@ -327,21 +451,38 @@ fn ingress(blocks: &[&CodeBlock], m: &Manifest, manifests: &[Manifest], in_lab: 
                 }
             }
             Some(svc) => {
-                let ports: Vec<&Value> = svc.doc.value.pointer("/spec/ports").and_then(Value::as_array).map(|v| v.iter().collect()).unwrap_or_default();
+                let ports: Vec<&Value> = svc
+                    .doc
+                    .value
+                    .pointer("/spec/ports")
+                    .and_then(Value::as_array)
+                    .map(|v| v.iter().collect())
+                    .unwrap_or_default();
                 let (ok, ptr) = if let Some(n) = m.doc.value.pointer(&format!("{b}/port/number")) {
-                    (ports.iter().any(|p| p.get("port") == Some(n)), format!("{b}/port/number"))
+                    (
+                        ports.iter().any(|p| p.get("port") == Some(n)),
+                        format!("{b}/port/number"),
+                    )
                 } else if let Some(n) = m.doc.value.pointer(&format!("{b}/port/name")) {
-                    (ports.iter().any(|p| p.get("name") == Some(n)), format!("{b}/port/name"))
+                    (
+                        ports.iter().any(|p| p.get("name") == Some(n)),
+                        format!("{b}/port/name"),
+                    )
                 } else {
                     (true, String::new())
                 };
                 if !ok {
                     out.push((
                         m.block,
-                        Diagnostic::warning("LINT003", format!("Service `{name}` has no such port"))
-                            .at(at(blocks, m, &ptr, false))
-                            .with_path(super::yaml::pointer_to_path(&ptr))
-                            .with_hint("use a port (number or name) listed in the Service's spec.ports"),
+                        Diagnostic::warning(
+                            "LINT003",
+                            format!("Service `{name}` has no such port"),
+                        )
+                        .at(at(blocks, m, &ptr, false))
+                        .with_path(super::yaml::pointer_to_path(&ptr))
+                        .with_hint(
+                            "use a port (number or name) listed in the Service's spec.ports",
+                        ),
                     ));
                 }
             }
@@ -349,27 +490,62 @@ fn ingress(blocks: &[&CodeBlock], m: &Manifest, manifests: &[Manifest], in_lab: 
     }
 }
 
-fn references(blocks: &[&CodeBlock], manifests: &[Manifest], in_lab: &[usize], templates: &[&Template], text: &str, out: &mut Out) {
+fn references(
+    blocks: &[&CodeBlock],
+    manifests: &[Manifest],
+    in_lab: &[usize],
+    templates: &[&Template],
+    text: &str,
+    out: &mut Out,
+) {
     let defined = |kind: &str, name: &str| {
-        in_lab.iter().any(|&i| manifests[i].kind == kind && manifests[i].name() == name) || text.contains(name)
+        in_lab
+            .iter()
+            .any(|&i| manifests[i].kind == kind && manifests[i].name() == name)
+            || text.contains(name)
     };
     for t in templates {
         let m = &manifests[t.m];
         let mut refs: Vec<(&str, String, String)> = Vec::new(); // (kind, name, pointer)
         for list in ["containers", "initContainers"] {
-            for (ci, c) in t.spec.get(list).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (ci, c) in t
+                .spec
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 let base = format!("{}/{list}/{ci}", t.spec_ptr);
-                for (ei, e) in c.get("env").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                    for (key, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
+                for (ei, e) in c
+                    .get("env")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    for (key, kind) in
+                        [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")]
+                    {
                         if let Some(r) = e.pointer(&format!("/valueFrom/{key}"))
                             && r.get("optional") != Some(&Value::Bool(true))
                             && let Some(n) = r.get("name").and_then(Value::as_str)
                         {
-                            refs.push((kind, n.into(), format!("{base}/env/{ei}/valueFrom/{key}/name")));
+                            refs.push((
+                                kind,
+                                n.into(),
+                                format!("{base}/env/{ei}/valueFrom/{key}/name"),
+                            ));
                         }
                     }
                 }
-                for (ei, e) in c.get("envFrom").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                for (ei, e) in c
+                    .get("envFrom")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
                     for (key, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
                         if let Some(r) = e.get(key)
                             && r.get("optional") != Some(&Value::Bool(true))
@@ -381,9 +557,24 @@ fn references(blocks: &[&CodeBlock], manifests: &[Manifest], in_lab: &[usize], t
                 }
             }
         }
-        for (vi, v) in t.spec.get("volumes").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (vi, v) in t
+            .spec
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let base = format!("{}/volumes/{vi}", t.spec_ptr);
-            for (key, field, kind) in [("configMap", "name", "ConfigMap"), ("secret", "secretName", "Secret"), ("persistentVolumeClaim", "claimName", "PersistentVolumeClaim")] {
+            for (key, field, kind) in [
+                ("configMap", "name", "ConfigMap"),
+                ("secret", "secretName", "Secret"),
+                (
+                    "persistentVolumeClaim",
+                    "claimName",
+                    "PersistentVolumeClaim",
+                ),
+            ] {
                 if let Some(r) = v.get(key)
                     && r.get("optional") != Some(&Value::Bool(true))
                     && let Some(n) = r.get(field).and_then(Value::as_str)
@@ -409,7 +600,9 @@ fn references(blocks: &[&CodeBlock], manifests: &[Manifest], in_lab: &[usize], t
 /// `kubectl run … --image=nginx` in a lab's commands: the same tag rule as manifests.
 fn command_images(blocks: &[&CodeBlock], lab: &Lab, out: &mut Out) {
     for b in &lab.blocks {
-        let BlockKind::Console { steps } = &b.kind else { continue };
+        let BlockKind::Console { steps } = &b.kind else {
+            continue;
+        };
         for s in steps {
             let words: Vec<&str> = s.command.split_whitespace().collect();
             for (wi, w) in words.iter().enumerate() {
@@ -438,7 +631,10 @@ fn command_images(blocks: &[&CodeBlock], lab: &Lab, out: &mut Out) {
 
 /// The index of the code block a lab block came from (same file and first line).
 fn lab_block_index(lab: &Lab, b: &crate::lab::LabBlock, blocks: &[&CodeBlock]) -> usize {
-    blocks.iter().position(|cb| cb.file == lab.file && cb.content_line() == b.line).unwrap_or(0)
+    blocks
+        .iter()
+        .position(|cb| cb.file == lab.file && cb.content_line() == b.line)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -447,16 +643,27 @@ mod tests {
 
     #[test]
     fn image_tags() {
-        assert_eq!(image_problem("nginx"), Some("has no tag, so it means :latest"));
+        assert_eq!(
+            image_problem("nginx"),
+            Some("has no tag, so it means :latest")
+        );
         assert_eq!(image_problem("nginx:latest"), Some("uses :latest"));
-        assert_eq!(image_problem("localhost:5000/app"), Some("has no tag, so it means :latest"));
-        assert_eq!(image_problem("registry.k8s.io/e2e-test-images/agnhost:2.53"), None);
+        assert_eq!(
+            image_problem("localhost:5000/app"),
+            Some("has no tag, so it means :latest")
+        );
+        assert_eq!(
+            image_problem("registry.k8s.io/e2e-test-images/agnhost:2.53"),
+            None
+        );
         assert_eq!(image_problem("nginx@sha256:abc"), None);
     }
 
     #[test]
     fn labels_from_commands() {
-        let sets = command_labels("kubectl run client --image=busybox:1.36.1\nkubectl create deployment web --image=nginx:1.27.3\n");
+        let sets = command_labels(
+            "kubectl run client --image=busybox:1.36.1\nkubectl create deployment web --image=nginx:1.27.3\n",
+        );
         assert_eq!(sets.len(), 2);
         assert_eq!(sets[0]["run"], "client");
         assert_eq!(sets[1]["app"], "web");

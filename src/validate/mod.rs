@@ -63,12 +63,21 @@ struct BlockResult {
 }
 
 fn span_for(b: &CodeBlock, doc: &Document, issue: &schema::Issue) -> Span {
-    let p = if issue.at_key { doc.key_pos(&issue.pointer) } else { doc.pos(&issue.pointer) };
+    let p = if issue.at_key {
+        doc.key_pos(&issue.pointer)
+    } else {
+        doc.pos(&issue.pointer)
+    };
     b.span_in(p.line, p.col)
 }
 
 /// Validate every YAML block of the book and lint across the objects of each lab.
-pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut Report) -> CheckStats {
+pub fn check_book(
+    root: &Path,
+    blocks: &[&CodeBlock],
+    labs: &[Lab],
+    report: &mut Report,
+) -> CheckStats {
     let mut stats = CheckStats {
         labs: labs.len(),
         skip_ci: labs.iter().filter(|l| l.skip_ci.is_some()).count(),
@@ -77,7 +86,10 @@ pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut
     let s = schema::schema();
     let mut crds = crd::Registry::default();
     crds.load_dir(&root.join("labs/crds"), report);
-    let mut results: Vec<BlockResult> = blocks.iter().map(|_| BlockResult { diags: Vec::new() }).collect();
+    let mut results: Vec<BlockResult> = blocks
+        .iter()
+        .map(|_| BlockResult { diags: Vec::new() })
+        .collect();
     let mut manifests: Vec<Manifest> = Vec::new();
 
     // Pass 1: parse every YAML block.
@@ -93,7 +105,11 @@ pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut
             parsed.push(None);
             continue;
         }
-        let relevant = b.info.has("lab") || b.info.has("fragment") || b.info.has("expect-error") || b.content.contains("apiVersion:") || b.content.contains("kind:");
+        let relevant = b.info.has("lab")
+            || b.info.has("fragment")
+            || b.info.has("expect-error")
+            || b.content.contains("apiVersion:")
+            || b.content.contains("kind:");
         match yaml::parse_documents(&b.content) {
             Ok(nodes) => parsed.push(Some(nodes.iter().map(Document::from_node).collect())),
             Err(e) => {
@@ -101,7 +117,11 @@ pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut
                     results[i].diags.push(
                         Diagnostic::error(e.code, format!("invalid YAML: {}", e.message))
                             .at(b.span_in(e.pos.line, e.pos.col))
-                            .with_hint(if e.code == "YAML002" { "remove or rename one of the two keys" } else { "check indentation and quoting around this position" }),
+                            .with_hint(if e.code == "YAML002" {
+                                "remove or rename one of the two keys"
+                            } else {
+                                "check indentation and quoting around this position"
+                            }),
                     );
                 }
                 parsed.push(None);
@@ -123,7 +143,11 @@ pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut
                 let hint = suggest::closest(ty, s.fragment_names())
                     .map(|c| format!("did you mean `{c}`?"))
                     .unwrap_or_else(|| "name a Kubernetes type such as Container, PodSpec, Probe, Volume, ServicePort".into());
-                results[i].diags.push(Diagnostic::error("LAB012", format!("unknown fragment type `{ty}`")).at(b.attr_span("fragment")).with_hint(hint));
+                results[i].diags.push(
+                    Diagnostic::error("LAB012", format!("unknown fragment type `{ty}`"))
+                        .at(b.attr_span("fragment"))
+                        .with_hint(hint),
+                );
                 continue;
             };
             let schema_node = s.definition(def).cloned().unwrap_or(Value::Null);
@@ -131,28 +155,49 @@ pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut
                 stats.fragments += 1;
                 // A fragment may be one object or a list of them (e.g. a list of containers).
                 let items: Vec<(String, &Value)> = match &doc.value {
-                    Value::Array(a) if schema_node.get("type").and_then(Value::as_str) != Some("array") => {
-                        a.iter().enumerate().map(|(k, v)| (format!("/{k}"), v)).collect()
+                    Value::Array(a)
+                        if schema_node.get("type").and_then(Value::as_str) != Some("array") =>
+                    {
+                        a.iter()
+                            .enumerate()
+                            .map(|(k, v)| (format!("/{k}"), v))
+                            .collect()
                     }
                     v => vec![(String::new(), v)],
                 };
                 for (prefix, v) in items {
                     for mut issue in schema::validate(v, &schema_node) {
                         issue.pointer = format!("{prefix}{}", issue.pointer);
-                        results[i].diags.push(issue_diag(b, doc, &issue, &format!("{ty} fragment")));
+                        results[i].diags.push(issue_diag(
+                            b,
+                            doc,
+                            &issue,
+                            &format!("{ty} fragment"),
+                        ));
                     }
                 }
             }
             continue;
         }
         for doc in docs {
-            let Some(obj) = doc.value.as_object() else { continue };
-            let Some(kind) = obj.get("kind") else { continue };
-            let Some(kind) = kind.as_str().map(str::to_string) else {
-                results[i].diags.push(Diagnostic::error("K8S002", "`kind` must be a string").at(span_at(b, &doc, "/kind")));
+            let Some(obj) = doc.value.as_object() else {
                 continue;
             };
-            let Some(api_version) = obj.get("apiVersion").and_then(Value::as_str).map(str::to_string) else {
+            let Some(kind) = obj.get("kind") else {
+                continue;
+            };
+            let Some(kind) = kind.as_str().map(str::to_string) else {
+                results[i].diags.push(
+                    Diagnostic::error("K8S002", "`kind` must be a string")
+                        .at(span_at(b, &doc, "/kind")),
+                );
+                continue;
+            };
+            let Some(api_version) = obj
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            else {
                 results[i].diags.push(
                     Diagnostic::error("K8S003", format!("{kind} has no apiVersion"))
                         .at(b.span_in(doc.start.line, doc.start.col))
@@ -179,7 +224,9 @@ pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut
                     results[i].diags.push(issue_diag(b, &doc, &issue, &kind));
                 }
             } else {
-                results[i].diags.push(unknown_kind(b, &doc, &api_version, &kind, &crds));
+                results[i]
+                    .diags
+                    .push(unknown_kind(b, &doc, &api_version, &kind, &crds));
             }
             manifests.push(Manifest {
                 block: i,
@@ -206,7 +253,11 @@ pub fn check_book(root: &Path, blocks: &[&CodeBlock], labs: &[Lab], report: &mut
                     stats.expected_errors += 1;
                 } else {
                     let got: Vec<&str> = r.diags.iter().map(|d| d.code).collect();
-                    let what = if got.is_empty() { "the block is valid".to_string() } else { format!("it reports {}", got.join(", ")) };
+                    let what = if got.is_empty() {
+                        "the block is valid".to_string()
+                    } else {
+                        format!("it reports {}", got.join(", "))
+                    };
                     report.push(
                         Diagnostic::error("LAB013", format!("this block is marked expect-error={code}, but {what}"))
                             .at(b.attr_span("expect-error"))
@@ -227,14 +278,24 @@ fn span_at(b: &CodeBlock, doc: &Document, ptr: &str) -> Span {
 fn issue_diag(b: &CodeBlock, doc: &Document, issue: &schema::Issue, what: &str) -> Diagnostic {
     let mut d = Diagnostic::error(issue.code, format!("{what}: {}", issue.message))
         .at(span_for(b, doc, issue))
-        .with_path(if issue.pointer.is_empty() { "(top level)".to_string() } else { issue.path() });
+        .with_path(if issue.pointer.is_empty() {
+            "(top level)".to_string()
+        } else {
+            issue.path()
+        });
     if let Some(h) = &issue.hint {
         d = d.with_hint(h.clone());
     }
     d
 }
 
-fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str, crds: &crd::Registry) -> Diagnostic {
+fn unknown_kind(
+    b: &CodeBlock,
+    doc: &Document,
+    api_version: &str,
+    kind: &str,
+    crds: &crd::Registry,
+) -> Diagnostic {
     let s = schema::schema();
     let span = span_at(b, doc, "/apiVersion");
     let served = s.versions_of(kind);
@@ -250,14 +311,24 @@ fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str, cr
         .with_hint(format!("use `apiVersion: {v}` (the API was removed or never existed under {api_version}; check the fields too)"));
     }
     if builtin_group {
-        let all_kinds: Vec<&str> = s.kinds.keys().filter_map(|k| k.rsplit('/').next()).collect();
+        let all_kinds: Vec<&str> = s
+            .kinds
+            .keys()
+            .filter_map(|k| k.rsplit('/').next())
+            .collect();
         let hint = suggest::closest(kind, all_kinds.iter().copied())
             .map(|k| format!("did you mean `{k}`?"))
             .unwrap_or_else(|| "check the kind's spelling and its apiVersion".into());
-        return Diagnostic::error("K8S005", format!("{api_version} {kind} does not exist in Kubernetes {}", s.kubernetes))
-            .at(span_at(b, doc, "/kind"))
-            .with_path("kind")
-            .with_hint(hint);
+        return Diagnostic::error(
+            "K8S005",
+            format!(
+                "{api_version} {kind} does not exist in Kubernetes {}",
+                s.kubernetes
+            ),
+        )
+        .at(span_at(b, doc, "/kind"))
+        .with_path("kind")
+        .with_hint(hint);
     }
     let _ = crds;
     Diagnostic::warning("K8S007", format!("{kind} ({api_version}) is a custom resource without a known CRD; not validated"))

@@ -149,8 +149,63 @@ pub struct YamlError {
 /// Most nodes one document may have: a guard against alias bombs and huge input.
 const MAX_NODES: usize = 200_000;
 
+/// Deepest nesting a manifest may have; real ones stay below 20.
+const MAX_NESTING: usize = 100;
+
+/// A cheap upper bound of the nesting depth (indentation levels plus `- ` and flow
+/// brackets), checked before parsing: the parser recurses per level and hostile input could
+/// otherwise exhaust the stack.
+fn nesting_depth(text: &str) -> (usize, usize) {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut worst = (0, 1);
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        while indents.last().is_some_and(|&top| top > indent) {
+            indents.pop();
+        }
+        if indents.last() != Some(&indent) {
+            indents.push(indent);
+        }
+        let mut dashes = 0;
+        let mut rest = trimmed;
+        while let Some(r) = rest.strip_prefix("- ") {
+            dashes += 1;
+            rest = r.trim_start_matches(' ');
+        }
+        let mut flow = 0usize;
+        let mut max_flow = 0usize;
+        for c in rest.chars() {
+            match c {
+                '[' | '{' => {
+                    flow += 1;
+                    max_flow = max_flow.max(flow);
+                }
+                ']' | '}' => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let depth = indents.len() + dashes + max_flow;
+        if depth > worst.0 {
+            worst = (depth, i + 1);
+        }
+    }
+    worst
+}
+
 /// Parse a (multi-document) YAML text into span trees.
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
+    let (depth, line) = nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err(YamlError {
+            code: "YAML001",
+            message: format!("YAML is nested more than {MAX_NESTING} levels deep"),
+            pos: Pos { line, col: 1 },
+        });
+    }
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
         with_snippet: false,
@@ -367,6 +422,24 @@ mod tests {
             ));
         }
         assert!(parse_documents(&t).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_crash() {
+        let t = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        assert!(parse_documents(&t).is_err());
+        let t = format!("a: {}{}\n", "[\n".repeat(5000), "]\n".repeat(5000));
+        assert!(parse_documents(&t).is_err());
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused_not_a_crash() {
+        let mut block = String::new();
+        for i in 0..3000 {
+            block.push_str(&" ".repeat(i));
+            block.push_str("a:\n");
+        }
+        assert!(parse_documents(&block).is_err());
     }
 
     #[test]
