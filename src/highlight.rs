@@ -36,9 +36,7 @@ fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
         "rs" => "rust",
         "tpl" | "gotmpl" => return None,
         other => {
-            return ss
-                .find_syntax_by_token(other)
-                .or_else(|| ss.find_syntax_by_token(&other.to_string()));
+            return ss.find_syntax_by_token(other);
         }
     };
     ss.find_syntax_by_token(token)
@@ -126,18 +124,18 @@ pub fn theme_css() -> String {
     let mut css = String::from(
         "/* generated from syntect themes: InspiredGitHub (light), base16-ocean.dark (dark) */\n",
     );
-    if let Some(light) = ts.themes.get("InspiredGitHub") {
-        if let Ok(c) = css_for_theme_with_class_style(light, CLASS_STYLE) {
-            css.push_str(&strip_background(&c));
-        }
+    if let Some(light) = ts.themes.get("InspiredGitHub")
+        && let Ok(c) = css_for_theme_with_class_style(light, CLASS_STYLE)
+    {
+        css.push_str(&strip_background(&c));
     }
-    if let Some(dark) = ts.themes.get("base16-ocean.dark") {
-        if let Ok(c) = css_for_theme_with_class_style(dark, CLASS_STYLE) {
-            css.push_str(&scope_rules(
-                &strip_background(&c),
-                ":root[data-theme=\"dark\"]",
-            ));
-        }
+    if let Some(dark) = ts.themes.get("base16-ocean.dark")
+        && let Ok(c) = css_for_theme_with_class_style(dark, CLASS_STYLE)
+    {
+        css.push_str(&scope_rules(
+            &strip_background(&c),
+            ":root[data-theme=\"dark\"]",
+        ));
     }
     css
 }

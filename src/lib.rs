@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)] // Diagnostics are returned on cold paths only; boxing them buys nothing.
 //! kubebook: compile a Kubernetes book from Markdown into a themed static site whose labs
 //! are validated at build time and runnable on a kind cluster.
 //!

@@ -47,21 +47,22 @@ enum Tok {
 }
 
 fn tokenize(p: &str) -> Vec<Tok> {
-    const NAMED: &[(&str, fn() -> Tok)] = &[
-        ("[..]", || Tok::Any),
-        ("[AGE]", || Tok::Age),
-        ("[IP]", || Tok::Ip),
-        ("[HASH]", || Tok::Hash),
-        ("[NODEPORT]", || Tok::NodePort),
-        ("[NUM]", || Tok::Num),
-    ];
+    const NAMED: [&str; 6] = ["[..]", "[AGE]", "[IP]", "[HASH]", "[NODEPORT]", "[NUM]"];
+    let make = |name: &str| match name {
+        "[..]" => Tok::Any,
+        "[AGE]" => Tok::Age,
+        "[IP]" => Tok::Ip,
+        "[HASH]" => Tok::Hash,
+        "[NODEPORT]" => Tok::NodePort,
+        _ => Tok::Num,
+    };
     let mut out = Vec::new();
     let mut rest = p.trim_end();
     'outer: while let Some(c) = rest.chars().next() {
         if c == '[' {
-            for (name, make) in NAMED {
+            for name in NAMED {
                 if let Some(r) = rest.strip_prefix(name) {
-                    out.push(make());
+                    out.push(make(name));
                     rest = r;
                     continue 'outer;
                 }

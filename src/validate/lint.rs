@@ -58,6 +58,11 @@ fn lab_text(lab: &Lab) -> String {
                     t.push('\n');
                 }
             }
+            // A manifest naming an object does not create it; other files (kustomizations
+            // with generators, scripts, values files) may.
+            _ if (b.lang == "yaml" || b.lang == "yml")
+                && b.content.contains("kind:")
+                && !b.content.contains("kustomize.config.k8s.io") => {}
             _ => {
                 t.push_str(&b.content);
                 t.push('\n');

@@ -136,7 +136,7 @@ pub fn check_book(
     }
 
     // Pass 2: schema validation.
-    for (i, (b, docs)) in blocks.iter().zip(parsed.into_iter()).enumerate() {
+    for (i, (b, docs)) in blocks.iter().zip(parsed).enumerate() {
         let Some(docs) = docs else { continue };
         if let Some(ty) = b.info.value("fragment") {
             let Some(def) = s.fragment(ty) else {

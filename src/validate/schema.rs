@@ -389,8 +389,10 @@ impl Walker {
             self.push(code, msg, ptr, false, hint);
             return;
         }
-        if let Some(Value::Array(allowed)) = s.get("enum") {
-            if !allowed.contains(v) {
+        if let Some(Value::Array(allowed)) = s.get("enum")
+            && !allowed.contains(v)
+        {
+            {
                 let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
                 let hint = match v
                     .as_str()
