@@ -275,7 +275,7 @@ fn front_matter(source: &str, rel: &Path) -> Result<(FrontMatter, usize), Diagno
             "add `title: …`",
         ));
     };
-    let doc = Document::from_node(node);
+    let doc = Document::new(node.clone());
     let Some(obj) = doc.value.as_object() else {
         return Err(fm_err(
             doc.start.line + line_offset,

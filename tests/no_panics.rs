@@ -78,7 +78,7 @@ proptest! {
         for text in [s, t] {
             if let Ok(docs) = yaml::parse_documents(&text) {
                 for d in &docs {
-                    let doc = yaml::Document::from_node(d);
+                    let doc = yaml::Document::new(d.clone());
                     let _ = schema::validate(&doc.value, &serde_json::json!({"$ref": "#/$defs/io.k8s.api.core.v1.Pod"}));
                 }
             }

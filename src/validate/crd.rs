@@ -37,7 +37,7 @@ impl Registry {
             match super::yaml::parse_documents(&text) {
                 Ok(docs) => {
                     for d in docs {
-                        let doc = super::yaml::Document::from_node(&d);
+                        let doc = super::yaml::Document::new(d);
                         if !self.add_from_value(&doc.value) {
                             report.push(
                                 Diagnostic::warning("CRD002", "not a CustomResourceDefinition with a schema")

@@ -111,7 +111,7 @@ pub fn check_book(
             || b.content.contains("apiVersion:")
             || b.content.contains("kind:");
         match yaml::parse_documents(&b.content) {
-            Ok(nodes) => parsed.push(Some(nodes.iter().map(Document::from_node).collect())),
+            Ok(nodes) => parsed.push(Some(nodes.into_iter().map(Document::new).collect())),
             Err(e) => {
                 if relevant {
                     results[i].diags.push(
@@ -334,4 +334,30 @@ fn unknown_kind(
     Diagnostic::warning("K8S007", format!("{kind} ({api_version}) is a custom resource without a known CRD; not validated"))
         .at(span_at(b, doc, "/kind"))
         .with_hint("put its CustomResourceDefinition in labs/crds/ (or define the CRD in the lab) to validate it")
+}
+
+/// Validate one YAML text of Kubernetes manifests against the schema (no lab lints); returns
+/// the problems found. Used by benchmarks and tools that validate files outside a book.
+pub fn validate_text(text: &str) -> Result<Vec<schema::Issue>, yaml::YamlError> {
+    let s = schema::schema();
+    let mut issues = Vec::new();
+    for node in yaml::parse_documents(text)? {
+        let doc = Document::new(node);
+        let key = format!(
+            "{}/{}",
+            doc.str_at("/apiVersion").unwrap_or_default(),
+            doc.str_at("/kind").unwrap_or_default()
+        );
+        match s.kinds.get(&key).and_then(|(def, _)| s.definition(def)) {
+            Some(def) => issues.extend(schema::validate(&doc.value, def)),
+            None => issues.push(schema::Issue {
+                code: "K8S005",
+                message: format!("unknown kind {key}"),
+                pointer: "/kind".into(),
+                at_key: false,
+                hint: None,
+            }),
+        }
+    }
+    Ok(issues)
 }

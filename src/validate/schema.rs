@@ -392,23 +392,21 @@ impl Walker {
         if let Some(Value::Array(allowed)) = s.get("enum")
             && !allowed.contains(v)
         {
+            let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+            let hint = match v
+                .as_str()
+                .and_then(|x| suggest::closest(x, names.iter().copied()))
             {
-                let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-                let hint = match v
-                    .as_str()
-                    .and_then(|x| suggest::closest(x, names.iter().copied()))
-                {
-                    Some(c) => format!("did you mean `{c}`? allowed: {}", names.join(", ")),
-                    None => format!("allowed: {}", names.join(", ")),
-                };
-                self.push(
-                    "K8S004",
-                    format!("{} is not an allowed value", show(v)),
-                    ptr,
-                    false,
-                    Some(hint),
-                );
-            }
+                Some(c) => format!("did you mean `{c}`? allowed: {}", names.join(", ")),
+                None => format!("allowed: {}", names.join(", ")),
+            };
+            self.push(
+                "K8S004",
+                format!("{} is not an allowed value", show(v)),
+                ptr,
+                false,
+                Some(hint),
+            );
         }
         match v {
             Value::Number(n) => {

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
-use std::collections::HashMap;
 use std::fmt;
 
 /// A YAML node with the location it is used at (`referenced`) and defined at (`defined`,
@@ -262,54 +261,63 @@ fn clean_message(raw: &str) -> String {
     cut.trim_end_matches(':').to_string()
 }
 
-/// Where a JSON pointer's key and value stand in the YAML text.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Place {
-    pub key: Option<Pos>,
-    pub value: Pos,
-}
-
-/// A document as JSON plus the position of every JSON pointer (`/spec/replicas`).
+/// A document as JSON, plus its span tree to find where any JSON pointer (`/spec/replicas`)
+/// stands. Positions are looked up only when a problem is reported, so a valid document
+/// costs no position bookkeeping.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub value: Value,
-    pub places: HashMap<String, Place>,
-    /// Positions of scalars that were written plain (unquoted) and look like numbers or
-    /// booleans: kubectl's YAML 1.1 reading of them surprises authors.
+    root: Node,
     pub start: Pos,
 }
 
 impl Document {
-    pub fn from_node(n: &Node) -> Document {
-        let mut places = HashMap::new();
-        let value = to_json(n, String::new(), None, &mut places);
+    pub fn new(n: Node) -> Document {
         Document {
-            value,
-            places,
+            value: to_json(&n),
             start: Pos::of(&n.referenced),
+            root: n,
         }
     }
 
-    /// Position for a pointer: the value, or its closest ancestor that has one.
-    pub fn pos(&self, pointer: &str) -> Pos {
-        let mut p = pointer.to_string();
-        loop {
-            if let Some(pl) = self.places.get(&p) {
-                return pl.value;
-            }
-            match p.rfind('/') {
-                Some(i) => p.truncate(i),
-                None => return self.start,
+    /// The deepest node on the pointer's path, and the key that leads to it.
+    fn walk(&self, pointer: &str) -> (&Node, Option<Pos>) {
+        let mut node = &self.root;
+        let mut key = None;
+        for seg in pointer.split('/').skip(1) {
+            let seg = seg.replace("~1", "/").replace("~0", "~");
+            let next = match &node.value {
+                Kind::Map(entries) => entries
+                    .iter()
+                    .find(|(k, _)| k.value == seg)
+                    .map(|(k, v)| (v, Some(Pos::of(&k.referenced)))),
+                Kind::Seq(items) => seg
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|v| (v, None)),
+                _ => None,
+            };
+            match next {
+                Some((n, k)) => {
+                    node = n;
+                    key = k;
+                }
+                None => return (node, key),
             }
         }
+        (node, key)
+    }
+
+    /// Position for a pointer: the value, or its closest ancestor that exists.
+    pub fn pos(&self, pointer: &str) -> Pos {
+        Pos::of(&self.walk(pointer).0.referenced)
     }
 
     /// Position of the key naming a pointer (falls back to the value).
     pub fn key_pos(&self, pointer: &str) -> Pos {
-        match self.places.get(pointer) {
-            Some(Place { key: Some(k), .. }) => *k,
-            _ => self.pos(pointer),
-        }
+        let (node, key) = self.walk(pointer);
+        key.unwrap_or_else(|| Pos::of(&node.referenced))
     }
 
     pub fn str_at(&self, pointer: &str) -> Option<&str> {
@@ -317,14 +325,7 @@ impl Document {
     }
 }
 
-fn to_json(n: &Node, ptr: String, key: Option<Pos>, places: &mut HashMap<String, Place>) -> Value {
-    places.insert(
-        ptr.clone(),
-        Place {
-            key,
-            value: Pos::of(&n.referenced),
-        },
-    );
+fn to_json(n: &Node) -> Value {
     match &n.value {
         Kind::Null => Value::Null,
         Kind::Bool(b) => Value::Bool(*b),
@@ -333,19 +334,11 @@ fn to_json(n: &Node, ptr: String, key: Option<Pos>, places: &mut HashMap<String,
             .map(Value::Number)
             .unwrap_or(Value::Null),
         Kind::Str(s) => Value::String(s.clone()),
-        Kind::Seq(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, c)| to_json(c, format!("{ptr}/{i}"), None, places))
-                .collect(),
-        ),
+        Kind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
         Kind::Map(entries) => {
-            let mut m = Map::new();
+            let mut m = Map::with_capacity(entries.len());
             for (k, v) in entries {
-                let child = format!("{ptr}/{}", escape_pointer(&k.value));
-                let kp = Pos::of(&k.referenced);
-                m.insert(k.value.clone(), to_json(v, child, Some(kp), places));
+                m.insert(k.value.clone(), to_json(v));
             }
             Value::Object(m)
         }
@@ -382,7 +375,7 @@ mod tests {
         let t = "a: 1\n---\nbase: &b {image: nginx}\nm:\n  <<: *b\n  port: 80\nmode: 0644\nflag: yes\nver: 1.10\n";
         let docs = parse_documents(t).unwrap();
         assert_eq!(docs.len(), 2);
-        let d = Document::from_node(&docs[1]);
+        let d = Document::new(docs[1].clone());
         assert_eq!(d.value["mode"], 420);
         assert_eq!(d.value["flag"], true);
         assert_eq!(d.value["m"]["image"], "nginx");
@@ -408,7 +401,7 @@ mod tests {
     #[test]
     fn numeric_keys_are_text() {
         let docs = parse_documents("80: http\ntrue: x\n").unwrap();
-        let d = Document::from_node(&docs[0]);
+        let d = Document::new(docs[0].clone());
         assert_eq!(d.value["80"], "http");
     }
 
