@@ -300,21 +300,30 @@ pub fn render(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
 /// Chapter HTML for the one-page book: ids are prefixed with the chapter so they stay
 /// unique, and links between chapters become links within the page.
 fn print_html(out: &Output, stem: &str, html: &str) -> String {
-    let mut h = html
+    let h = html
         .replace(" id=\"", &format!(" id=\"{stem}--"))
         .replace("href=\"#", &format!("href=\"#{stem}--"));
-    for c in &out.book.chapters {
-        h = h
-            .replace(
-                &format!("href=\"{}.html#", c.stem),
-                &format!("href=\"#{}--", c.stem),
-            )
-            .replace(
-                &format!("href=\"{}.html\"", c.stem),
-                &format!("href=\"#{}\"", c.stem),
-            );
+    // One pass over the links, so the page costs time linear in the book's size.
+    let stems: std::collections::HashSet<&str> = out.book.chapters.iter().map(|c| c.stem.as_str()).collect();
+    let mut result = String::with_capacity(h.len());
+    let mut rest = h.as_str();
+    while let Some(i) = rest.find("href=\"") {
+        let (before, after) = rest.split_at(i + 6);
+        result.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let target = &after[..end];
+        let (page, anchor) = target.split_once('#').map_or((target, None), |(p, a)| (p, Some(a)));
+        match page.strip_suffix(".html").filter(|p| stems.contains(p)) {
+            Some(p) => match anchor {
+                Some(a) => result.push_str(&format!("#{p}--{a}")),
+                None => result.push_str(&format!("#{p}")),
+            },
+            None => result.push_str(target),
+        }
+        rest = &after[end..];
     }
-    h
+    result.push_str(rest);
+    result
 }
 
 /// `search-index-HASH.js`: sets `window.KUBEBOOK_SEARCH`. A script rather than JSON so the
