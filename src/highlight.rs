@@ -57,8 +57,32 @@ pub fn escape_html(s: &str) -> String {
     o
 }
 
+/// Highlighted blocks by (language, code): `serve` rebuilds a chapter after every save, and
+/// most of its code blocks did not change.
+fn memo() -> &'static std::sync::Mutex<std::collections::HashMap<(String, String), String>> {
+    static MEMO: OnceLock<std::sync::Mutex<std::collections::HashMap<(String, String), String>>> =
+        OnceLock::new();
+    MEMO.get_or_init(Default::default)
+}
+const MEMO_LIMIT: usize = 20_000;
+
 /// Highlight `code` as `lang`; the result goes inside `<pre><code>`.
 pub fn highlight(code: &str, lang: &str) -> String {
+    let key = (lang.to_string(), code.to_string());
+    if let Some(html) = memo().lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return html;
+    }
+    let html = highlight_uncached(code, lang);
+    if let Ok(mut m) = memo().lock() {
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(key, html.clone());
+    }
+    html
+}
+
+fn highlight_uncached(code: &str, lang: &str) -> String {
     if lang.eq_ignore_ascii_case("console") {
         return highlight_console(code);
     }

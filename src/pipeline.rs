@@ -31,9 +31,32 @@ impl Output {
     }
 }
 
+/// Rendered chapters kept between rebuilds (`serve`): a chapter whose source is unchanged
+/// is not parsed again.
+#[derive(Default)]
+pub struct Cache {
+    chapters: HashMap<String, (u64, Rendered)>,
+}
+
+fn fingerprint(c: &book::Chapter, verified: &HashMap<String, String>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    c.source.hash(&mut h);
+    c.number.hash(&mut h);
+    let mut v: Vec<_> = verified.iter().collect();
+    v.sort();
+    v.hash(&mut h);
+    h.finish()
+}
+
 /// Run the whole pipeline. `Err` only when the book cannot be loaded at all; otherwise the
 /// report inside `Output` says whether there were errors.
 pub fn run(root: &Path) -> Result<Output, Report> {
+    run_cached(root, &mut Cache::default())
+}
+
+/// The pipeline, reusing chapters rendered by an earlier run when their source is unchanged.
+pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let book = book::load(root)?;
     let mut report = Report::default();
     let verified = read_verified(root, &mut report);
@@ -41,7 +64,19 @@ pub fn run(root: &Path) -> Result<Output, Report> {
         kubernetes: &book.config.book.kubernetes,
         verified: &verified,
     };
-    let mut rendered = render_all(&book, &ctx);
+    let prints: Vec<u64> = book
+        .chapters
+        .iter()
+        .map(|c| fingerprint(c, &verified))
+        .collect();
+    let mut rendered = render_all(&book, &ctx, cache, &prints);
+    cache.chapters = book
+        .chapters
+        .iter()
+        .zip(&rendered)
+        .zip(&prints)
+        .map(|((c, r), p)| (c.stem.clone(), (*p, r.clone())))
+        .collect();
     for r in &mut rendered {
         report.extend(r.diagnostics.drain(..));
     }
@@ -73,21 +108,37 @@ pub fn run(root: &Path) -> Result<Output, Report> {
     })
 }
 
-/// Render chapters on all cores; the result keeps chapter order.
-fn render_all(book: &Book, ctx: &RenderContext) -> Vec<Rendered> {
+/// Render chapters on all cores (cached ones are reused); the result keeps chapter order.
+fn render_all(book: &Book, ctx: &RenderContext, cache: &Cache, prints: &[u64]) -> Vec<Rendered> {
     let n = book.chapters.len();
+    let cached: Vec<Option<&Rendered>> = book
+        .chapters
+        .iter()
+        .zip(prints)
+        .map(|(c, p)| {
+            cache
+                .chapters
+                .get(&c.stem)
+                .filter(|(cp, _)| cp == p)
+                .map(|(_, r)| r)
+        })
+        .collect();
     let workers = std::thread::available_parallelism()
         .map(|p| p.get())
         .unwrap_or(1)
         .min(n.max(1));
+    let mut slots: Vec<Option<Rendered>> = cached.iter().map(|c| c.cloned()).collect();
+    let todo: Vec<usize> = (0..n).filter(|&i| slots[i].is_none()).collect();
+    let workers = workers.min(todo.len().max(1));
     if workers <= 1 {
-        return book
-            .chapters
-            .iter()
-            .map(|c| markdown::render(c, ctx))
+        for i in todo {
+            slots[i] = Some(markdown::render(&book.chapters[i], ctx));
+        }
+        return slots
+            .into_iter()
+            .map(|s| s.expect("every slot filled"))
             .collect();
     }
-    let mut slots: Vec<Option<Rendered>> = (0..n).map(|_| None).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
@@ -95,10 +146,8 @@ fn render_all(book: &Book, ctx: &RenderContext) -> Vec<Rendered> {
                 s.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= n {
-                            break;
-                        }
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = todo.get(k) else { break };
                         done.push((i, markdown::render(&book.chapters[i], ctx)));
                     }
                     done

@@ -1,7 +1,589 @@
-//! `kubebook serve`: live preview (not implemented yet).
+//! `kubebook serve`: build, serve the site from memory on 127.0.0.1, watch the sources,
+//! rebuild what changed and tell open pages to reload (Server-Sent Events). A broken save
+//! keeps the last good pages and shows the diagnostics in an overlay.
 
+use crate::diag::{self, Report};
+use crate::pipeline::{self, Cache};
+use crate::site::{self, Files, Theme};
+use notify::EventKind;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-pub fn run(_root: &Path, _dest: Option<PathBuf>, _bind: &str, _port: u16, _open: bool) -> u8 {
-    crate::cli::not_yet("serve")
+/// Path of the event stream; chosen so it cannot collide with a page of the book.
+pub const EVENTS_PATH: &str = "/__kubebook/events";
+const STATUS_PATH: &str = "/__kubebook/status";
+const DEBOUNCE: Duration = Duration::from_millis(10);
+
+/// The script added to every served HTML page (never to the built files).
+const LIVE_RELOAD_JS: &str = r#"<script>(function(){
+var KEY="kubebook-scroll:"+location.pathname;
+try{var y=sessionStorage.getItem(KEY);if(y!==null){sessionStorage.removeItem(KEY);window.scrollTo(0,+y);}}catch(e){}
+var page=location.pathname.replace(/^.*\//,"")||"index.html";
+function overlay(text){var o=document.getElementById("kubebook-error");if(!o){o=document.createElement("div");o.id="kubebook-error";o.className="error-overlay";o.setAttribute("role","alert");document.body.appendChild(o);}
+o.innerHTML="<h2>The book has errors; showing the last good build</h2>";var pre=document.createElement("pre");pre.textContent=text;o.appendChild(pre);}
+var es=new EventSource("/__kubebook/events");
+es.addEventListener("reload",function(e){var pages=JSON.parse(e.data);if(pages.indexOf("*")>=0||pages.indexOf(page)>=0){try{sessionStorage.setItem(KEY,String(window.scrollY));}catch(x){}location.reload();}});
+es.addEventListener("error",function(e){if(e.data){overlay(JSON.parse(e.data).text);}});
+es.addEventListener("ok",function(){var o=document.getElementById("kubebook-error");if(o)o.remove();});
+})();</script>"#;
+
+/// What the server shows: the last good files, and the current error (if the last save broke
+/// the book).
+struct State {
+    files: Files,
+    error: Option<String>,
+    generation: u64,
+}
+
+type Clients = Arc<Mutex<Vec<Box<dyn Write + Send>>>>;
+
+pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool) -> u8 {
+    if !root.join("book").is_dir() {
+        eprintln!("error: {} has no book/ directory", root.display());
+        return 2;
+    }
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let dest = dest.unwrap_or_else(|| root.join("site"));
+    let ip: std::net::IpAddr = match bind.parse() {
+        Ok(ip) => ip,
+        Err(_) => {
+            eprintln!(
+                "error: --bind {bind} is not an IP address\n  = hint: use 127.0.0.1 (default) or 0.0.0.0 to listen on every interface"
+            );
+            return 2;
+        }
+    };
+    if !ip.is_loopback() {
+        eprintln!("warning: serving on {ip}: other machines on the network can read the book");
+    }
+    let server = match tiny_http::Server::http((ip, port)) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("error: cannot listen on {ip}:{port}: {e}\n  = hint: pick another --port");
+            return 2;
+        }
+    };
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+
+    let mut builder = Builder::new(&root, &dest);
+    let state = Arc::new(RwLock::new(State {
+        files: Files::new(),
+        error: None,
+        generation: 0,
+    }));
+    let clients: Clients = Arc::new(Mutex::new(Vec::new()));
+    builder.rebuild(&state, &clients, None);
+
+    println!(
+        "serving {} on http://{addr}/ (Ctrl-C to stop)",
+        root.display()
+    );
+    let _ = std::io::stdout().flush();
+    if open {
+        open_browser(&format!("http://{addr}/"));
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let server = server.clone();
+        let _ = ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+            server.unblock();
+        });
+    }
+
+    // Watch the sources; rebuild on a worker thread so requests are never blocked.
+    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
+    let watcher = {
+        let tx = tx.clone();
+        new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
+            if let Ok(events) = res {
+                let paths: Vec<PathBuf> = events
+                    .iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.paths.iter().cloned())
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = tx.send(paths);
+                }
+            }
+        })
+    };
+    let mut watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch files: {e}");
+            return 2;
+        }
+    };
+    for dir in ["book", "themes", "labs"] {
+        let p = root.join(dir);
+        if p.exists()
+            && let Err(e) = watcher.watch(&p, notify::RecursiveMode::Recursive)
+        {
+            eprintln!("warning: cannot watch {}: {e}", p.display());
+        }
+    }
+    {
+        let state = state.clone();
+        let clients = clients.clone();
+        let dest_c = dest.clone();
+        std::thread::spawn(move || {
+            while let Ok(mut paths) = rx.recv() {
+                // Coalesce a burst of batches into one rebuild.
+                while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
+                    paths.extend(more);
+                }
+                let relevant: Vec<PathBuf> = paths
+                    .into_iter()
+                    .filter(|p| relevant_path(&root, &dest_c, p))
+                    .collect();
+                if relevant.is_empty() {
+                    continue;
+                }
+                builder.rebuild(&state, &clients, Some(&relevant));
+            }
+        });
+    }
+
+    // Serve with a few workers; every response closes its connection (tiny_http keep-alive
+    // race, see docs), SSE streams stay open in `clients`.
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let server = server.clone();
+            let state = state.clone();
+            let clients = clients.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match server.recv_timeout(Duration::from_millis(250)) {
+                        Ok(Some(rq)) => handle(rq, &state, &clients),
+                        Ok(None) => {}
+                        Err(_) => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+    drop(watcher);
+    eprintln!("stopped");
+    0
+}
+
+/// Is this changed path one that affects the book (and not our own output or editor litter)?
+fn relevant_path(root: &Path, dest: &Path, p: &Path) -> bool {
+    if p.starts_with(dest) {
+        return false;
+    }
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.starts_with(".#")
+        || name == "4913"
+        || name.contains(".kubebook-tmp-")
+    {
+        return false;
+    }
+    ["book", "themes", "labs"]
+        .iter()
+        .any(|d| p.starts_with(root.join(d)))
+}
+
+struct Builder {
+    root: PathBuf,
+    dest: PathBuf,
+    cache: Cache,
+    theme: Option<Theme>,
+}
+
+impl Builder {
+    fn new(root: &Path, dest: &Path) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            dest: dest.to_path_buf(),
+            cache: Cache::default(),
+            theme: None,
+        }
+    }
+
+    /// Rebuild, swap in the new files, tell the browsers which pages changed, then write the
+    /// same files to the output directory (what `kubebook build` writes).
+    fn rebuild(&mut self, state: &RwLock<State>, clients: &Clients, changed: Option<&[PathBuf]>) {
+        let t0 = Instant::now();
+        let theme_changed = changed.is_none_or(|c| {
+            c.iter()
+                .any(|p| p.starts_with(self.root.join("themes")) || p.ends_with("book.toml"))
+        });
+        let result = pipeline::run_cached(&self.root, &mut self.cache);
+        let (out, sources) = match result {
+            Ok(out) => {
+                let s = out.book.sources.clone();
+                (Some(out), s)
+            }
+            Err(report) => {
+                self.fail(state, clients, &report, &diag::Sources::default());
+                return;
+            }
+        };
+        let Some(out) = out else { return };
+        if out.report.has_errors() {
+            self.fail(state, clients, &out.report, &sources);
+            return;
+        }
+        cli_print(&out.report, &sources);
+        if theme_changed || self.theme.is_none() {
+            match Theme::load(&self.root, &out.book.config.book.theme) {
+                Ok(t) => self.theme = Some(t),
+                Err(d) => {
+                    let mut r = Report::default();
+                    r.push(d);
+                    self.fail(state, clients, &r, &sources);
+                    return;
+                }
+            }
+        }
+        let Some(theme) = &self.theme else { return };
+        let t_pipeline = t0.elapsed();
+        let files = match site::render(&out, theme) {
+            Ok(f) => f,
+            Err(d) => {
+                let mut r = Report::default();
+                r.push(d);
+                self.fail(state, clients, &r, &sources);
+                return;
+            }
+        };
+        let (pages, had_error) = {
+            let mut st = state.write().unwrap_or_else(|e| e.into_inner());
+            let pages = changed_pages(&st.files, &files);
+            st.files = files;
+            st.generation += 1;
+            (pages, st.error.take().is_some())
+        };
+        if had_error {
+            broadcast(clients, "ok", "{}");
+        }
+        if !pages.is_empty() {
+            let list: Vec<&str> = pages.iter().map(String::as_str).collect();
+            broadcast(clients, "reload", &json!(list).to_string());
+        }
+        let elapsed = t0.elapsed();
+        let files = state
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .clone();
+        if let Err(e) = site::write_atomic(&self.dest, &files) {
+            eprintln!("warning: cannot write {}: {e}", self.dest.display());
+        }
+        if changed.is_some() {
+            eprintln!(
+                "rebuilt in {} ms (checks {} ms); reloaded {}",
+                elapsed.as_millis(),
+                t_pipeline.as_millis(),
+                if pages.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    pages.iter().cloned().collect::<Vec<_>>().join(", ")
+                }
+            );
+        } else {
+            eprintln!(
+                "built {} chapters in {} ms",
+                out.book.chapters.len(),
+                elapsed.as_millis()
+            );
+        }
+    }
+
+    fn fail(
+        &self,
+        state: &RwLock<State>,
+        clients: &Clients,
+        report: &Report,
+        sources: &diag::Sources,
+    ) {
+        cli_print(report, sources);
+        let text: String = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| diag::render_human(d, sources, false))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let payload = json!({ "text": text, "errors": report.errors() }).to_string();
+        state.write().unwrap_or_else(|e| e.into_inner()).error = Some(payload.clone());
+        broadcast(clients, "error", &payload);
+        eprintln!(
+            "the book has {} error(s); still serving the last good build",
+            report.errors()
+        );
+    }
+}
+
+fn cli_print(report: &Report, sources: &diag::Sources) {
+    for d in &report.diagnostics {
+        eprintln!("{}", diag::render_human(d, sources, false));
+    }
+}
+
+/// HTML pages whose bytes differ between two builds (`*` when assets changed: every page).
+fn changed_pages(old: &Files, new: &Files) -> BTreeSet<String> {
+    let mut pages = BTreeSet::new();
+    for (name, bytes) in new {
+        if old.get(name) != Some(bytes) {
+            if name.ends_with(".html") {
+                pages.insert(name.clone());
+            } else if name.ends_with(".css") || name.ends_with(".js") && name != "search-index.js" {
+                pages.insert("*".into());
+            }
+        }
+    }
+    pages
+}
+
+fn broadcast(clients: &Clients, event: &str, data: &str) {
+    let msg = format!("event: {event}\ndata: {data}\n\n");
+    let mut cs = clients.lock().unwrap_or_else(|e| e.into_inner());
+    cs.retain_mut(|w| w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_ok());
+}
+
+/// Decode `%XX`; `None` for malformed escapes or a decoded NUL.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    let s = String::from_utf8(out).ok()?;
+    (!s.contains('\0')).then_some(s)
+}
+
+/// Map a request URL to a site file name, refusing anything that could leave the site:
+/// `..`, encoded traversal, backslashes, absolute or empty segments.
+pub fn site_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    let rel = decoded.strip_prefix('/')?;
+    if rel.contains('\\') || rel.starts_with('/') {
+        return None;
+    }
+    let mut segs = Vec::new();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => segs.push(s),
+        }
+    }
+    let mut p = segs.join("/");
+    if p.is_empty() || rel.ends_with('/') {
+        if !p.is_empty() {
+            p.push('/');
+        }
+        p.push_str("index.html");
+    }
+    Some(p)
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "xml" => "application/xml",
+        "yaml" | "yml" | "txt" | "md" | "sh" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(rq: tiny_http::Request, status: &str, ctype: &str, body: &[u8], head: bool) {
+    let mut w = rq.into_writer();
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = w.write_all(header.as_bytes());
+    if !head {
+        let _ = w.write_all(body);
+    }
+    let _ = w.flush();
+}
+
+fn handle(rq: tiny_http::Request, state: &RwLock<State>, clients: &Clients) {
+    let head = *rq.method() == tiny_http::Method::Head;
+    if !(head || *rq.method() == tiny_http::Method::Get) {
+        respond(
+            rq,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD\n",
+            false,
+        );
+        return;
+    }
+    let url = rq.url().to_string();
+    if url == EVENTS_PATH {
+        let error = state
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .error
+            .clone();
+        let mut w = rq.into_writer();
+        let mut hello = String::from(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n",
+        );
+        if let Some(e) = error {
+            hello.push_str(&format!("event: error\ndata: {e}\n\n"));
+        }
+        if w.write_all(hello.as_bytes())
+            .and_then(|_| w.flush())
+            .is_ok()
+        {
+            clients.lock().unwrap_or_else(|e| e.into_inner()).push(w);
+        }
+        return;
+    }
+    if url == STATUS_PATH {
+        let st = state.read().unwrap_or_else(|e| e.into_inner());
+        let body = json!({ "generation": st.generation, "error": st.error.as_ref().and_then(|e| serde_json::from_str::<serde_json::Value>(e).ok()) }).to_string();
+        drop(st);
+        respond(rq, "200 OK", "application/json", body.as_bytes(), head);
+        return;
+    }
+    let Some(name) = site_path(&url) else {
+        respond(
+            rq,
+            "400 Bad Request",
+            "text/plain; charset=utf-8",
+            b"bad path\n",
+            head,
+        );
+        return;
+    };
+    let st = state.read().unwrap_or_else(|e| e.into_inner());
+    let (status, name, bytes) = match st.files.get(&name) {
+        Some(b) => ("200 OK", name, b.clone()),
+        None => match st.files.get(&format!("{name}/index.html")) {
+            Some(b) => ("200 OK", format!("{name}/index.html"), b.clone()),
+            None => (
+                "404 Not Found",
+                "404.html".to_string(),
+                st.files
+                    .get("404.html")
+                    .cloned()
+                    .unwrap_or_else(|| b"not found\n".to_vec()),
+            ),
+        },
+    };
+    drop(st);
+    if name.ends_with(".html") {
+        let html = String::from_utf8_lossy(&bytes);
+        let injected = match html.rfind("</body>") {
+            Some(i) => format!("{}{LIVE_RELOAD_JS}{}", &html[..i], &html[i..]),
+            None => format!("{html}{LIVE_RELOAD_JS}"),
+        };
+        respond(rq, status, content_type(&name), injected.as_bytes(), head);
+    } else {
+        respond(rq, status, content_type(&name), &bytes, head);
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_err()
+    {
+        eprintln!("warning: could not open a browser ({opener}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_site() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            site_path("/06-a.html?x=1#top").as_deref(),
+            Some("06-a.html")
+        );
+        assert_eq!(
+            site_path("/labs/x/pod.yaml").as_deref(),
+            Some("labs/x/pod.yaml")
+        );
+        assert_eq!(site_path("/images/").as_deref(), Some("images/index.html"));
+        assert_eq!(site_path("/a%20b.html").as_deref(), Some("a b.html"));
+        for bad in [
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/labs/..%2f..%2fetc/passwd",
+            "/..\\..\\x",
+            "/a%5c..%5cb",
+            "//etc/passwd",
+            "relative",
+            "/%zz",
+            "/a%00b",
+            "/x/../../y",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn changed_pages_lists_html_and_wildcards_assets() {
+        let mut a = Files::new();
+        a.insert("01.html".into(), b"a".to_vec());
+        a.insert("02.html".into(), b"b".to_vec());
+        let mut b = a.clone();
+        b.insert("02.html".into(), b"c".to_vec());
+        assert_eq!(
+            changed_pages(&a, &b).into_iter().collect::<Vec<_>>(),
+            vec!["02.html"]
+        );
+        b.insert("style-1.css".into(), b"x".to_vec());
+        assert!(changed_pages(&a, &b).contains("*"));
+    }
 }

@@ -199,7 +199,9 @@ pub fn render(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
         files.insert(name.clone(), bytes.clone());
     }
     let search_js = search_index(out);
-    let search_name = hashed("search-index", "js", search_js.as_bytes());
+    // A stable name: pages refer to it, and a changed index must not change every page
+    // (serve reloads only pages whose bytes changed).
+    let search_name = "search-index.js".to_string();
     files.insert(search_name.clone(), search_js.into_bytes());
     let mut names = serde_json::to_value(&theme.names).unwrap_or(Value::Null);
     names["search_index"] = Value::String(search_name);
@@ -304,7 +306,8 @@ fn print_html(out: &Output, stem: &str, html: &str) -> String {
         .replace(" id=\"", &format!(" id=\"{stem}--"))
         .replace("href=\"#", &format!("href=\"#{stem}--"));
     // One pass over the links, so the page costs time linear in the book's size.
-    let stems: std::collections::HashSet<&str> = out.book.chapters.iter().map(|c| c.stem.as_str()).collect();
+    let stems: std::collections::HashSet<&str> =
+        out.book.chapters.iter().map(|c| c.stem.as_str()).collect();
     let mut result = String::with_capacity(h.len());
     let mut rest = h.as_str();
     while let Some(i) = rest.find("href=\"") {
@@ -312,7 +315,9 @@ fn print_html(out: &Output, stem: &str, html: &str) -> String {
         result.push_str(before);
         let end = after.find('"').unwrap_or(after.len());
         let target = &after[..end];
-        let (page, anchor) = target.split_once('#').map_or((target, None), |(p, a)| (p, Some(a)));
+        let (page, anchor) = target
+            .split_once('#')
+            .map_or((target, None), |(p, a)| (p, Some(a)));
         match page.strip_suffix(".html").filter(|p| stems.contains(p)) {
             Some(p) => match anchor {
                 Some(a) => result.push_str(&format!("#{p}--{a}")),

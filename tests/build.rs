@@ -115,7 +115,7 @@ fn search_index_has_sections() {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .find(|n| n.starts_with("search-index-") && n.ends_with(".js"))
+        .find(|n| n == "search-index.js")
         .expect("search index");
     let js = p.site(&name);
     let json = js
