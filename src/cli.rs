@@ -278,9 +278,9 @@ fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
             print_report(&out.report, &out.book.sources);
             eprintln!("{summary}");
         }
-        Format::Json => println!("{}", diag::render_json(&out.report)),
+        Format::Json => crate::cli::out(&format!("{}\n", diag::render_json(&out.report))),
         Format::Github => {
-            print!("{}", diag::render_github(&out.report));
+            crate::cli::out(&diag::render_github(&out.report));
             eprintln!("{summary}");
         }
         Format::Junit => {
@@ -310,7 +310,10 @@ fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
                 })
                 .collect();
             cases.push(("book".into(), other));
-            println!("{}", diag::render_junit("kubebook check", &cases));
+            crate::cli::out(&format!(
+                "{}\n",
+                diag::render_junit("kubebook check", &cases)
+            ));
             eprintln!("{summary}");
         }
     }
@@ -337,6 +340,13 @@ fn clean(root: &Path, dest: Option<PathBuf>) -> u8 {
             2
         }
     }
+}
+
+/// Write to stdout, ignoring a closed pipe (`kubebook labs list | head` must not panic).
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|_| o.flush());
 }
 
 /// For commands that do not exist yet: say so and fail; never pretend to succeed.

@@ -1,12 +1,186 @@
-//! `kubebook labs …` (not implemented yet).
+//! `kubebook labs list | show ID | export DIR` (and `run`, not implemented yet).
 
 use crate::cli::LabsCommand;
+use crate::lab::{BlockKind, Lab};
+use std::path::Path;
 
 pub fn run(cmd: LabsCommand) -> u8 {
     match cmd {
-        LabsCommand::List { .. } => crate::cli::not_yet("labs list"),
-        LabsCommand::Show { .. } => crate::cli::not_yet("labs show"),
-        LabsCommand::Export { .. } => crate::cli::not_yet("labs export"),
+        LabsCommand::List { root } => with_labs(&root, |labs| {
+            list(labs);
+            0
+        }),
+        LabsCommand::Show { id, root } => {
+            with_labs(&root, |labs| match labs.iter().find(|l| l.id == id) {
+                Some(l) => {
+                    crate::cli::out(&show(l));
+                    0
+                }
+                None => {
+                    let ids: Vec<&str> = labs.iter().map(|l| l.id.as_str()).collect();
+                    let hint = crate::validate::suggest::closest(&id, ids.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "`kubebook labs list` shows every lab".into());
+                    eprintln!("error: no lab `{id}`\n  = hint: {hint}");
+                    2
+                }
+            })
+        }
+        LabsCommand::Export { dir, root } => with_labs(&root, |labs| match export(labs, &dir) {
+            Ok(n) => {
+                eprintln!("exported {n} labs to {}", dir.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot export to {}: {e}", dir.display());
+                2
+            }
+        }),
         LabsCommand::Run { .. } => crate::cli::not_yet("labs run"),
     }
+}
+
+fn with_labs(root: &Path, f: impl FnOnce(&[Lab]) -> u8) -> u8 {
+    let out = match crate::cli::load(root) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    if out.report.has_errors() {
+        crate::cli::print_report(&out.report, &out.book.sources);
+        eprintln!("the book has errors; fix them first (kubebook check)");
+        return 1;
+    }
+    f(&out.labs)
+}
+
+fn list(labs: &[Lab]) {
+    let w = labs.iter().map(|l| l.id.len()).max().unwrap_or(2).max(2);
+    let mut t = format!(
+        "{:<w$}  {:>2}  {:<22}  {:<7}  TITLE\n",
+        "ID", "CH", "REQUIRES", "CI"
+    );
+    for l in labs {
+        let req = if l.requires.is_empty() {
+            "cluster".to_string()
+        } else {
+            l.requires.join(",")
+        };
+        let ci = if l.skip_ci.is_some() {
+            "skip"
+        } else if l.host_only() {
+            "host"
+        } else {
+            "run"
+        };
+        t.push_str(&format!(
+            "{:<w$}  {:>2}  {:<22}  {:<7}  {}\n",
+            l.id, l.chapter_number, req, ci, l.title
+        ));
+    }
+    crate::cli::out(&t);
+}
+
+/// The steps of a lab as a reader sees them.
+pub fn show(l: &Lab) -> String {
+    let mut s = format!(
+        "{} — {}\nchapter {} ({}:{})\n",
+        l.id,
+        l.title,
+        l.chapter_number,
+        l.file.display(),
+        l.line
+    );
+    if !l.requires.is_empty() {
+        s.push_str(&format!("needs: {}\n", l.requires.join(", ")));
+    }
+    if let Some(why) = &l.skip_ci {
+        s.push_str(&format!("not run in CI: {why}\n"));
+    }
+    s.push('\n');
+    let mut n = 0;
+    for b in l.blocks.iter().filter(|b| !b.hidden) {
+        match &b.kind {
+            BlockKind::File { name } => {
+                s.push_str(&format!("--- file {name} ---\n{}", b.content));
+                if !b.content.ends_with('\n') {
+                    s.push('\n');
+                }
+                s.push('\n');
+            }
+            BlockKind::Console { steps } => {
+                for st in steps {
+                    n += 1;
+                    let bg = if st.background { " &" } else { "" };
+                    s.push_str(&format!("{n}. $ {}{bg}\n", st.command));
+                    for e in &st.expected {
+                        s.push_str(&format!("     {e}\n"));
+                    }
+                    if st.exit != 0 {
+                        s.push_str(&format!("     (exit status {})\n", st.exit));
+                    }
+                }
+                s.push('\n');
+            }
+            BlockKind::Snippet => {}
+        }
+    }
+    s
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A script that runs the lab's commands in order in its own directory, stopping at the first
+/// unexpected exit status and killing background commands at the end.
+pub fn script(l: &Lab) -> String {
+    let mut s = format!(
+        "#!/usr/bin/env bash\n# {} — {}\n# Exported by kubebook. Run it in a namespace of its own:\n#   kubectl create namespace {id} && kubectl config set-context --current --namespace {id}\nset -uo pipefail\ncd \"$(dirname \"$0\")\"\nexport KUBEBOOK_ROOT=\"${{KUBEBOOK_ROOT:-$PWD}}\"\nexport KUBEBOOK_NAMESPACE=\"${{KUBEBOOK_NAMESPACE:-$(kubectl config view --minify -o jsonpath='{{..namespace}}' 2>/dev/null)}}\"\npids=()\ntrap 'for p in \"${{pids[@]}}\"; do kill \"$p\" 2>/dev/null; done' EXIT\n",
+        l.id,
+        l.title,
+        id = l.id
+    );
+    for (b, st) in l.steps() {
+        let _ = b;
+        s.push_str(&format!(
+            "\necho {}\n",
+            shell_quote(&format!("$ {}", st.command.replace('\n', " ")))
+        ));
+        if st.background {
+            s.push_str(&format!("( {} ) &\npids+=($!)\nsleep 2\n", st.command));
+        } else {
+            s.push_str(&format!(
+                "( {} )\nstatus=$?\nif [ \"$status\" -ne {} ]; then echo \"step failed: exit status $status, expected {}\" >&2; exit 1; fi\n",
+                st.command, st.exit, st.exit
+            ));
+        }
+    }
+    s
+}
+
+fn export(labs: &[Lab], dir: &Path) -> std::io::Result<usize> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(std::io::Error::other("it is a file"));
+    }
+    for l in labs {
+        let d = dir.join(&l.id);
+        std::fs::create_dir_all(&d)?;
+        for (name, b) in l.files() {
+            // Names were checked by `lab::safe_file_name` (no `..`, relative).
+            let p = d.join(name);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(p, &b.content)?;
+        }
+        let sp = d.join("run.sh");
+        std::fs::write(&sp, script(l))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&sp, std::fs::Permissions::from_mode(0o755))?;
+        }
+        std::fs::write(d.join("README.txt"), show(l))?;
+    }
+    Ok(labs.len())
 }

@@ -1,0 +1,111 @@
+//! `kubebook labs list | show | export`, and the exported script run against a stub kubectl.
+
+mod common;
+use common::{Project, kubebook};
+
+fn lab_book() -> Project {
+    let p = Project::new();
+    p.chapter(
+        "01-a.md",
+        "A",
+        "```yaml lab=ch01-pod file=pod.yaml title=\"A pod\"\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: \"nginx:1.27.3\"}]\n```\n\n```console lab=ch01-pod\n$ kubectl apply -f pod.yaml\npod/p created\n$ kubectl get pod missing\n? 1\n```\n\n```console lab=ch01-host requires=host skip-ci=\"needs a laptop\" title=\"On the host\"\n$ echo hi\nhi\n```\n",
+    );
+    p
+}
+
+#[test]
+fn list_and_show() {
+    let p = lab_book();
+    let r = p.run(&["labs", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].starts_with("ID"));
+    assert!(
+        lines[1].starts_with("ch01-pod")
+            && lines[1].contains("cluster")
+            && lines[1].ends_with("A pod"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("skip") && lines[2].contains("host"),
+        "{}",
+        lines[2]
+    );
+    let root = p.root().to_string_lossy().to_string();
+    let r = kubebook(&["labs", "show", "ch01-pod", "--root", &root]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("--- file pod.yaml ---"));
+    assert!(
+        r.stdout
+            .contains("1. $ kubectl apply -f pod.yaml\n     pod/p created"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("(exit status 1)"));
+    let r = kubebook(&["labs", "show", "ch01-pd", "--root", &root]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean `ch01-pod`?"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        kubebook(&["labs", "run", "--root", &root]).code,
+        2,
+        "run is not implemented and says so"
+    );
+}
+
+#[test]
+fn export_writes_files_and_a_script_that_checks_exit_statuses() {
+    let p = lab_book();
+    let out = tempfile::tempdir().unwrap();
+    let root = p.root().to_string_lossy().to_string();
+    let dest = out.path().join("labs");
+    let r = kubebook(&["labs", "export", dest.to_str().unwrap(), "--root", &root]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dest.join("ch01-pod/pod.yaml").is_file());
+    let script = dest.join("ch01-pod/run.sh");
+    // A stub kubectl: `get pod missing` fails like the real one, everything else succeeds.
+    let bin = out.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("kubectl"), "#!/bin/sh\necho \"kubectl $*\" >> \"$STUB_LOG\"\ncase \"$*\" in *missing*) exit 1;; config*) exit 0;; *) echo ok;; esac\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.join("kubectl"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+    let log = out.path().join("log");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = std::process::Command::new("bash")
+        .arg(&script)
+        .env("PATH", &path)
+        .env("STUB_LOG", &log)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.contains("kubectl apply -f pod.yaml\nkubectl get pod missing"),
+        "{calls}"
+    );
+    // Now the step that should fail succeeds: the script stops with an error.
+    std::fs::write(bin.join("kubectl"), "#!/bin/sh\nexit 0\n").unwrap();
+    let run = std::process::Command::new("bash")
+        .arg(&script)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("expected 1"));
+}
