@@ -36,7 +36,42 @@ pub fn run(cmd: LabsCommand) -> u8 {
                 2
             }
         }),
-        LabsCommand::Run { .. } => crate::cli::not_yet("labs run"),
+        #[cfg(feature = "cluster")]
+        LabsCommand::Run {
+            ids,
+            root,
+            chapter,
+            jobs,
+            context,
+            allow_non_kind,
+            create_cluster,
+            keep,
+            report,
+            record,
+        } => {
+            let opts = crate::cluster::run::Options {
+                ids,
+                chapter,
+                jobs,
+                context,
+                allow_non_kind,
+                create_cluster,
+                keep,
+                report,
+                record,
+            };
+            let abs = root.canonicalize().unwrap_or(root.clone());
+            with_labs(&root, |labs| {
+                crate::cluster::run::run(&abs, labs, &crate::cluster::cluster_objects(labs), &opts)
+            })
+        }
+        #[cfg(not(feature = "cluster"))]
+        LabsCommand::Run { .. } => {
+            eprintln!(
+                "error: this kubebook was built without the `cluster` feature; rebuild with default features to run labs"
+            );
+            2
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 
 pub mod book;
 pub mod cli;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod config;
 pub mod diag;
 pub mod highlight;

@@ -7,22 +7,37 @@
   var STORE = "kubebook-progress";
 
   function load() {
-    try { return JSON.parse(localStorage.getItem(STORE)) || { questions: {}, labs: {} }; }
-    catch (e) { return { questions: {}, labs: {} }; }
+    var p = null;
+    try { p = JSON.parse(localStorage.getItem(STORE)); } catch (e) {}
+    if (!p || typeof p !== "object") p = {};
+    if (!p.questions || typeof p.questions !== "object") p.questions = {};
+    if (!p.labs || typeof p.labs !== "object") p.labs = {};
+    return p;
   }
   function save(p) { try { localStorage.setItem(STORE, JSON.stringify(p)); } catch (e) {} }
   var progress = load();
-  progress.questions = progress.questions || {};
-  progress.labs = progress.labs || {};
+  // Another tab may have saved since this page loaded: re-read before every change, so
+  // one tab never overwrites what another recorded.
+  function update(change) { progress = load(); change(progress); save(progress); }
+  // Views of the progress repaint when another tab changes it, or when this page comes back
+  // from the back/forward cache with what it showed before.
+  var repaints = [];
+  function repaintAll() { progress = load(); repaints.forEach(function (f) { f(); }); }
+  window.addEventListener("storage", function (e) { if (e.key === STORE || e.key === null) repaintAll(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) repaintAll(); });
+
+  // One polite live region for short confirmations ("Copied", "Lab marked as done").
+  var live = document.createElement("p");
+  live.className = "visually-hidden"; live.setAttribute("aria-live", "polite"); live.id = "kb-live";
+  document.body.appendChild(live);
+  function announce(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 50); }
 
   // ---- theme -------------------------------------------------------------------------
   var toggle = document.querySelector(".theme-toggle");
   function applyTheme(t) {
     document.documentElement.setAttribute("data-theme", t);
-    if (toggle) {
-      toggle.setAttribute("aria-pressed", t === "dark" ? "true" : "false");
-      toggle.textContent = t === "dark" ? "Light theme" : "Dark theme";
-    }
+    // The button's name stays "Dark theme"; aria-pressed says whether it is on.
+    if (toggle) toggle.setAttribute("aria-pressed", t === "dark" ? "true" : "false");
   }
   if (toggle) {
     toggle.hidden = false;
@@ -67,11 +82,13 @@
     if (cmds.length) {
       return Array.prototype.map.call(cmds, function (c) { return c.textContent; }).join("\n");
     }
-    return pre.textContent;
+    var code = pre.querySelector("code");
+    return (code || pre).textContent;
   }
   function copy(text, button) {
     function done(ok) {
       button.textContent = ok ? "Copied" : "Copy failed";
+      announce(ok ? "Copied to the clipboard" : "Could not copy");
       setTimeout(function () { button.textContent = "Copy"; }, 1500);
     }
     if (navigator.clipboard && navigator.clipboard.writeText) {
@@ -89,7 +106,7 @@
     if (pre.closest("details.expected")) return;
     var b = document.createElement("button");
     b.type = "button"; b.className = "copy-button"; b.textContent = "Copy";
-    b.setAttribute("aria-label", "Copy to clipboard");
+    b.title = "Copy to clipboard";
     b.addEventListener("click", function () { copy(codeText(pre), b); });
     pre.appendChild(b);
   });
@@ -114,19 +131,22 @@
   var DAY = 86400000;
   function qState(id) { return progress.questions[id] || null; }
   function mark(id, knew) {
-    var prev = progress.questions[id] || { box: 0 };
-    var box = knew ? Math.min((prev.box || 0) + 1, 5) : 0;
-    // Leitner boxes: review again tomorrow, known ones after 2, 4, 8, 16 days.
-    var wait = knew ? Math.pow(2, box) * DAY : 0;
-    progress.questions[id] = { state: knew ? "known" : "review", box: box, due: Date.now() + wait, seen: Date.now() };
-    save(progress);
+    update(function (p) {
+      var prev = p.questions[id] || { box: 0 };
+      var box = knew ? Math.min((prev.box || 0) + 1, 5) : 0;
+      // Leitner boxes: "review again" is due at once, known ones after 2, 4, 8, 16, 32 days.
+      var wait = knew ? Math.pow(2, box) * DAY : 0;
+      p.questions[id] = { state: knew ? "known" : "review", box: box, due: Date.now() + wait, seen: Date.now() };
+    });
   }
+  var cardCount = 0;
   function setupCard(card) {
     var id = card.getAttribute("data-qid");
     var answer = card.querySelector(".qa-answer");
     var heading = card.querySelector("h2, h3");
     if (!id || !answer || !heading) return;
-    var aid = "ans-" + id.replace(/[^a-z0-9]+/gi, "-");
+    // A question can appear twice on one page (summary chapters), so ids get a counter.
+    var aid = answer.id || "qa-answer-" + (++cardCount);
     answer.id = aid;
     var controls = document.createElement("div");
     controls.className = "qa-controls";
@@ -152,16 +172,25 @@
       card.setAttribute("data-state", s ? s.state : "new");
       status.textContent = s ? (s.state === "known" ? "Marked as known" : "Marked for review") : "";
     }
-    show(false); paint();
+    show(false); paint(); repaints.push(paint);
     reveal.addEventListener("click", function () { show(card.classList.contains("concealed")); });
     knew.addEventListener("click", function () { mark(id, true); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
     again.addEventListener("click", function () { mark(id, false); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
+    // The question itself is focusable: Space or Enter on it shows / hides the answer.
     heading.setAttribute("tabindex", "0");
+    heading.setAttribute("aria-controls", aid);
+    heading.classList.add("qa-question");
+    heading.addEventListener("click", function (e) {
+      if (!e.target.closest("a")) show(card.classList.contains("concealed"));
+    });
     heading.addEventListener("keydown", function (e) {
       if (e.key === " " || e.key === "Enter") { e.preventDefault(); show(card.classList.contains("concealed")); }
     });
   }
-  Array.prototype.forEach.call(document.querySelectorAll(".qa[data-qid]"), setupCard);
+  // The one-page book shows every answer, as it does in print.
+  if (!document.body.classList.contains("print-page")) {
+    Array.prototype.forEach.call(document.querySelectorAll(".qa[data-qid]"), setupCard);
+  }
 
   // ---- practice page ------------------------------------------------------------------------
   var practice = document.querySelector(".practice-list");
@@ -192,14 +221,23 @@
         sorted.sort(function (a, b) { return a.getAttribute("data-index") - b.getAttribute("data-index"); });
       }
       sorted.forEach(function (li) { practice.appendChild(li); });
+      recount();
+    }
+    repaints.push(function () { recount(); });
+    function recount() {
+      var visible = items.filter(function (li) { return !li.hidden; });
       var mastered = visible.filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
       count.textContent = mastered + " of " + visible.length + " mastered";
     }
     chapterSel.addEventListener("change", arrange);
     orderSel.addEventListener("change", arrange);
-    practice.addEventListener("kubebook:marked", function () {
-      var mastered = items.filter(function (li) { return !li.hidden; }).filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
-      count.textContent = mastered + " of " + items.filter(function (li) { return !li.hidden; }).length + " mastered";
+    practice.addEventListener("kubebook:marked", function (e) {
+      recount();
+      // Keyboard drill: after "Knew it" / "Review again", go on to the next question.
+      var li = e.target.closest(".practice-item"), next = li && li.nextElementSibling;
+      while (next && next.hidden) next = next.nextElementSibling;
+      var h = next && next.querySelector(".qa-question");
+      if (h) h.focus();
     });
     arrange();
   }
@@ -210,14 +248,21 @@
     var label = document.createElement("label");
     label.className = "lab-done";
     var box = document.createElement("input");
-    box.type = "checkbox"; box.checked = !!progress.labs[id];
+    box.type = "checkbox"; box.className = "lab-done-box"; box.checked = !!progress.labs[id];
     label.appendChild(box); label.appendChild(document.createTextNode(" Mark this lab as done"));
+    // Every card says the same, so the hidden part tells the labs apart for screen readers.
+    var title = card.querySelector(".lab-title");
+    if (title) {
+      var which = document.createElement("span");
+      which.className = "visually-hidden"; which.textContent = ": " + title.textContent;
+      label.appendChild(which);
+    }
     card.appendChild(label);
-    card.classList.toggle("done", box.checked);
+    function paint() { box.checked = !!progress.labs[id]; card.classList.toggle("done", box.checked); }
+    paint(); repaints.push(paint);
     box.addEventListener("change", function () {
-      if (box.checked) progress.labs[id] = { done: Date.now() }; else delete progress.labs[id];
+      update(function (p) { if (box.checked) p.labs[id] = { done: Date.now() }; else delete p.labs[id]; });
       card.classList.toggle("done", box.checked);
-      save(progress);
     });
   });
 
@@ -230,7 +275,10 @@
       Array.prototype.forEach.call(document.querySelectorAll(".chapter-card"), function (card) {
         var stem = card.getAttribute("data-chapter");
         var nq = +card.getAttribute("data-questions"), nl = +card.getAttribute("data-labs");
-        var kq = Object.keys(progress.questions).filter(function (k) { return k.indexOf(stem + "/") === 0 && progress.questions[k].state === "known"; }).length;
+        var kq = Object.keys(progress.questions).filter(function (k) {
+          var q = progress.questions[k];
+          return k.indexOf(stem + "/") === 0 && q && q.state === "known";
+        }).length;
         var labIds = (card.getAttribute("data-lab-ids") || "").split(" ").filter(Boolean);
         var dl = labIds.filter(function (l) { return progress.labs[l]; }).length;
         totalQ += nq; knownQ += Math.min(kq, nq); totalL += nl; doneL += Math.min(dl, nl);
@@ -240,25 +288,33 @@
       panel.querySelector(".progress-summary").textContent =
         doneL + " of " + totalL + " labs done · " + knownQ + " of " + totalQ + " questions mastered.";
     }
-    paintIndex();
+    paintIndex(); repaints.push(paintIndex);
     panel.querySelector("[data-action=export-progress]").addEventListener("click", function () {
+      progress = load();
       var blob = new Blob([JSON.stringify({ kubebook: 1, progress: progress }, null, 2)], { type: "application/json" });
       var a = document.createElement("a");
       a.href = URL.createObjectURL(blob); a.download = "kubebook-progress.json";
       document.body.appendChild(a); a.click(); document.body.removeChild(a);
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
     });
-    panel.querySelector("[data-action=import-progress]").addEventListener("change", function (e) {
-      var f = e.target.files && e.target.files[0]; if (!f) return;
+    var importInput = panel.querySelector("[data-action=import-progress]");
+    importInput.addEventListener("change", function () {
+      var f = importInput.files && importInput.files[0]; if (!f) return;
       f.text().then(function (t) {
         var data = JSON.parse(t);
-        if (!data || data.kubebook !== 1 || !data.progress) throw new Error("not a kubebook progress file");
-        progress = { questions: data.progress.questions || {}, labs: data.progress.labs || {} };
-        save(progress); paintIndex();
-      }).catch(function (err) { alert("Could not import: " + err.message); });
+        var p = data && data.kubebook === 1 && data.progress;
+        if (!p || typeof p !== "object") throw new Error("not a kubebook progress file");
+        var q = p.questions && typeof p.questions === "object" ? p.questions : {};
+        var l = p.labs && typeof p.labs === "object" ? p.labs : {};
+        save({ questions: q, labs: l }); repaintAll();
+        announce("Progress imported");
+      }).catch(function (err) { alert("Could not import: " + err.message); })
+        .then(function () { importInput.value = ""; });
     });
     panel.querySelector("[data-action=reset-progress]").addEventListener("click", function () {
       if (!confirm("Forget all progress (labs done and questions mastered)?")) return;
-      progress = { questions: {}, labs: {} }; save(progress); paintIndex();
+      save({ questions: {}, labs: {} }); repaintAll();
+      announce("Progress reset");
     });
   }
 
@@ -267,16 +323,32 @@
   var results = document.getElementById("search-results");
   if (input && results) {
     input.disabled = false;
-    var index = null, loading = false, selected = -1;
+    var index = null, loading = false, selected = -1, pending = null;
+    // What the user typed while the index was still loading runs once it is there.
     function ensureIndex(cb) {
       if (index) return cb();
+      pending = cb;
       if (loading) return;
       loading = true;
       var s = document.createElement("script");
       s.src = document.body.getAttribute("data-search");
-      s.onload = function () { index = window.KUBEBOOK_SEARCH; prepare(); cb(); };
-      s.onerror = function () { loading = false; results.hidden = false; results.innerHTML = '<p class="sr-empty">The search index could not be loaded.</p>'; };
+      s.onload = function () {
+        index = window.KUBEBOOK_SEARCH;
+        if (!index) return s.onerror();
+        prepare();
+        var f = pending; pending = null; if (f) f();
+      };
+      s.onerror = function () { loading = false; message("The search index could not be loaded."); };
       document.head.appendChild(s);
+    }
+    function message(text) {
+      results.removeAttribute("role"); results.removeAttribute("aria-label");
+      results.hidden = false; input.setAttribute("aria-expanded", "false");
+      results.innerHTML = '<p class="sr-empty" role="status">' + esc(text) + '</p>';
+    }
+    function close() {
+      results.hidden = true; selected = -1;
+      input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant");
     }
     function prepare() {
       index.docs.forEach(function (d) { d.lt = d[1].toLowerCase(); d.lx = d[3].toLowerCase(); });
@@ -296,23 +368,35 @@
     function snippet(text, ts) {
       var lower = text.toLowerCase(), at = -1;
       for (var i = 0; i < ts.length && at < 0; i++) at = lower.indexOf(ts[i]);
-      var start = Math.max(0, at - 60), piece = text.slice(start, start + 180);
-      var html = esc(piece);
+      var start = Math.max(0, at - 60), piece = text.slice(start, start + 180), low = piece.toLowerCase();
+      // Mark the matches in the plain text, then escape: marking escaped HTML would split
+      // entities such as &amp; when a term is "amp".
+      var marks = [];
       ts.forEach(function (t) {
-        html = html.replace(new RegExp("(" + t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "gi"), "<mark>$1</mark>");
+        for (var p = low.indexOf(t); p >= 0; p = low.indexOf(t, p + t.length)) marks.push([p, p + t.length]);
       });
+      marks.sort(function (a, b) { return a[0] - b[0]; });
+      var html = "", pos = 0;
+      marks.forEach(function (m) {
+        if (m[1] <= pos) return;
+        var from = Math.max(m[0], pos);
+        html += esc(piece.slice(pos, from)) + "<mark>" + esc(piece.slice(from, m[1])) + "</mark>";
+        pos = m[1];
+      });
+      html += esc(piece.slice(pos));
       return (start > 0 ? "… " : "") + html + (start + 180 < text.length ? " …" : "");
     }
     function run() {
       var ts = terms(input.value);
-      selected = -1;
-      if (!ts.length) { results.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
+      close();
+      if (!ts.length) return;
       var hits = [];
       index.docs.forEach(function (d) { var s = score(d, ts); if (s > 0) hits.push([s, d]); });
       hits.sort(function (a, b) { return b[0] - a[0]; });
       hits = hits.slice(0, 12);
+      if (!hits.length) { message("No results for “" + input.value + "”."); return; }
+      results.setAttribute("role", "listbox"); results.setAttribute("aria-label", "Search results");
       results.hidden = false; input.setAttribute("aria-expanded", "true");
-      if (!hits.length) { results.innerHTML = '<p class="sr-empty">No results for “' + esc(input.value) + '”.</p>'; return; }
       results.innerHTML = hits.map(function (h, i) {
         var d = h[1], ch = index.chapters[d[0]];
         var href = root + ch[1] + (d[2] ? "#" + d[2] : "");
@@ -337,8 +421,8 @@
         var opts = results.querySelectorAll("a");
         var pick = opts[selected >= 0 ? selected : 0];
         if (pick) { e.preventDefault(); window.location.href = pick.href; }
-      } else if (e.key === "Escape") { results.hidden = true; input.blur(); }
+      } else if (e.key === "Escape") { close(); input.blur(); }
     });
-    document.addEventListener("click", function (e) { if (!results.contains(e.target) && e.target !== input) results.hidden = true; });
+    document.addEventListener("click", function (e) { if (!results.contains(e.target) && e.target !== input) close(); });
   }
 })();

@@ -1,0 +1,211 @@
+//! The runner's own conversation with the cluster, through the kube crate: version,
+//! namespaces (server-side apply with kubebook's field manager), diagnostics after a failure,
+//! and removal of the cluster-scoped objects a lab created.
+
+use k8s_openapi::api::core::v1::{Event, Namespace, Pod};
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, LogParams, Patch, PatchParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::core::GroupVersionKind;
+use kube::{Client, Config};
+use std::fmt::Write as _;
+
+pub const FIELD_MANAGER: &str = "kubebook";
+/// The label every namespace the runner creates carries, so leftovers can be found.
+pub const LAB_LABEL: &str = "kubebook.dev/lab";
+
+pub struct Cluster {
+    client: Client,
+    rt: tokio::runtime::Runtime,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+impl Cluster {
+    /// Connect with one context of a kubeconfig (never the "current" one implicitly).
+    pub fn connect(kubeconfig: Kubeconfig, context: &str) -> Result<Cluster, String> {
+        let rt = runtime()?;
+        let opts = KubeConfigOptions {
+            context: Some(context.to_string()),
+            ..Default::default()
+        };
+        let config = rt
+            .block_on(Config::from_custom_kubeconfig(kubeconfig, &opts))
+            .map_err(|e| format!("cannot use context `{context}`: {e}"))?;
+        let client = {
+            // The client's buffer spawns onto the runtime it is created in.
+            let _guard = rt.enter();
+            Client::try_from(config).map_err(|e| format!("cannot create a client: {e}"))?
+        };
+        Ok(Cluster { client, rt })
+    }
+
+    /// Connect to an API server URL without credentials (tests, `kubectl proxy`).
+    pub fn from_url(url: &str) -> Result<Cluster, String> {
+        let rt = runtime()?;
+        let uri: http::Uri = url.parse().map_err(|e| format!("bad URL {url}: {e}"))?;
+        let client = {
+            let _guard = rt.enter();
+            Client::try_from(Config::new(uri))
+                .map_err(|e| format!("cannot create a client: {e}"))?
+        };
+        Ok(Cluster { client, rt })
+    }
+
+    /// `v1.36.1`
+    pub fn server_version(&self) -> Result<String, String> {
+        let v = self
+            .rt
+            .block_on(self.client.apiserver_version())
+            .map_err(|e| format!("the API server does not answer: {e}"))?;
+        Ok(v.git_version)
+    }
+
+    /// Create (or take over) the lab's namespace with server-side apply.
+    pub fn apply_namespace(&self, name: &str, lab: &str) -> Result<(), String> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        let ns: Namespace = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": { "name": name, "labels": { LAB_LABEL: lab } }
+        }))
+        .map_err(|e| e.to_string())?;
+        self.rt
+            .block_on(api.patch(
+                name,
+                &PatchParams::apply(FIELD_MANAGER).force(),
+                &Patch::Apply(&ns),
+            ))
+            .map(|_| ())
+            .map_err(|e| format!("cannot create namespace {name}: {e}"))
+    }
+
+    pub fn delete_namespace(&self, name: &str) -> Result<(), String> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        match self
+            .rt
+            .block_on(api.delete(name, &DeleteParams::background()))
+        {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
+            Err(e) => Err(format!("cannot delete namespace {name}: {e}")),
+        }
+    }
+
+    /// Delete a cluster-scoped object a lab created (PersistentVolume, PriorityClass, CRD, …).
+    pub fn delete_cluster_object(
+        &self,
+        api_version: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<(), String> {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let gvk = GroupVersionKind::gvk(group, version, kind);
+        self.rt.block_on(async {
+            let (ar, _) = kube::discovery::pinned_kind(&self.client, &gvk)
+                .await
+                .map_err(|e| format!("cannot find {kind} in the API: {e}"))?;
+            let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &ar);
+            match api.delete(name, &DeleteParams::background()).await {
+                Ok(_) => Ok(()),
+                Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
+                Err(e) => Err(format!("cannot delete {kind} {name}: {e}")),
+            }
+        })
+    }
+
+    /// What went on in a namespace: recent events, the state of every Pod, and the last log
+    /// lines of Pods that are not ready. Never reads Secrets.
+    pub fn diagnostics(&self, ns: &str) -> String {
+        let mut out = String::new();
+        let events: Api<Event> = Api::namespaced(self.client.clone(), ns);
+        match self.rt.block_on(events.list(&ListParams::default())) {
+            Ok(list) => {
+                let mut items = list.items;
+                items.sort_by_key(|e| {
+                    e.last_timestamp
+                        .clone()
+                        .map(|t| t.0)
+                        .or_else(|| e.event_time.clone().map(|t| t.0))
+                });
+                let _ = writeln!(out, "events in {ns}:");
+                for e in items.iter().rev().take(20).rev() {
+                    let _ = writeln!(
+                        out,
+                        "  {:<8} {:<20} {}/{}: {}",
+                        e.type_.as_deref().unwrap_or(""),
+                        e.reason.as_deref().unwrap_or(""),
+                        e.involved_object.kind.as_deref().unwrap_or(""),
+                        e.involved_object.name.as_deref().unwrap_or(""),
+                        e.message.as_deref().unwrap_or("").trim()
+                    );
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(out, "events: cannot list: {e}");
+            }
+        }
+        let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        match self.rt.block_on(pods.list(&ListParams::default())) {
+            Ok(list) => {
+                let _ = writeln!(out, "pods in {ns}:");
+                for p in list.items {
+                    let name = p.metadata.name.clone().unwrap_or_default();
+                    let status = p.status.clone().unwrap_or_default();
+                    let ready = status
+                        .conditions
+                        .as_ref()
+                        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+                        .map(|c| c.status == "True")
+                        .unwrap_or(false);
+                    let _ = writeln!(
+                        out,
+                        "  {name}: phase {} ready {ready}",
+                        status.phase.as_deref().unwrap_or("?")
+                    );
+                    for cs in status.container_statuses.iter().flatten() {
+                        let state = cs.state.as_ref().map(|s| {
+                            if let Some(w) = &s.waiting {
+                                format!("waiting ({})", w.reason.as_deref().unwrap_or(""))
+                            } else if let Some(t) = &s.terminated {
+                                format!(
+                                    "terminated ({}, exit {})",
+                                    t.reason.as_deref().unwrap_or(""),
+                                    t.exit_code
+                                )
+                            } else {
+                                "running".to_string()
+                            }
+                        });
+                        let _ = writeln!(
+                            out,
+                            "    container {}: {} restarts {}",
+                            cs.name,
+                            state.unwrap_or_default(),
+                            cs.restart_count
+                        );
+                    }
+                    if !ready {
+                        let lp = LogParams {
+                            tail_lines: Some(20),
+                            ..Default::default()
+                        };
+                        if let Ok(logs) = self.rt.block_on(pods.logs(&name, &lp)) {
+                            for l in logs.lines() {
+                                let _ = writeln!(out, "    | {l}");
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(out, "pods: cannot list: {e}");
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,437 @@
+//! Running one console step the way a reader would: `bash` in the lab directory, stdout and
+//! stderr together, matched against the expected output, retried while a read-only command
+//! does not match yet, bounded by the block's timeout.
+
+use crate::lab::console::Step;
+use crate::lab::matcher;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Where and with what environment steps run.
+pub struct Env {
+    pub dir: PathBuf,
+    pub vars: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub ok: bool,
+    pub attempts: u32,
+    pub exit: i32,
+    pub output: String,
+    pub elapsed: Duration,
+    pub timed_out: bool,
+    pub cancelled: bool,
+}
+
+/// Output kept per attempt; a runaway command cannot fill memory.
+const MAX_OUTPUT: usize = 1024 * 1024;
+const RETRY_PAUSE: Duration = Duration::from_millis(1000);
+
+/// Commands that only read, and so may be run again until their output matches.
+pub fn read_only(command: &str) -> bool {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let first = words.first().copied().unwrap_or("");
+    match first {
+        "kubectl" => {
+            // The verb is the first word that is neither a flag nor a flag's value.
+            let mut verb = "";
+            let mut skip_next = false;
+            for w in words.iter().skip(1) {
+                if skip_next {
+                    skip_next = false;
+                } else if matches!(
+                    *w,
+                    "-n" | "--namespace"
+                        | "-l"
+                        | "--selector"
+                        | "-o"
+                        | "--output"
+                        | "--request-timeout"
+                ) {
+                    skip_next = true;
+                } else if !w.starts_with('-') {
+                    verb = w;
+                    break;
+                }
+            }
+            matches!(
+                verb,
+                "get"
+                    | "describe"
+                    | "logs"
+                    | "top"
+                    | "explain"
+                    | "api-resources"
+                    | "api-versions"
+                    | "version"
+                    | "cluster-info"
+                    | "wait"
+                    | "events"
+            ) || (verb == "rollout" && words.iter().any(|w| *w == "status" || *w == "history"))
+                || (verb == "auth" && words.contains(&"can-i"))
+        }
+        "helm" => words.get(1).is_some_and(|v| {
+            matches!(
+                *v,
+                "list" | "status" | "get" | "history" | "template" | "lint"
+            )
+        }),
+        "curl" | "wget" | "cat" | "ls" | "grep" | "getent" | "nslookup" | "echo" | "test" => true,
+        _ => false,
+    }
+}
+
+fn spawn(command: &str, env: &Env, capture: bool) -> std::io::Result<Child> {
+    // `{ …; } 2>&1`: what a reader sees in a terminal is stdout and stderr interleaved.
+    let script = format!("{{\n{command}\n}} 2>&1");
+    let mut c = Command::new("bash");
+    c.arg("-c")
+        .arg(script)
+        .current_dir(&env.dir)
+        .stdin(Stdio::null());
+    for (k, v) in &env.vars {
+        c.env(k, v);
+    }
+    if capture {
+        c.stdout(Stdio::piped()).stderr(Stdio::null());
+    } else {
+        c.stdout(Stdio::null()).stderr(Stdio::null());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Own process group, so the whole tree (pipes, port-forwards) can be stopped at once.
+        c.process_group(0);
+    }
+    c.spawn()
+}
+
+/// Stop a process and everything it started.
+pub fn kill_tree(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let pgid = format!("-{}", child.id());
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &pgid])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &pgid])
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Run once: (exit status, output, timed out, cancelled).
+fn attempt(
+    command: &str,
+    env: &Env,
+    limit: Duration,
+    cancel: &AtomicBool,
+) -> (i32, String, bool, bool) {
+    let mut child = match spawn(command, env, true) {
+        Ok(c) => c,
+        Err(e) => return (127, format!("cannot start bash: {e}"), false, false),
+    };
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(out) = stdout.as_mut() {
+            let _ = out.take(MAX_OUTPUT as u64).read_to_end(&mut buf);
+            // Drain the rest so the command never blocks on a full pipe.
+            let _ = std::io::copy(out, &mut std::io::sink());
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let start = Instant::now();
+    let (status, timed_out, cancelled) = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break (s.code().unwrap_or(128 + 9), false, false),
+            Ok(None) => {}
+            Err(_) => break (127, false, false),
+        }
+        if cancel.load(Ordering::SeqCst) {
+            kill_tree(&mut child);
+            break (130, false, true);
+        }
+        if start.elapsed() > limit {
+            kill_tree(&mut child);
+            break (124, true, false);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let output = reader.join().unwrap_or_default();
+    (status, output, timed_out, cancelled)
+}
+
+/// Run a step until it matches (exit status and output) or its time is up.
+pub fn run_step(step: &Step, timeout: Duration, env: &Env, cancel: &AtomicBool) -> Outcome {
+    let start = Instant::now();
+    let retry = read_only(&step.command);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let left = timeout
+            .saturating_sub(start.elapsed())
+            .max(Duration::from_millis(100));
+        let (exit, output, timed_out, cancelled) = attempt(&step.command, env, left, cancel);
+        let ok = !timed_out
+            && !cancelled
+            && exit == step.exit
+            && matcher::matches(&step.expected, &output);
+        let done = ok || cancelled || !retry || start.elapsed() + RETRY_PAUSE >= timeout;
+        if done {
+            return Outcome {
+                ok,
+                attempts,
+                exit,
+                output,
+                elapsed: start.elapsed(),
+                timed_out,
+                cancelled,
+            };
+        }
+        let pause_until = Instant::now() + RETRY_PAUSE;
+        while Instant::now() < pause_until {
+            if cancel.load(Ordering::SeqCst) {
+                return Outcome {
+                    ok: false,
+                    attempts,
+                    exit,
+                    output,
+                    elapsed: start.elapsed(),
+                    timed_out: false,
+                    cancelled: true,
+                };
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Background commands (`… &`) of one lab, stopped when the lab ends.
+#[derive(Default)]
+pub struct Background {
+    children: Vec<Child>,
+}
+
+impl Background {
+    pub fn start(&mut self, command: &str, env: &Env) -> std::io::Result<()> {
+        let c = spawn(command, env, false)?;
+        self.children.push(c);
+        // Give port-forwards and servers a moment to listen before the next step.
+        std::thread::sleep(Duration::from_millis(300));
+        Ok(())
+    }
+    pub fn stop_all(&mut self) {
+        for c in &mut self.children {
+            kill_tree(c);
+        }
+        self.children.clear();
+    }
+    pub fn len(&self) -> usize {
+        self.children.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop_all();
+    }
+}
+
+/// A line-by-line comparison of expected and actual output for failure reports.
+pub fn diff(expected: &[String], actual: &str) -> String {
+    let mut s = String::from("expected:\n");
+    for l in expected {
+        s.push_str(&format!("  | {l}\n"));
+    }
+    s.push_str("actual:\n");
+    for l in actual.lines().take(60) {
+        let mark = if expected.iter().any(|e| matcher::line_matches(e, l)) {
+            ' '
+        } else {
+            '>'
+        };
+        s.push_str(&format!("{mark} | {l}\n"));
+    }
+    if actual.lines().count() > 60 {
+        s.push_str("  | …\n");
+    }
+    s
+}
+
+pub fn lab_dir_files(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
+    for (name, content) in files {
+        // Names were checked by `lab::safe_file_name` when the book was loaded.
+        let p = dir.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(p, content)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(dir: &Path) -> Env {
+        Env {
+            dir: dir.to_path_buf(),
+            vars: vec![("GREETING".into(), "hello".into())],
+        }
+    }
+
+    fn step(cmd: &str, expected: &[&str], exit: i32) -> Step {
+        Step {
+            command: cmd.into(),
+            line: 0,
+            expected: expected.iter().map(|s| s.to_string()).collect(),
+            exit,
+            background: false,
+        }
+    }
+
+    #[test]
+    fn read_only_commands() {
+        assert!(read_only("kubectl get pods"));
+        assert!(read_only("kubectl -n x get pods"));
+        assert!(read_only("kubectl rollout status deployment/web"));
+        assert!(!read_only("kubectl apply -f x.yaml"));
+        assert!(!read_only("kubectl delete pod x"));
+        assert!(!read_only("kubectl rollout undo deployment/web"));
+        assert!(read_only("curl -s localhost:8080"));
+        assert!(read_only("helm list"));
+        assert!(!read_only("helm install x ./chart"));
+    }
+
+    #[test]
+    fn matches_output_and_exit_and_merges_stderr() {
+        let d = tempfile::tempdir().unwrap();
+        let never = AtomicBool::new(false);
+        let o = run_step(
+            &step(
+                "echo $GREETING; echo oops >&2; exit 3",
+                &["hello", "oops"],
+                3,
+            ),
+            Duration::from_secs(5),
+            &env(d.path()),
+            &never,
+        );
+        assert!(o.ok, "{o:?}");
+        assert_eq!(o.attempts, 1);
+        let o = run_step(
+            &step("printf 'nope\\n'", &["hello"], 0),
+            Duration::from_secs(5),
+            &env(d.path()),
+            &never,
+        );
+        assert!(!o.ok);
+        assert_eq!(o.attempts, 1, "not read-only: no retry");
+    }
+
+    #[test]
+    fn read_only_steps_retry_until_they_match() {
+        let d = tempfile::tempdir().unwrap();
+        let never = AtomicBool::new(false);
+        // `cat` is read-only; the file appears after a moment.
+        let writer = {
+            let p = d.path().join("status");
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(1500));
+                std::fs::write(p, "Running\n").unwrap();
+            })
+        };
+        let o = run_step(
+            &step("cat status 2>/dev/null || echo Pending", &["Running"], 0),
+            Duration::from_secs(10),
+            &env(d.path()),
+            &never,
+        );
+        writer.join().unwrap();
+        assert!(o.ok, "{o:?}");
+        assert!(o.attempts >= 2, "{o:?}");
+    }
+
+    #[test]
+    fn timeouts_stop_the_command() {
+        let d = tempfile::tempdir().unwrap();
+        let never = AtomicBool::new(false);
+        let t0 = Instant::now();
+        let o = run_step(
+            &step("sleep 30", &[], 0),
+            Duration::from_millis(500),
+            &env(d.path()),
+            &never,
+        );
+        assert!(o.timed_out && !o.ok);
+        assert!(t0.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn cancel_stops_a_running_step() {
+        let d = tempfile::tempdir().unwrap();
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let c2 = cancel.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            c2.store(true, Ordering::SeqCst);
+        });
+        let o = run_step(
+            &step("sleep 30", &[], 0),
+            Duration::from_secs(60),
+            &env(d.path()),
+            &cancel,
+        );
+        assert!(o.cancelled);
+    }
+
+    #[test]
+    fn background_commands_are_stopped() {
+        let d = tempfile::tempdir().unwrap();
+        let mut bg = Background::default();
+        bg.start("sleep 300 & echo $! > child.pid; wait", &env(d.path()))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let pid = std::fs::read_to_string(d.path().join("child.pid")).unwrap();
+        bg.stop_all();
+        std::thread::sleep(Duration::from_millis(200));
+        // Gone, or a zombie waiting for a reaper (PID 1 in a container may not reap).
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or("");
+        assert!(
+            stat.is_empty() || state == "Z",
+            "the grandchild of a background step is stopped too: {stat}"
+        );
+    }
+
+    #[test]
+    fn diff_marks_unexpected_lines() {
+        let d = diff(&["pod/x created".into()], "pod/x configured\n");
+        assert!(d.contains("> | pod/x configured"), "{d}");
+    }
+}

@@ -1,0 +1,49 @@
+//! The lab runner: `kubebook labs run` on a real (kind) cluster. Steps run with bash as a
+//! reader would run them; the runner's own cluster work (namespaces, diagnostics, cleanup)
+//! goes through the kube crate.
+
+pub mod api;
+pub mod exec;
+pub mod run;
+pub mod safety;
+
+use crate::lab::Lab;
+use crate::validate::{schema, yaml};
+use run::{ClusterObject, ClusterObjects};
+
+/// The cluster-scoped objects (PersistentVolumes, PriorityClasses, CRDs, …) each lab's
+/// files define, so the runner can remove them when the lab ends.
+pub fn cluster_objects(labs: &[Lab]) -> ClusterObjects {
+    let s = schema::schema();
+    labs.iter()
+        .map(|lab| {
+            let mut objs = Vec::new();
+            for (_, b) in lab.files() {
+                let Ok(nodes) = yaml::parse_documents(&b.content) else {
+                    continue;
+                };
+                for n in nodes {
+                    let d = yaml::Document::new(n);
+                    let (Some(av), Some(kind), Some(name)) = (
+                        d.str_at("/apiVersion"),
+                        d.str_at("/kind"),
+                        d.str_at("/metadata/name"),
+                    ) else {
+                        continue;
+                    };
+                    if s.kinds
+                        .get(&format!("{av}/{kind}"))
+                        .is_some_and(|(_, namespaced)| !namespaced)
+                    {
+                        objs.push(ClusterObject {
+                            api_version: av.into(),
+                            kind: kind.into(),
+                            name: name.into(),
+                        });
+                    }
+                }
+            }
+            (lab.id.clone(), objs)
+        })
+        .collect()
+}
