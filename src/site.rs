@@ -41,6 +41,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         "practice.html",
         include_str!("../themes/default/templates/practice.html"),
     ),
+    (
+        "labs.html",
+        include_str!("../themes/default/templates/labs.html"),
+    ),
 ];
 const EMBEDDED_CSS: &str = include_str!("../themes/default/static/style.css");
 const EMBEDDED_JS: &str = include_str!("../themes/default/static/book.js");
@@ -278,6 +282,16 @@ pub fn render(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
         theme.render("practice.html", &ctx)?.into_bytes(),
     );
 
+    let mut ctx = base("", nav(out, None));
+    let (labs, verified, failed) = labs_summary(out);
+    ctx["labs"] = Value::Array(labs);
+    ctx["verified"] = json!(verified);
+    ctx["failed"] = json!(failed);
+    files.insert(
+        "labs.html".into(),
+        theme.render("labs.html", &ctx)?.into_bytes(),
+    );
+
     // The 404 page is served for any missing path, so its links are root-absolute.
     let ctx = base("/", nav(out, None));
     files.insert(
@@ -297,6 +311,41 @@ pub fn render(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
     copy_images(&out.book.root, &mut files)?;
     files.insert(MARKER.into(), MARKER_TEXT.as_bytes().to_vec());
     Ok(files)
+}
+
+/// One row per lab for the verification summary page, with its last recorded run.
+fn labs_summary(out: &Output) -> (Vec<Value>, usize, usize) {
+    let records = std::fs::read_to_string(out.book.root.join("labs/verified.json"))
+        .ok()
+        .and_then(|t| crate::verified::parse(&t).ok())
+        .unwrap_or_default();
+    let mut verified = 0;
+    let mut failed = 0;
+    let rows = out
+        .labs
+        .iter()
+        .map(|l| {
+            let record = records.get(&l.id).map(|r| {
+                if r.result == "passed" {
+                    verified += 1;
+                    r.badge()
+                } else {
+                    failed += 1;
+                    format!("failed on Kubernetes {} on {}", r.kubernetes, r.date)
+                }
+            });
+            json!({
+                "id": l.id,
+                "title": l.title,
+                "chapter_number": l.chapter_number,
+                "url": format!("{}.html#lab-{}", l.chapter, l.id),
+                "requires": l.requires.join(", "),
+                "skip_ci": l.skip_ci,
+                "record": record,
+            })
+        })
+        .collect();
+    (rows, verified, failed)
 }
 
 /// Chapter HTML for the one-page book: ids are prefixed with the chapter so they stay
