@@ -4,6 +4,7 @@
 pub mod console;
 pub mod fence;
 pub mod matcher;
+pub mod safety;
 
 use crate::diag::{Diagnostic, Span};
 use console::Step;
@@ -308,7 +309,20 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     );
                 }
                 match console::parse(&b.content) {
-                    Ok(steps) => BlockKind::Console { steps },
+                    Ok(steps) => {
+                        // skip-ci labs never run unattended, so the runner's rules do not apply.
+                        let runs = labs[lab_index].skip_ci.is_none();
+                        for st in steps.iter().filter(|_| runs) {
+                            if let Some(why) = safety::refuse(&st.command) {
+                                diags.push(
+                                    Diagnostic::error("LAB014", format!("`kubebook labs run` refuses this command: {why}"))
+                                        .at(b.span_in(st.line + 1, 1))
+                                        .with_hint("labs run in a namespace of their own on a throw-away cluster; clean up what the lab created instead"),
+                                );
+                            }
+                        }
+                        BlockKind::Console { steps }
+                    }
                     Err(e) => {
                         diags.push(
                             Diagnostic::error(
