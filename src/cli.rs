@@ -235,7 +235,7 @@ fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
     let bytes: usize = files.values().map(Vec::len).sum();
     let search = files
         .iter()
-        .find(|(k, _)| k.as_str() == "search-index.js")
+        .find(|(k, _)| k.as_str() == site::SEARCH_INDEX)
         .map(|(_, v)| v.len())
         .unwrap_or(0);
     eprintln!(

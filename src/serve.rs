@@ -263,7 +263,7 @@ impl Builder {
         }
         let Some(theme) = &self.theme else { return };
         let t_pipeline = t0.elapsed();
-        let files = match site::render(&out, theme) {
+        let mut files = match site::render_pages(&out, theme) {
             Ok(f) => f,
             Err(d) => {
                 let mut r = Report::default();
@@ -274,6 +274,10 @@ impl Builder {
         };
         let (pages, had_error) = {
             let mut st = state.write().unwrap_or_else(|e| e.into_inner());
+            // Until the new index is built (after the reload below), serve the previous one.
+            if let Some(old) = st.files.get(site::SEARCH_INDEX) {
+                files.insert(site::SEARCH_INDEX.into(), old.clone());
+            }
             let pages = changed_pages(&st.files, &files);
             st.files = files;
             st.generation += 1;
@@ -287,11 +291,13 @@ impl Builder {
             broadcast(clients, "reload", &json!(list).to_string());
         }
         let elapsed = t0.elapsed();
-        let files = state
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .files
-            .clone();
+        // Off the hot path: the search index, then the output directory.
+        let index = site::search_index(&out).into_bytes();
+        let files = {
+            let mut st = state.write().unwrap_or_else(|e| e.into_inner());
+            st.files.insert(site::SEARCH_INDEX.into(), index);
+            st.files.clone()
+        };
         if let Err(e) = site::write_atomic(&self.dest, &files) {
             eprintln!("warning: cannot write {}: {e}", self.dest.display());
         }

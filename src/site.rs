@@ -196,17 +196,24 @@ fn book_ctx(out: &Output) -> Value {
     })
 }
 
+/// The search index's file name. Stable: pages refer to it, and a changed index must not
+/// change every page (serve reloads only pages whose bytes changed).
+pub const SEARCH_INDEX: &str = "search-index.js";
+
 /// Render every file of the site into memory.
 pub fn render(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
+    let mut files = render_pages(out, theme)?;
+    files.insert(SEARCH_INDEX.into(), search_index(out).into_bytes());
+    Ok(files)
+}
+
+/// Every file but the search index (which `serve` builds after the browsers have reloaded).
+pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
     let mut files = Files::new();
     for (name, bytes) in &theme.assets {
         files.insert(name.clone(), bytes.clone());
     }
-    let search_js = search_index(out);
-    // A stable name: pages refer to it, and a changed index must not change every page
-    // (serve reloads only pages whose bytes changed).
-    let search_name = "search-index.js".to_string();
-    files.insert(search_name.clone(), search_js.into_bytes());
+    let search_name = SEARCH_INDEX.to_string();
     let mut names = serde_json::to_value(&theme.names).unwrap_or(Value::Null);
     names["search_index"] = Value::String(search_name);
     let book = book_ctx(out);
@@ -382,7 +389,7 @@ fn print_html(out: &Output, stem: &str, html: &str) -> String {
 
 /// `search-index-HASH.js`: sets `window.KUBEBOOK_SEARCH`. A script rather than JSON so the
 /// search works from file:// too; loaded on first use only.
-fn search_index(out: &Output) -> String {
+pub fn search_index(out: &Output) -> String {
     let chapters: Vec<Value> = out
         .book
         .chapters

@@ -259,3 +259,68 @@ fn holds_many_concurrent_connections() {
     }
     assert!(seen.contains("event: reload"), "{seen}");
 }
+
+#[test]
+fn output_directory_matches_kubebook_build() {
+    let p = book();
+    let s = start(&p);
+    let rx = events(&s.addr);
+    p.chapter("01-one.md", "One", "## Start\n\nEdited while serving.\n");
+    wait_for(&rx, "reload");
+    // The search index and the files on disk follow the reload; give them a moment.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let built = tempfile::tempdir().unwrap();
+    let dest = built.path().join("site");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_kubebook"))
+        .args(["build", "--dest"])
+        .arg(&dest)
+        .arg(p.root())
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    let listing = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = walk(root)
+            .into_iter()
+            .map(|f| {
+                (
+                    f.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&f).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let want = listing(&dest);
+    loop {
+        let got = listing(&p.root().join("site"));
+        if got == want {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve's output differs from kubebook build: {:?}",
+            got.iter().map(|(n, _)| n).collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // And what it serves is the same bytes, plus the live-reload script on HTML pages.
+    let (_, body) = get(&s.addr, "/search-index.js");
+    assert_eq!(
+        body.as_bytes(),
+        std::fs::read(dest.join("search-index.js")).unwrap()
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
