@@ -177,20 +177,8 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
             }
         };
         sources.insert(&rel, source.clone());
-        let stem = stem.to_string();
-        match front_matter(&source, &rel) {
-            Ok((fm, body_offset)) => {
-                let ch = Chapter {
-                    number,
-                    stem,
-                    file_name: name.clone(),
-                    rel_path: rel.clone(),
-                    source,
-                    body_offset,
-                    title: fm.title,
-                    part: fm.part,
-                    description: fm.description,
-                };
+        match chapter_from_source(&name, number, stem, source) {
+            Ok(ch) => {
                 if let Some(prev) = by_number.get(&number) {
                     report.push(
                         Diagnostic::error(
@@ -211,6 +199,36 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
         }
     }
     by_number.into_values().collect()
+}
+
+/// A chapter from its file name (`NN-slug.md`) and text: front matter read, body located.
+pub fn parse_chapter(file_name: &str, source: String) -> Result<Chapter, Diagnostic> {
+    let (number, stem) = parse_chapter_name(file_name).ok_or_else(|| {
+        Diagnostic::error("BOOK003", format!("`{file_name}` is not a chapter name"))
+    })?;
+    let stem = stem.to_string();
+    chapter_from_source(file_name, number, &stem, source)
+}
+
+fn chapter_from_source(
+    file_name: &str,
+    number: u32,
+    stem: &str,
+    source: String,
+) -> Result<Chapter, Diagnostic> {
+    let rel = PathBuf::from("book").join(file_name);
+    let (fm, body_offset) = front_matter(&source, &rel)?;
+    Ok(Chapter {
+        number,
+        stem: stem.to_string(),
+        file_name: file_name.to_string(),
+        rel_path: rel,
+        source,
+        body_offset,
+        title: fm.title,
+        part: fm.part,
+        description: fm.description,
+    })
 }
 
 #[derive(Debug, Default)]

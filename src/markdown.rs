@@ -657,21 +657,10 @@ fn render_steps(content: &str, lab: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn chapter(body: &str) -> Chapter {
-        let source = format!("---\ntitle: T\n---\n{body}");
-        Chapter {
-            number: 1,
-            stem: "01-t".into(),
-            file_name: "01-t.md".into(),
-            rel_path: PathBuf::from("book/01-t.md"),
-            body_offset: 16,
-            source,
-            title: "T".into(),
-            part: None,
-            description: String::new(),
-        }
+        crate::book::parse_chapter("01-t.md", format!("---\ntitle: T\n---\n{body}"))
+            .expect("valid front matter")
     }
 
     fn render_body(body: &str) -> Rendered {

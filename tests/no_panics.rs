@@ -6,21 +6,10 @@ use kubebook::markdown::{self, RenderContext};
 use kubebook::validate::{schema, yaml};
 use proptest::prelude::*;
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 fn chapter(body: &str) -> Chapter {
-    let source = format!("---\ntitle: T\n---\n{body}");
-    Chapter {
-        number: 1,
-        stem: "01-t".into(),
-        file_name: "01-t.md".into(),
-        rel_path: PathBuf::from("book/01-t.md"),
-        body_offset: 16,
-        source,
-        title: "T".into(),
-        part: None,
-        description: String::new(),
-    }
+    kubebook::book::parse_chapter("01-t.md", format!("---\ntitle: T\n---\n{body}"))
+        .expect("valid front matter")
 }
 
 /// Text made of the characters that matter to these grammars, so shrinking finds real cases.

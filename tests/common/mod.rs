@@ -41,18 +41,12 @@ impl Project {
             &format!("---\ntitle: {title}\n---\n{body}"),
         )
     }
+    /// Run kubebook with `args` and this project as ROOT.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_kubebook"))
-            .args(args)
-            .arg(self.root())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run kubebook");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        let root = self.root().to_string_lossy().to_string();
+        let mut all: Vec<&str> = args.to_vec();
+        all.push(&root);
+        kubebook(&all)
     }
     pub fn site(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root().join("site").join(rel))
