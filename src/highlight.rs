@@ -24,6 +24,39 @@ pub fn warm_up() {
     let _ = syntaxes();
 }
 
+/// Compile the grammars of the languages a book uses, each on a thread of its own, while the
+/// caller gets on with loading and parsing: a grammar's regexes are compiled on first use,
+/// and the shell grammar alone costs ~40 ms, which would otherwise land on one render thread.
+pub fn warm_up_languages(source_texts: &[&str]) {
+    let samples: [(&str, &[&str], &str); 3] = [
+        (
+            "bash",
+            &["```bash", "```sh", "```shell", "```console"],
+            "kubectl get pods -o wide | grep \"$X\" && echo ${HOME}/x > /tmp/y\n",
+        ),
+        (
+            "yaml",
+            &["```yaml", "```yml"],
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"x\"\n  labels: {a: b}\nspec:\n  - 1\n",
+        ),
+        (
+            "dockerfile",
+            &["```dockerfile"],
+            "FROM alpine:3.20 AS build\nRUN echo hi\nCMD [\"sh\"]\n",
+        ),
+    ];
+    for (lang, fences, sample) in samples {
+        if source_texts
+            .iter()
+            .any(|t| fences.iter().any(|f| t.contains(f)))
+        {
+            std::thread::spawn(move || {
+                let _ = highlight_uncached(sample, lang);
+            });
+        }
+    }
+}
+
 fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
     let ss = syntaxes();
     let token = match lang.to_ascii_lowercase().as_str() {

@@ -58,6 +58,8 @@ pub fn run(root: &Path) -> Result<Output, Report> {
 /// The pipeline, reusing chapters rendered by an earlier run when their source is unchanged.
 pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let book = book::load(root)?;
+    let texts: Vec<&str> = book.chapters.iter().map(|c| c.source.as_str()).collect();
+    crate::highlight::warm_up_languages(&texts);
     let mut report = Report::default();
     let verified = read_verified(root, &mut report);
     let ctx = RenderContext {
