@@ -174,27 +174,102 @@ pub fn highlight_console(code: &str) -> String {
     out
 }
 
-/// CSS for the light and the dark code theme; the dark rules apply under
-/// `:root[data-theme="dark"]`.
+/// Code backgrounds of the default theme (`--code-bg` in style.css), light and dark.
+pub const LIGHT_CODE_BG: (u8, u8, u8) = (0xf6, 0xf8, 0xfa);
+pub const DARK_CODE_BG: (u8, u8, u8) = (0x16, 0x1b, 0x22);
+/// WCAG AA for normal text.
+const MIN_CONTRAST: f64 = 4.5;
+
+/// CSS for the light and the dark code theme, generated from syntect themes (InspiredGitHub,
+/// base16-ocean.dark). Each theme is scoped to its page theme, and every colour is nudged
+/// just enough to reach WCAG AA contrast on the page's code background (several of the
+/// themes' own colours fall short).
 pub fn theme_css() -> String {
     let ts = ThemeSet::load_defaults();
     let mut css = String::from(
-        "/* generated from syntect themes: InspiredGitHub (light), base16-ocean.dark (dark) */\n",
+        "/* generated from syntect themes: InspiredGitHub (light), base16-ocean.dark (dark); colours adjusted to WCAG AA contrast */\n",
     );
     if let Some(light) = ts.themes.get("InspiredGitHub")
         && let Ok(c) = css_for_theme_with_class_style(light, CLASS_STYLE)
     {
-        css.push_str(&strip_background(&c));
+        let c = with_contrast(&strip_background(&c), LIGHT_CODE_BG);
+        css.push_str(&scope_rules(&c, ":root:not([data-theme=\"dark\"])"));
     }
     if let Some(dark) = ts.themes.get("base16-ocean.dark")
         && let Ok(c) = css_for_theme_with_class_style(dark, CLASS_STYLE)
     {
-        css.push_str(&scope_rules(
-            &strip_background(&c),
-            ":root[data-theme=\"dark\"]",
-        ));
+        let c = with_contrast(&strip_background(&c), DARK_CODE_BG);
+        css.push_str(&scope_rules(&c, ":root[data-theme=\"dark\"]"));
     }
     css
+}
+
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let ch = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
+}
+
+/// WCAG contrast ratio of two colours.
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Move `fg` towards black (on a light background) or white (on a dark one) until it reaches
+/// the minimum contrast; the hue is kept.
+pub fn readable(fg: (u8, u8, u8), bg: (u8, u8, u8)) -> (u8, u8, u8) {
+    let target = if luminance(bg) > 0.5 {
+        (0.0, 0.0, 0.0)
+    } else {
+        (255.0, 255.0, 255.0)
+    };
+    let mut c = fg;
+    for step in 1..=20 {
+        if contrast(c, bg) >= MIN_CONTRAST {
+            break;
+        }
+        let t = f64::from(step) / 20.0;
+        let mix = |a: u8, b: f64| {
+            (f64::from(a) + (b - f64::from(a)) * t)
+                .round()
+                .clamp(0.0, 255.0) as u8
+        };
+        c = (
+            mix(fg.0, target.0),
+            mix(fg.1, target.1),
+            mix(fg.2, target.2),
+        );
+    }
+    c
+}
+
+/// Rewrite every `color: #rrggbb` of a stylesheet to a readable one on `bg`.
+fn with_contrast(css: &str, bg: (u8, u8, u8)) -> String {
+    let mut out = String::with_capacity(css.len());
+    for line in css.lines() {
+        let t = line.trim_start();
+        let hex = t.strip_prefix("color: #").map(|h| h.trim_end_matches(';'));
+        let parsed = hex.filter(|h| h.len() >= 6).and_then(|h| {
+            let p = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+            Some((p(0)?, p(2)?, p(4)?))
+        });
+        match parsed {
+            Some(fg) => {
+                let (r, g, b) = readable(fg, bg);
+                out.push_str(&format!(" color: #{r:02x}{g:02x}{b:02x};"));
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The page decides the code background; drop the themes' own `background-color` on the
