@@ -580,7 +580,7 @@ fn code_block(
             })
             .unwrap_or_default();
         html.push_str(&format!(
-            "<div class=\"lab-card\" id=\"lab-{lab_e}\" data-lab=\"{lab_e}\">\n<p class=\"lab-kicker\">Lab</p><h4 class=\"lab-title\">{title}</h4>\n<p class=\"lab-badges\">{}</p>{requires}<!--lab-files:{lab}-->\n<p class=\"lab-ns\">Runs in a namespace of its own: <code>kubectl create namespace {lab_e}</code> then <code>kubectl config set-context --current --namespace {lab_e}</code>.</p>\n</div>\n",
+            "<div class=\"lab-card\" id=\"lab-{lab_e}\" data-lab=\"{lab_e}\">\n<p class=\"lab-kicker\">Lab</p><p class=\"lab-title\">{title}</p>\n<p class=\"lab-badges\">{}</p>{requires}<!--lab-files:{lab}-->\n<p class=\"lab-ns\">Runs in a namespace of its own: <code>kubectl create namespace {lab_e}</code> then <code>kubectl config set-context --current --namespace {lab_e}</code>.</p>\n</div>\n",
             badges.join(" "),
         ));
     }

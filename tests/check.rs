@@ -328,7 +328,10 @@ fn commands_the_runner_refuses_are_errors_unless_skip_ci() {
         "```console lab=a\n$ kubectl delete namespace default\n```\n\n```console lab=b skip-ci=\"cloud\"\n$ kind delete cluster\n```\n",
     );
     let (code, diags) = diagnostics(&p);
-    let got: Vec<String> = diags.iter().map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["line"])).collect();
+    let got: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["line"]))
+        .collect();
     assert_eq!(got, vec!["LAB014 5"]);
     assert_eq!(code, 1);
 }

@@ -281,7 +281,10 @@ fn refuses_dangerous_lab_commands() {
     assert_eq!(code, 1);
     // The book check stops it before anything runs (the runner refuses it again itself).
     assert!(err.contains("error[LAB014]"), "{err}");
-    assert!(stub.seen.lock().unwrap().is_empty(), "nothing reached the cluster");
+    assert!(
+        stub.seen.lock().unwrap().is_empty(),
+        "nothing reached the cluster"
+    );
     assert!(
         !std::fs::read_to_string(p.root().join("kubectl.log"))
             .unwrap_or_default()

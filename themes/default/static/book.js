@@ -26,7 +26,7 @@
   window.addEventListener("storage", function (e) { if (e.key === STORE || e.key === null) repaintAll(); });
   window.addEventListener("pageshow", function (e) { if (e.persisted) repaintAll(); });
 
-  // One polite live region for short confirmations ("Copied", "Lab marked as done").
+  // One polite live region for short confirmations ("Copied", "Progress imported").
   var live = document.createElement("p");
   live.className = "visually-hidden"; live.setAttribute("aria-live", "polite"); live.id = "kb-live";
   document.body.appendChild(live);
@@ -42,6 +42,14 @@
   if (toggle) {
     toggle.hidden = false;
     applyTheme(document.documentElement.getAttribute("data-theme") || "light");
+    // Until the reader picks a theme, follow the system's, also when it changes.
+    var mq = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    if (mq && mq.addEventListener) {
+      mq.addEventListener("change", function () {
+        var chosen = null; try { chosen = localStorage.getItem("kubebook-theme"); } catch (e) {}
+        if (!chosen) applyTheme(mq.matches ? "dark" : "light");
+      });
+    }
     toggle.addEventListener("click", function () {
       var next = document.documentElement.getAttribute("data-theme") === "dark" ? "light" : "dark";
       try { localStorage.setItem("kubebook-theme", next); } catch (e) {}
@@ -110,6 +118,24 @@
     b.addEventListener("click", function () { copy(codeText(pre), b); });
     pre.appendChild(b);
   });
+
+  // ---- wide tables and code: reachable by keyboard when they scroll sideways -----------------
+  function scrollables(scope) {
+    var els = Array.prototype.slice.call(scope.querySelectorAll("table, pre"));
+    // Measure everything first, then write: no layout per element.
+    var wides = els.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
+    els.forEach(function (el, i) {
+      var wide = wides[i];
+      if (wide && !el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); el.setAttribute("data-kb-scroll", ""); }
+      else if (!wide && el.hasAttribute("data-kb-scroll")) { el.removeAttribute("tabindex"); el.removeAttribute("data-kb-scroll"); }
+    });
+  }
+  var resizeTimer = null;
+  var main = document.getElementById("main") || document.body;
+  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(function () { scrollables(main); }, 200); });
+  // An opened <details> (expected output) may hold a wide block.
+  document.addEventListener("toggle", function (e) { if (e.target.open) scrollables(e.target); }, true);
+  scrollables(main);
 
   // ---- on-page TOC highlight ----------------------------------------------------------------
   var tocLinks = document.querySelectorAll(".toc a");
@@ -254,7 +280,7 @@
     var title = card.querySelector(".lab-title");
     if (title) {
       var which = document.createElement("span");
-      which.className = "visually-hidden"; which.textContent = ": " + title.textContent;
+      which.className = "visually-hidden"; which.textContent = " (" + title.textContent + ")";
       label.appendChild(which);
     }
     card.appendChild(label);
@@ -418,7 +444,7 @@
       if (e.key === "ArrowDown") { e.preventDefault(); move(1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); move(-1); }
       else if (e.key === "Enter") {
-        var opts = results.querySelectorAll("a");
+        var opts = results.hidden ? [] : results.querySelectorAll("a");
         var pick = opts[selected >= 0 ? selected : 0];
         if (pick) { e.preventDefault(); window.location.href = pick.href; }
       } else if (e.key === "Escape") { close(); input.blur(); }
