@@ -638,6 +638,7 @@ pub fn run(root: &Path, labs: &[Lab], objects: &ClusterObjects, opts: &Options) 
         verbose: std::io::stderr().is_terminal(),
     };
     let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, LabResult)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..opts.jobs.clamp(1, 16) {
@@ -660,14 +661,16 @@ pub fn run(root: &Path, labs: &[Lab], objects: &ClusterObjects, opts: &Options) 
                     } else {
                         run_lab(lab, &shared)
                     };
+                    // Plain lines (no redrawn bars): they read the same in a terminal and in CI logs.
+                    let k = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    let total = chosen.len();
+                    let secs = r.duration.as_secs_f64();
                     match &r.verdict {
-                        Verdict::Passed => {
-                            eprintln!("PASS {} ({:.1} s)", r.id, r.duration.as_secs_f64())
-                        }
+                        Verdict::Passed => eprintln!("[{k}/{total}] PASS {} ({secs:.1} s)", r.id),
                         Verdict::Failed(why) => {
-                            eprintln!("FAIL {} ({:.1} s)\n{why}", r.id, r.duration.as_secs_f64())
+                            eprintln!("[{k}/{total}] FAIL {} ({secs:.1} s)\n{why}", r.id)
                         }
-                        Verdict::Skipped(why) => eprintln!("SKIP {} ({why})", r.id),
+                        Verdict::Skipped(why) => eprintln!("[{k}/{total}] SKIP {} ({why})", r.id),
                     }
                     results
                         .lock()
