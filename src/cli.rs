@@ -100,27 +100,40 @@ pub enum LabsCommand {
         root: PathBuf,
     },
     /// Run labs against a kind cluster
-    Run {
-        ids: Vec<String>,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        #[arg(long)]
-        chapter: Option<u32>,
-        #[arg(long, default_value_t = 1)]
-        jobs: usize,
-        #[arg(long)]
-        context: Option<String>,
-        #[arg(long)]
-        allow_non_kind: bool,
-        #[arg(long)]
-        create_cluster: bool,
-        #[arg(long)]
-        keep: bool,
-        #[arg(long)]
-        report: Option<PathBuf>,
-        #[arg(long)]
-        record: bool,
-    },
+    Run(RunArgs),
+}
+
+/// Options of `kubebook labs run` (read by `cluster::run`).
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Labs to run (default: all)
+    pub ids: Vec<String>,
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Only the labs of chapter N
+    #[arg(long)]
+    pub chapter: Option<u32>,
+    /// Labs to run at once
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// kubeconfig context (default kind-kubebook, else the current one)
+    #[arg(long)]
+    pub context: Option<String>,
+    /// With --context: allow a context that is not a local kind cluster
+    #[arg(long)]
+    pub allow_non_kind: bool,
+    /// Create the kind cluster, preload images and install fixtures first
+    #[arg(long)]
+    pub create_cluster: bool,
+    /// Keep namespaces and working directories for inspection
+    #[arg(long)]
+    pub keep: bool,
+    /// Write a JUnit report
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Record results in labs/verified.json
+    #[arg(long)]
+    pub record: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -37,36 +37,14 @@ pub fn run(cmd: LabsCommand) -> u8 {
             }
         }),
         #[cfg(feature = "cluster")]
-        LabsCommand::Run {
-            ids,
-            root,
-            chapter,
-            jobs,
-            context,
-            allow_non_kind,
-            create_cluster,
-            keep,
-            report,
-            record,
-        } => {
-            let opts = crate::cluster::run::Options {
-                ids,
-                chapter,
-                jobs,
-                context,
-                allow_non_kind,
-                create_cluster,
-                keep,
-                report,
-                record,
-            };
-            let abs = root.canonicalize().unwrap_or(root.clone());
-            with_labs(&root, |labs| {
+        LabsCommand::Run(opts) => {
+            let abs = opts.root.canonicalize().unwrap_or(opts.root.clone());
+            with_labs(&opts.root, |labs| {
                 crate::cluster::run::run(&abs, labs, &crate::cluster::cluster_objects(labs), &opts)
             })
         }
         #[cfg(not(feature = "cluster"))]
-        LabsCommand::Run { .. } => {
+        LabsCommand::Run(_) => {
             eprintln!(
                 "error: this kubebook was built without the `cluster` feature; rebuild with default features to run labs"
             );

@@ -4,6 +4,7 @@
 use super::api::Cluster;
 use super::exec::{self, Background, Env};
 use super::safety;
+pub use crate::cli::RunArgs as Options;
 use crate::diag::xml_escape;
 use crate::lab::{BlockKind, Lab};
 use crate::verified::{self, Record};
@@ -15,18 +16,6 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-pub struct Options {
-    pub ids: Vec<String>,
-    pub chapter: Option<u32>,
-    pub jobs: usize,
-    pub context: Option<String>,
-    pub allow_non_kind: bool,
-    pub create_cluster: bool,
-    pub keep: bool,
-    pub report: Option<PathBuf>,
-    pub record: bool,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
