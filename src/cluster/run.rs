@@ -271,7 +271,13 @@ pub fn node_changes(lab: &Lab) -> Vec<Vec<String>> {
         if !matches!(kind, "node" | "nodes" | "no") || !matches!(verb, "label" | "taint") {
             continue;
         }
-        let Some(node) = rest.get(2) else { continue };
+        // `-l selector` or a computed name: nothing the runner can undo by name.
+        let Some(node) = rest
+            .get(2)
+            .filter(|n| !n.starts_with('-') && !n.contains('$'))
+        else {
+            continue;
+        };
         for arg in rest
             .iter()
             .skip(3)
@@ -306,6 +312,8 @@ struct Shared<'a> {
     objects: &'a ClusterObjects,
     cancel: &'a AtomicBool,
     serial: Mutex<()>,
+    /// Read by labs that may share the cluster, written by labs that must run alone.
+    cluster_lock: std::sync::RwLock<()>,
     keep: bool,
     verbose: bool,
 }
@@ -317,13 +325,19 @@ fn run_lab(lab: &Lab, sh: &Shared) -> LabResult {
         verdict,
         duration: t0.elapsed(),
     };
-    // Labs with cluster-scoped objects, node changes, `serial` or background commands (port
-    // numbers) never run at the same time as each other.
-    let exclusive = lab.serial
-        || sh.objects.get(&lab.id).is_some_and(|o| !o.is_empty())
+    // `serial` labs and labs that change nodes (labels, taints) run alone: a taint affects
+    // every other lab's scheduling. Labs with cluster-scoped objects or background commands
+    // (local port numbers) never run at the same time as each other.
+    let alone = lab.serial
         || !node_changes(lab).is_empty()
+        || lab.steps().any(|(_, s)| {
+            s.command.contains("kubectl taint") || s.command.contains("kubectl label node")
+        });
+    let _alone = alone.then(|| sh.cluster_lock.write().unwrap_or_else(|e| e.into_inner()));
+    let _shared = (!alone).then(|| sh.cluster_lock.read().unwrap_or_else(|e| e.into_inner()));
+    let exclusive = sh.objects.get(&lab.id).is_some_and(|o| !o.is_empty())
         || lab.steps().any(|(_, s)| s.background);
-    let _guard = exclusive.then(|| sh.serial.lock().unwrap_or_else(|e| e.into_inner()));
+    let _guard = (exclusive && !alone).then(|| sh.serial.lock().unwrap_or_else(|e| e.into_inner()));
     for (_, s) in lab.steps() {
         if let Some(why) = safety::refuse(&s.command) {
             return result(Verdict::Failed(format!(
@@ -623,6 +637,7 @@ pub fn run(root: &Path, labs: &[Lab], objects: &ClusterObjects, opts: &Options) 
         objects,
         cancel: &cancel,
         serial: Mutex::new(()),
+        cluster_lock: std::sync::RwLock::new(()),
         keep: opts.keep,
         verbose: std::io::stderr().is_terminal(),
     };
@@ -789,6 +804,7 @@ mod tests {
                         step("kubectl label node kind-worker disktype=ssd"),
                         step("kubectl taint nodes kind-worker2 dedicated=lab:NoSchedule"),
                         step("kubectl label node kind-worker disktype-"),
+                        step("kubectl taint nodes -l ch08-disk=ssd ch08-dedicated=lab:NoSchedule"),
                     ],
                 },
                 content: String::new(),
