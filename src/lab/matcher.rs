@@ -235,7 +235,10 @@ mod tests {
         assert!(!matches(&exp, "<title>Other</title>\n"));
         assert!(matches(&v("..."), ""));
         assert!(matches(&[], ""));
-        assert!(matches(&[], "any output\n"), "no expected lines: only the exit status counts");
+        assert!(
+            matches(&[], "any output\n"),
+            "no expected lines: only the exit status counts"
+        );
         let exp = v("Waiting\n...\ndeployment \"web\" successfully rolled out");
         assert!(matches(
             &exp,
