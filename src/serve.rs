@@ -234,29 +234,26 @@ impl Builder {
                 .any(|p| p.starts_with(self.root.join("themes")) || p.ends_with("book.toml"))
         });
         let result = pipeline::run_cached(&self.root, &mut self.cache);
-        let (out, sources) = match result {
-            Ok(out) => {
-                let s = out.book.sources.clone();
-                (Some(out), s)
-            }
+        let out = match result {
+            Ok(out) => out,
             Err(report) => {
                 self.fail(state, clients, &report, &diag::Sources::default());
                 return;
             }
         };
-        let Some(out) = out else { return };
+        let sources = &out.book.sources;
         if out.report.has_errors() {
-            self.fail(state, clients, &out.report, &sources);
+            self.fail(state, clients, &out.report, sources);
             return;
         }
-        cli_print(&out.report, &sources);
+        cli_print(&out.report, sources);
         if theme_changed || self.theme.is_none() {
             match Theme::load(&self.root, &out.book.config.book.theme) {
                 Ok(t) => self.theme = Some(t),
                 Err(d) => {
                     let mut r = Report::default();
                     r.push(d);
-                    self.fail(state, clients, &r, &sources);
+                    self.fail(state, clients, &r, sources);
                     return;
                 }
             }
@@ -268,7 +265,7 @@ impl Builder {
             Err(d) => {
                 let mut r = Report::default();
                 r.push(d);
-                self.fail(state, clients, &r, &sources);
+                self.fail(state, clients, &r, sources);
                 return;
             }
         };

@@ -226,7 +226,7 @@ pub fn check_book(
             } else {
                 results[i]
                     .diags
-                    .push(unknown_kind(b, &doc, &api_version, &kind, &crds));
+                    .push(unknown_kind(b, &doc, &api_version, &kind));
             }
             manifests.push(Manifest {
                 block: i,
@@ -244,8 +244,7 @@ pub fn check_book(
     }
 
     // Resolve expect-error and report.
-    for (i, (b, r)) in blocks.iter().zip(results).enumerate() {
-        let _ = i;
+    for (b, r) in blocks.iter().zip(results) {
         match b.info.value("expect-error") {
             None => report.extend(r.diags),
             Some(code) => {
@@ -289,13 +288,7 @@ fn issue_diag(b: &CodeBlock, doc: &Document, issue: &schema::Issue, what: &str) 
     d
 }
 
-fn unknown_kind(
-    b: &CodeBlock,
-    doc: &Document,
-    api_version: &str,
-    kind: &str,
-    crds: &crd::Registry,
-) -> Diagnostic {
+fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str) -> Diagnostic {
     let s = schema::schema();
     let span = span_at(b, doc, "/apiVersion");
     let served = s.versions_of(kind);
@@ -330,7 +323,6 @@ fn unknown_kind(
         .with_path("kind")
         .with_hint(hint);
     }
-    let _ = crds;
     Diagnostic::warning("K8S007", format!("{kind} ({api_version}) is a custom resource without a known CRD; not validated"))
         .at(span_at(b, doc, "/kind"))
         .with_hint("put its CustomResourceDefinition in labs/crds/ (or define the CRD in the lab) to validate it")
