@@ -114,6 +114,17 @@ fn create_cluster(root: &Path) -> Result<(), String> {
         run(Command::new("kind").args(["load", "docker-image", "--name", "kubebook", img]))?;
     }
     let fixtures = root.join("labs/fixtures");
+    let vendored = std::fs::read_dir(&fixtures)
+        .map(|es| {
+            es.filter_map(Result::ok)
+                .any(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        })
+        .unwrap_or(false);
+    if !vendored {
+        eprintln!(
+            "warning: labs/fixtures/ holds no manifests; labs that need the ingress controller or metrics-server will be skipped (see labs/fixtures/README.md)"
+        );
+    }
     if let Ok(entries) = std::fs::read_dir(&fixtures) {
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
