@@ -17,7 +17,10 @@ pub struct Output {
     pub labs: Vec<Lab>,
     pub report: Report,
     pub stats: CheckStats,
+    /// Lab id → "verified on …" badge of its last passing run.
     pub verified: HashMap<String, String>,
+    /// Every recorded run (`labs/verified.json`), passed or failed.
+    pub records: crate::verified::Records,
 }
 
 impl Output {
@@ -61,7 +64,12 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let texts: Vec<&str> = book.chapters.iter().map(|c| c.source.as_str()).collect();
     crate::highlight::warm_up_languages(&texts);
     let mut report = Report::default();
-    let verified = read_verified(root, &mut report);
+    let records = read_verified(root, &mut report);
+    let verified: HashMap<String, String> = records
+        .iter()
+        .filter(|(_, r)| r.result == "passed")
+        .map(|(id, r)| (id.clone(), r.badge()))
+        .collect();
     let ctx = RenderContext {
         kubernetes: &book.config.book.kubernetes,
         verified: &verified,
@@ -107,6 +115,7 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
         report,
         stats,
         verified,
+        records,
     })
 }
 
@@ -174,17 +183,13 @@ fn render_all(book: &Book, ctx: &RenderContext, cache: &Cache, prints: &[u64]) -
 }
 
 /// `labs/verified.json`, written by `kubebook labs run --record`.
-fn read_verified(root: &Path, report: &mut Report) -> HashMap<String, String> {
+fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
     let path = root.join("labs/verified.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        return HashMap::new();
+        return Default::default();
     };
     match crate::verified::parse(&text) {
-        Ok(records) => records
-            .into_iter()
-            .filter(|(_, r)| r.result == "passed")
-            .map(|(id, r)| (id, r.badge()))
-            .collect(),
+        Ok(records) => records,
         Err(e) => {
             report.push(
                 Diagnostic::error("LAB020", format!("labs/verified.json is not valid: {e}"))
@@ -193,7 +198,7 @@ fn read_verified(root: &Path, report: &mut Report) -> HashMap<String, String> {
                         "it is written by `kubebook labs run --record`; delete it to start over",
                     ),
             );
-            HashMap::new()
+            Default::default()
         }
     }
 }

@@ -322,17 +322,13 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
 
 /// One row per lab for the verification summary page, with its last recorded run.
 fn labs_summary(out: &Output) -> (Vec<Value>, usize, usize) {
-    let records = std::fs::read_to_string(out.book.root.join("labs/verified.json"))
-        .ok()
-        .and_then(|t| crate::verified::parse(&t).ok())
-        .unwrap_or_default();
     let mut verified = 0;
     let mut failed = 0;
     let rows = out
         .labs
         .iter()
         .map(|l| {
-            let record = records.get(&l.id).map(|r| {
+            let record = out.records.get(&l.id).map(|r| {
                 if r.result == "passed" {
                     verified += 1;
                     r.badge()
