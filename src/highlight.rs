@@ -45,11 +45,18 @@ pub fn warm_up_languages(source_texts: &[&str]) {
             "FROM alpine:3.20 AS build\nRUN echo hi\nCMD [\"sh\"]\n",
         ),
     ];
+    // Once per grammar and process: `serve` runs the pipeline on every save.
+    static STARTED: std::sync::Mutex<Vec<&str>> = std::sync::Mutex::new(Vec::new());
     for (lang, fences, sample) in samples {
-        if source_texts
-            .iter()
-            .any(|t| fences.iter().any(|f| t.contains(f)))
+        let Ok(mut started) = STARTED.lock() else {
+            return;
+        };
+        if !started.contains(&lang)
+            && source_texts
+                .iter()
+                .any(|t| fences.iter().any(|f| t.contains(f)))
         {
+            started.push(lang);
             std::thread::spawn(move || {
                 let _ = highlight_uncached(sample, lang);
             });
