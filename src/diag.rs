@@ -267,20 +267,14 @@ pub fn render_github(report: &Report) -> String {
     out
 }
 
+/// Text for XML attributes and elements: the HTML escape, minus the control characters XML
+/// 1.0 does not allow at all.
 pub fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
-            c => o.push(c),
-        }
-    }
-    o
+    let allowed: String = s
+        .chars()
+        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\n' | '\t' | '\r'))
+        .collect();
+    crate::highlight::escape_html(&allowed)
 }
 
 /// JUnit XML: one test case per checked unit (`cases`: name and the diagnostics that belong
