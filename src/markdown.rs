@@ -510,7 +510,11 @@ fn code_block(
         Err(e) => {
             st.out.diagnostics.push(
                 Diagnostic::error("LAB001", e.message)
-                    .at(Span::new(&st.ch.rel_path, line, col + 3 + e.col))
+                    .at(Span::new(
+                        &st.ch.rel_path,
+                        line,
+                        crate::lab::info_column(col, e.col),
+                    ))
                     .with_hint("info strings look like: yaml lab=ID file=NAME title=\"…\""),
             );
             return format!("<pre><code>{}</code></pre>\n", escape_html(&content));

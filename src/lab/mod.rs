@@ -45,17 +45,22 @@ impl CodeBlock {
     }
     /// Span of an attribute in the info string.
     pub fn attr_span(&self, key: &str) -> Span {
-        let col = self.info.get(key).map(|a| a.col).unwrap_or(0);
-        let fence_width = self.info_start();
+        self.info_span(self.info.get(key).map(|a| a.col).unwrap_or(0))
+    }
+    /// Span of a character offset in the info string.
+    pub fn info_span(&self, offset: usize) -> Span {
         Span::new(
             &self.file,
             self.fence_line,
-            self.fence_col + fence_width + col,
+            info_column(self.fence_col, offset),
         )
     }
-    fn info_start(&self) -> usize {
-        3
-    }
+}
+
+/// Column of a character of a fence's info string: the info starts after the three
+/// backticks of the opening fence.
+pub fn info_column(fence_col: usize, offset: usize) -> usize {
+    fence_col + 3 + offset
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -188,7 +193,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
             if let Err(e) = fence::check_known(info) {
                 diags.push(
                     Diagnostic::error("LAB001", e.message)
-                        .at(Span::new(&b.file, b.fence_line, b.fence_col + 3 + e.col))
+                        .at(b.info_span(e.col))
                         .with_hint("attributes: lab, file, title, requires, skip-ci, serial, hidden, timeout, fragment, novalidate, expect-error"),
                 );
                 continue;
