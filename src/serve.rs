@@ -356,7 +356,9 @@ fn changed_pages(old: &Files, new: &Files) -> BTreeSet<String> {
         if old.get(name) != Some(bytes) {
             if name.ends_with(".html") {
                 pages.insert(name.clone());
-            } else if name.ends_with(".css") || name.ends_with(".js") && name != "search-index.js" {
+            } else if name.ends_with(".css")
+                || (name.ends_with(".js") && name != site::SEARCH_INDEX)
+            {
                 pages.insert("*".into());
             }
         }
