@@ -99,8 +99,48 @@ pub enum LabsCommand {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Run labs against a kind cluster
+    /// Run labs against a kind cluster, or the local control plane (--control-plane)
     Run(RunArgs),
+    /// Build or start the local Kubernetes control plane labs run on without Docker
+    #[command(name = "control-plane")]
+    ControlPlane {
+        #[command(subcommand)]
+        command: ControlPlaneCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ControlPlaneCommand {
+    /// Build kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and kwok
+    /// from the pinned upstream release into ~/.cache/kubebook (needs Go 1.26)
+    #[command(
+        after_help = "Example:\n  kubebook labs control-plane install\n\nA second run with the same pins does nothing. With envtest binaries already on the\nmachine, point KUBEBUILDER_ASSETS at them for etcd, kube-apiserver and kubectl."
+    )]
+    Install {
+        /// Project directory holding labs/control-plane/
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Start the control plane and keep it running until Ctrl-C: try labs by hand on it
+    #[command(
+        after_help = "Example:\n  kubebook labs control-plane up --kubeconfig /tmp/cp.kubeconfig\n  KUBECONFIG=/tmp/cp.kubeconfig kubectl get nodes"
+    )]
+    Up {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also write the admin kubeconfig here (it is removed again on exit)
+        #[arg(long, value_name = "FILE")]
+        kubeconfig: Option<PathBuf>,
+        /// Context (and cluster and user) name in that kubeconfig
+        #[arg(long, default_value = "kind-kubebook")]
+        context: String,
+        /// Only etcd and kube-apiserver (enough for server-side dry runs)
+        #[arg(long)]
+        api_only: bool,
+        /// Write the API server's audit log (its path is printed)
+        #[arg(long)]
+        audit: bool,
+    },
 }
 
 /// Options of `kubebook labs run` (read by `cluster::run`).
@@ -134,6 +174,14 @@ pub struct RunArgs {
     /// Record results in labs/verified.json
     #[arg(long)]
     pub record: bool,
+    /// Run on a local Kubernetes control plane (kube-apiserver, etcd, controllers, scheduler,
+    /// kwok nodes) instead of kind: no Docker needed; steps that need a container runtime are
+    /// reported needs-kind. Build it first: kubebook labs control-plane install
+    #[arg(long, conflicts_with_all = ["context", "create_cluster", "allow_non_kind"])]
+    pub control_plane: bool,
+    /// Write a JSON report: every lab and every step with its status
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -40,11 +40,29 @@ pub fn run(cmd: LabsCommand) -> u8 {
         LabsCommand::Run(opts) => {
             let abs = opts.root.canonicalize().unwrap_or(opts.root.clone());
             with_labs(&opts.root, |labs| {
-                crate::cluster::run::run(&abs, labs, &crate::cluster::cluster_objects(labs), &opts)
+                use crate::cluster::RunError;
+                match crate::cluster::run::run(
+                    &abs,
+                    labs,
+                    &crate::cluster::cluster_objects(labs),
+                    &opts,
+                ) {
+                    Ok(s) if s.failed > 0 => 1,
+                    Ok(_) => 0,
+                    Err(RunError::Interrupted(_)) => 130,
+                    Err(
+                        e @ (RunError::Usage(_) | RunError::Environment(_) | RunError::Refused(_)),
+                    ) => {
+                        eprintln!("error: {e}");
+                        2
+                    }
+                }
             })
         }
+        #[cfg(feature = "cluster")]
+        LabsCommand::ControlPlane { command } => crate::controlplane_cli::run(command),
         #[cfg(not(feature = "cluster"))]
-        LabsCommand::Run(_) => {
+        LabsCommand::Run(_) | LabsCommand::ControlPlane { .. } => {
             eprintln!(
                 "error: this kubebook was built without the `cluster` feature; rebuild with default features to run labs"
             );

@@ -10,6 +10,10 @@ pub mod cli;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod config;
+#[cfg(feature = "cluster")]
+pub mod controlplane;
+#[cfg(feature = "cluster")]
+pub mod controlplane_cli;
 pub mod diag;
 pub mod highlight;
 pub mod lab;

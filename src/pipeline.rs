@@ -67,8 +67,7 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let records = read_verified(root, &mut report);
     let verified: HashMap<String, String> = records
         .iter()
-        .filter(|(_, r)| r.result == "passed")
-        .map(|(id, r)| (id.clone(), r.badge()))
+        .filter_map(|(id, r)| Some((id.clone(), r.badge()?)))
         .collect();
     let ctx = RenderContext {
         kubernetes: &book.config.book.kubernetes,

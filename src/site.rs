@@ -290,10 +290,9 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
     );
 
     let mut ctx = base("", nav(out, None));
-    let (labs, verified, failed) = labs_summary(out);
+    let (labs, counts) = labs_summary(out);
     ctx["labs"] = Value::Array(labs);
-    ctx["verified"] = json!(verified);
-    ctx["failed"] = json!(failed);
+    ctx["counts"] = json!(counts);
     files.insert(
         "labs.html".into(),
         theme.render("labs.html", &ctx)?.into_bytes(),
@@ -321,22 +320,21 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
 }
 
 /// One row per lab for the verification summary page, with its last recorded run.
-fn labs_summary(out: &Output) -> (Vec<Value>, usize, usize) {
-    let mut verified = 0;
-    let mut failed = 0;
+fn labs_summary(out: &Output) -> (Vec<Value>, LabCounts) {
+    let mut counts = LabCounts::default();
     let rows = out
         .labs
         .iter()
         .map(|l| {
-            let record = out.records.get(&l.id).map(|r| {
-                if r.result == "passed" {
-                    verified += 1;
-                    r.badge()
-                } else {
-                    failed += 1;
-                    format!("failed on Kubernetes {} on {}", r.kubernetes, r.date)
-                }
-            });
+            let records = out.records.get(&l.id);
+            let best = records.and_then(|r| r.best()).map(|(level, _)| level);
+            match best {
+                Some(crate::verified::Level::Kind) => counts.kind += 1,
+                Some(crate::verified::Level::ControlPlane) => counts.control_plane += 1,
+                None if records.is_some_and(|r| r.failure().is_some()) => counts.failed += 1,
+                None => {}
+            }
+            let record = records.and_then(|r| r.badge().or_else(|| r.failure()));
             json!({
                 "id": l.id,
                 "title": l.title,
@@ -345,10 +343,19 @@ fn labs_summary(out: &Output) -> (Vec<Value>, usize, usize) {
                 "requires": l.requires.join(", "),
                 "skip_ci": l.skip_ci,
                 "record": record,
+                "level": best.map(|b| b.name()),
             })
         })
         .collect();
-    (rows, verified, failed)
+    (rows, counts)
+}
+
+/// How many labs have each proof level (the strongest passed run), and how many failed.
+#[derive(Default, serde::Serialize)]
+struct LabCounts {
+    kind: usize,
+    control_plane: usize,
+    failed: usize,
 }
 
 /// Chapter HTML for the one-page book: ids are prefixed with the chapter so they stay

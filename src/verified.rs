@@ -1,5 +1,10 @@
 //! `labs/verified.json`: the record of lab runs (`kubebook labs run --record`), read by the
-//! site to show "verified on kind vX on DATE" on lab cards.
+//! site to show each lab's proof level on its card and on the labs page.
+//!
+//! Three levels of proof, weakest first: every build validates a lab's manifests (no record
+//! needed); a run on the local control plane (`--control-plane`) proves every step that
+//! talks only to the API; a run on kind proves every step. A lab keeps its last record of
+//! each run level, so a control-plane run never hides a kind result.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -9,32 +14,121 @@ use std::collections::BTreeMap;
 pub struct Record {
     /// `passed` or `failed`.
     pub result: String,
-    /// Kubernetes server version, e.g. `v1.36.1`.
+    /// Kubernetes server version, e.g. `v1.37.2`.
     pub kubernetes: String,
-    /// kind version, e.g. `v0.32.0`, when known.
-    #[serde(default)]
+    /// kind version, e.g. `v0.33.0`, on kind runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Date of the run, `YYYY-MM-DD`.
     pub date: String,
     pub duration_seconds: f64,
+    /// Steps not run because they need a container runtime (control-plane runs).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub needs_kind_steps: u32,
 }
 
-impl Record {
-    pub fn badge(&self) -> String {
-        match &self.kind {
-            Some(k) => format!(
-                "verified on kind {k} (Kubernetes {}) on {}",
-                self.kubernetes, self.date
-            ),
-            None => format!(
-                "verified on Kubernetes {} on {}",
-                self.kubernetes, self.date
-            ),
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Where a run happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    ControlPlane,
+    Kind,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::ControlPlane => "control plane",
+            Level::Kind => "kind",
         }
     }
 }
 
-pub type Records = BTreeMap<String, Record>;
+/// The last record of each level for one lab.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LabRecords {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Record>,
+    #[serde(
+        rename = "control-plane",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub control_plane: Option<Record>,
+}
+
+impl LabRecords {
+    pub fn get(&self, level: Level) -> Option<&Record> {
+        match level {
+            Level::Kind => self.kind.as_ref(),
+            Level::ControlPlane => self.control_plane.as_ref(),
+        }
+    }
+
+    pub fn set(&mut self, level: Level, r: Record) {
+        match level {
+            Level::Kind => self.kind = Some(r),
+            Level::ControlPlane => self.control_plane = Some(r),
+        }
+    }
+
+    /// The strongest passed proof: kind, else the control plane.
+    pub fn best(&self) -> Option<(Level, &Record)> {
+        [Level::Kind, Level::ControlPlane]
+            .into_iter()
+            .find_map(|l| self.get(l).filter(|r| r.result == "passed").map(|r| (l, r)))
+    }
+
+    /// What a reader is told: the strongest passed proof, with version and date.
+    pub fn badge(&self) -> Option<String> {
+        let (level, r) = self.best()?;
+        Some(match level {
+            Level::Kind => match &r.kind {
+                Some(k) => format!(
+                    "verified on kind {k} (Kubernetes {}) on {}",
+                    r.kubernetes, r.date
+                ),
+                None => format!("verified on Kubernetes {} on {}", r.kubernetes, r.date),
+            },
+            Level::ControlPlane => {
+                let rest = match r.needs_kind_steps {
+                    0 => String::new(),
+                    1 => "; 1 step needs kind".to_string(),
+                    n => format!("; {n} steps need kind"),
+                };
+                format!(
+                    "API steps verified on control plane {} on {}{rest}",
+                    r.kubernetes, r.date
+                )
+            }
+        })
+    }
+
+    /// The latest failure, when no level passed.
+    pub fn failure(&self) -> Option<String> {
+        if self.best().is_some() {
+            return None;
+        }
+        [Level::Kind, Level::ControlPlane]
+            .into_iter()
+            .find_map(|l| {
+                self.get(l).map(|r| {
+                    format!(
+                        "failed on {} (Kubernetes {}) on {}",
+                        l.name(),
+                        r.kubernetes,
+                        r.date
+                    )
+                })
+            })
+    }
+}
+
+pub type Records = BTreeMap<String, LabRecords>;
 
 pub fn parse(text: &str) -> Result<Records, serde_json::Error> {
     serde_json::from_str(text)
@@ -51,14 +145,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trip_and_badge() {
-        let text = r#"{"ch06-first-pod": {"result": "passed", "kubernetes": "v1.36.1", "kind": "v0.32.0", "date": "2026-11-27", "duration_seconds": 12.5}}"#;
+    fn round_trip_and_badges() {
+        let text = r#"{
+          "ch06-first-pod": {"kind": {"result": "passed", "kubernetes": "v1.37.0", "kind": "v0.33.0", "date": "2026-12-01", "duration_seconds": 12.5},
+                             "control-plane": {"result": "passed", "kubernetes": "v1.37.2", "date": "2026-12-02", "duration_seconds": 3.0, "needs_kind_steps": 2}},
+          "ch07-roll": {"control-plane": {"result": "passed", "kubernetes": "v1.37.2", "date": "2026-12-02", "duration_seconds": 3.0, "needs_kind_steps": 1}},
+          "ch08-x": {"control-plane": {"result": "failed", "kubernetes": "v1.37.2", "date": "2026-12-02", "duration_seconds": 3.0}}
+        }"#;
         let r = parse(text).unwrap();
+        // kind wins over the control plane.
         assert_eq!(
-            r["ch06-first-pod"].badge(),
-            "verified on kind v0.32.0 (Kubernetes v1.36.1) on 2026-11-27"
+            r["ch06-first-pod"].badge().as_deref(),
+            Some("verified on kind v0.33.0 (Kubernetes v1.37.0) on 2026-12-01")
+        );
+        assert_eq!(
+            r["ch07-roll"].badge().as_deref(),
+            Some("API steps verified on control plane v1.37.2 on 2026-12-02; 1 step needs kind")
+        );
+        assert_eq!(r["ch08-x"].badge(), None);
+        assert_eq!(
+            r["ch08-x"].failure().as_deref(),
+            Some("failed on control plane (Kubernetes v1.37.2) on 2026-12-02")
         );
         assert_eq!(parse(&to_string(&r)).unwrap(), r);
-        assert!(parse(r#"{"x": {"result": "passed"}}"#).is_err());
+        assert!(parse(r#"{"x": {"kind": {"result": "passed"}}}"#).is_err());
+        assert!(parse(r#"{"x": {"minikube": {}}}"#).is_err());
     }
 }

@@ -2,12 +2,14 @@
 //! namespaces (server-side apply with kubebook's field manager), diagnostics after a failure,
 //! and removal of the cluster-scoped objects a lab created.
 
-use k8s_openapi::api::core::v1::{Event, Namespace, Pod};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Event, Namespace, Pod, ServiceAccount};
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, LogParams, Patch, PatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::core::GroupVersionKind;
 use kube::{Client, Config};
 use std::fmt::Write as _;
+use std::time::{Duration, Instant};
 
 pub const FIELD_MANAGER: &str = "kubebook";
 /// The label every namespace the runner creates carries, so leftovers can be found.
@@ -33,9 +35,13 @@ impl Cluster {
             context: Some(context.to_string()),
             ..Default::default()
         };
-        let config = rt
+        let mut config = rt
             .block_on(Config::from_custom_kubeconfig(kubeconfig, &opts))
             .map_err(|e| format!("cannot use context `{context}`: {e}"))?;
+        // A server that accepts and never answers is reported in seconds, not after
+        // the client's default 30 s.
+        config.connect_timeout = Some(Duration::from_secs(5));
+        config.read_timeout = Some(Duration::from_secs(30));
         let client = {
             // The client's buffer spawns onto the runtime it is created in.
             let _guard = rt.enter();
@@ -96,6 +102,123 @@ impl Cluster {
         }
     }
 
+    /// Poll until the ServiceAccount controller has made the namespace's `default`
+    /// ServiceAccount (Pods are refused before that).
+    pub fn wait_default_service_account(&self, ns: &str, limit: Duration) -> Result<(), String> {
+        let api: Api<ServiceAccount> = Api::namespaced(self.client.clone(), ns);
+        let deadline = Instant::now() + limit;
+        loop {
+            match self.rt.block_on(api.get_opt("default")) {
+                Ok(Some(_)) => return Ok(()),
+                Ok(None) => {}
+                Err(e) => return Err(format!("cannot read ServiceAccounts in {ns}: {e}")),
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "namespace {ns} got no default ServiceAccount within {} s; is kube-controller-manager running?",
+                    limit.as_secs()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Namespaces an earlier run of the lab left behind (they carry the lab label).
+    pub fn lab_namespaces(&self, lab: &str) -> Result<Vec<String>, String> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        let lp = ListParams::default().labels(&format!("{LAB_LABEL}={lab}"));
+        let list = self
+            .rt
+            .block_on(api.list(&lp))
+            .map_err(|e| format!("cannot list namespaces: {e}"))?;
+        Ok(list
+            .items
+            .into_iter()
+            .filter(|n| n.metadata.deletion_timestamp.is_none())
+            .filter_map(|n| n.metadata.name)
+            .collect())
+    }
+
+    fn dynamic_api(&self, api_version: &str, kind: &str) -> Result<Api<DynamicObject>, String> {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let gvk = GroupVersionKind::gvk(group, version, kind);
+        let (ar, _) = self
+            .rt
+            .block_on(kube::discovery::pinned_kind(&self.client, &gvk))
+            .map_err(|e| format!("cannot find {kind} in the API: {e}"))?;
+        Ok(Api::all_with(self.client.clone(), &ar))
+    }
+
+    /// Whether a cluster-scoped object exists. A kind the API does not serve yet (a CRD a
+    /// lab installs) means it does not.
+    pub fn cluster_object_exists(
+        &self,
+        api_version: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<bool, String> {
+        let Ok(api) = self.dynamic_api(api_version, kind) else {
+            return Ok(false);
+        };
+        self.rt
+            .block_on(api.get_opt(name))
+            .map(|o| o.is_some())
+            .map_err(|e| format!("cannot read {kind} {name}: {e}"))
+    }
+
+    pub fn wait_cluster_object_gone(
+        &self,
+        api_version: &str,
+        kind: &str,
+        name: &str,
+        limit: Duration,
+    ) -> Result<(), String> {
+        let deadline = Instant::now() + limit;
+        while self.cluster_object_exists(api_version, kind, name)? {
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "{kind} {name} was not deleted within {} s",
+                    limit.as_secs()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Ok(())
+    }
+
+    /// A Deployment with every replica available (a fixture ready to serve).
+    pub fn deployment_available(&self, ns: &str, name: &str) -> bool {
+        let api: Api<Deployment> = Api::namespaced(self.client.clone(), ns);
+        self.rt
+            .block_on(api.get_opt(name))
+            .ok()
+            .flatten()
+            .and_then(|d| d.status)
+            .and_then(|s| s.conditions)
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c.type_ == "Available" && c.status == "True")
+            })
+    }
+
+    /// An aggregated API (metrics-server) that the API server reports Available.
+    pub fn api_service_available(&self, name: &str) -> bool {
+        let Ok(api) = self.dynamic_api("apiregistration.k8s.io/v1", "APIService") else {
+            return false;
+        };
+        self.rt
+            .block_on(api.get_opt(name))
+            .ok()
+            .flatten()
+            .and_then(|o| o.data.get("status").cloned())
+            .and_then(|s| s.get("conditions").cloned())
+            .and_then(|c| c.as_array().cloned())
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Available" && c["status"] == "True")
+            })
+    }
+
     /// Delete a cluster-scoped object a lab created (PersistentVolume, PriorityClass, CRD, …).
     pub fn delete_cluster_object(
         &self,
@@ -103,19 +226,15 @@ impl Cluster {
         kind: &str,
         name: &str,
     ) -> Result<(), String> {
-        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
-        let gvk = GroupVersionKind::gvk(group, version, kind);
-        self.rt.block_on(async {
-            let (ar, _) = kube::discovery::pinned_kind(&self.client, &gvk)
-                .await
-                .map_err(|e| format!("cannot find {kind} in the API: {e}"))?;
-            let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &ar);
-            match api.delete(name, &DeleteParams::background()).await {
-                Ok(_) => Ok(()),
-                Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
-                Err(e) => Err(format!("cannot delete {kind} {name}: {e}")),
-            }
-        })
+        let api = self.dynamic_api(api_version, kind)?;
+        match self
+            .rt
+            .block_on(api.delete(name, &DeleteParams::background()))
+        {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
+            Err(e) => Err(format!("cannot delete {kind} {name}: {e}")),
+        }
     }
 
     /// What went on in a namespace: recent events, the state of every Pod, and the last log
@@ -190,13 +309,18 @@ impl Cluster {
                         );
                     }
                     if !ready {
-                        let lp = LogParams {
-                            tail_lines: Some(20),
-                            ..Default::default()
-                        };
-                        if let Ok(logs) = self.rt.block_on(pods.logs(&name, &lp)) {
-                            for l in logs.lines() {
-                                let _ = writeln!(out, "    | {l}");
+                        // One container at a time: the API refuses a log request without a
+                        // container name for a Pod that has several.
+                        for cs in status.container_statuses.iter().flatten() {
+                            let lp = LogParams {
+                                tail_lines: Some(20),
+                                container: Some(cs.name.clone()),
+                                ..Default::default()
+                            };
+                            if let Ok(logs) = self.rt.block_on(pods.logs(&name, &lp)) {
+                                for l in logs.lines() {
+                                    let _ = writeln!(out, "    {} | {l}", cs.name);
+                                }
                             }
                         }
                     }

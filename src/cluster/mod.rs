@@ -4,8 +4,37 @@
 
 pub mod api;
 pub mod exec;
+pub mod report;
 pub mod run;
 pub mod safety;
+pub mod target;
+
+use std::fmt;
+
+/// Why a run of the labs could not go ahead or did not finish. The CLI turns these into
+/// exit codes; the runner never exits.
+#[derive(Debug)]
+pub enum RunError {
+    /// Bad arguments: an unknown lab, nothing selected.
+    Usage(String),
+    /// The machine or cluster lacks something (kubeconfig, binaries, a reachable server).
+    Environment(String),
+    /// The safety rules refused the chosen context before any request was sent.
+    Refused(String),
+    /// Ctrl-C or SIGTERM: the labs that ran were cleaned up.
+    Interrupted(report::Summary),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Usage(m) | RunError::Environment(m) | RunError::Refused(m) => f.write_str(m),
+            RunError::Interrupted(_) => f.write_str("interrupted"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
 
 use crate::lab::Lab;
 use crate::validate::{schema, yaml};

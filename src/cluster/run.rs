@@ -1,14 +1,16 @@
-//! `kubebook labs run`: pick labs, find a safe cluster, run each lab in a namespace of its
-//! own, report, record, and always clean up.
+//! `kubebook labs run`: pick labs, find a safe cluster (or start the local control plane),
+//! run each lab in a namespace of its own, report, record, and always clean up.
 
+use super::RunError;
 use super::api::Cluster;
 use super::exec::{self, Background, Env};
+use super::report::{self, LabResult, StepResult, StepStatus, Summary, Verdict};
 use super::safety;
+use super::target::{self, Target};
 pub use crate::cli::RunArgs as Options;
-use crate::diag::xml_escape;
-use crate::lab::{BlockKind, Lab};
-use crate::verified::{self, Record};
-use kube::config::Kubeconfig;
+use crate::lab::{BlockKind, Lab, LabBlock, console::Step, runtime};
+use crate::verified::Level;
+use kube::config::{Context, Kubeconfig, NamedContext};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -16,19 +18,6 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    Passed,
-    Failed(String),
-    Skipped(String),
-}
-
-pub struct LabResult {
-    pub id: String,
-    pub verdict: Verdict,
-    pub duration: Duration,
-}
 
 /// A cluster-scoped object a lab's manifests create, removed when the lab ends.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,14 +31,14 @@ pub struct ClusterObject {
 /// objects its manifests define.
 pub type ClusterObjects = HashMap<String, Vec<ClusterObject>>;
 
-fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, String> {
+fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
     for id in &opts.ids {
         if !labs.iter().any(|l| &l.id == id) {
             let ids: Vec<&str> = labs.iter().map(|l| l.id.as_str()).collect();
             let hint = crate::validate::suggest::closest(id, ids.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            return Err(format!("no lab `{id}`{hint}"));
+            return Err(RunError::Usage(format!("no lab `{id}`{hint}")));
         }
     }
     Ok(labs
@@ -139,74 +128,6 @@ fn create_cluster(root: &Path) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The context to use: `--context`, else `kind-kubebook`, else the kubeconfig's current one.
-fn choose_context(
-    kc: &Kubeconfig,
-    wanted: Option<&str>,
-) -> Result<(String, String, String, Option<String>), String> {
-    let name = match wanted {
-        Some(n) => n.to_string(),
-        None if kc.contexts.iter().any(|c| c.name == "kind-kubebook") => "kind-kubebook".into(),
-        None => kc
-            .current_context
-            .clone()
-            .ok_or("the kubeconfig has no current context; pass --context")?,
-    };
-    let ctx = kc
-        .contexts
-        .iter()
-        .find(|c| c.name == name)
-        .and_then(|c| c.context.clone())
-        .ok_or_else(|| format!("the kubeconfig has no context `{name}`"))?;
-    let server = kc
-        .clusters
-        .iter()
-        .find(|c| c.name == ctx.cluster)
-        .and_then(|c| c.cluster.as_ref())
-        .and_then(|c| c.server.clone())
-        .ok_or_else(|| {
-            format!(
-                "context `{name}` names cluster `{}`, which has no server",
-                ctx.cluster
-            )
-        })?;
-    Ok((name, ctx.cluster, server, ctx.user))
-}
-
-fn kubeconfig_paths() -> Vec<PathBuf> {
-    match std::env::var_os("KUBECONFIG") {
-        Some(v) if !v.is_empty() => std::env::split_paths(&v).collect(),
-        _ => std::env::var_os("HOME")
-            .map(|h| vec![PathBuf::from(h).join(".kube/config")])
-            .unwrap_or_default(),
-    }
-}
-
-/// The lab's kubeconfig: one context (the chosen cluster and user, the lab's namespace) in a
-/// file of its own, listed before the user's files, which are never written to.
-fn lab_kubeconfig(
-    dir: &Path,
-    cluster: &str,
-    user: Option<&str>,
-    ns: &str,
-) -> std::io::Result<String> {
-    let p = dir.join(".kubebook-kubeconfig");
-    let user_line = user
-        .map(|u| format!("      user: {u}\n"))
-        .unwrap_or_default();
-    std::fs::write(
-        &p,
-        format!(
-            "apiVersion: v1\nkind: Config\ncurrent-context: kubebook-lab\ncontexts:\n  - name: kubebook-lab\n    context:\n      cluster: {cluster}\n{user_line}      namespace: {ns}\n"
-        ),
-    )?;
-    let mut paths = vec![p];
-    paths.extend(kubeconfig_paths());
-    Ok(std::env::join_paths(paths)
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default())
 }
 
 fn random_suffix() -> String {
@@ -315,11 +236,39 @@ pub fn node_changes(lab: &Lab) -> Vec<Vec<String>> {
     undo
 }
 
+/// The lab's kubeconfig: one context (the chosen cluster and user, the lab's namespace) in a
+/// file of its own, listed before the target's files, which are never written to.
+/// Serialised from kube's types, so no cluster or user name can break its syntax.
+fn lab_kubeconfig(dir: &Path, t: &Target, ns: &str) -> std::io::Result<String> {
+    let p = dir.join(".kubebook-kubeconfig");
+    let kc = Kubeconfig {
+        api_version: Some("v1".into()),
+        kind: Some("Config".into()),
+        current_context: Some("kubebook-lab".into()),
+        contexts: vec![NamedContext {
+            name: "kubebook-lab".into(),
+            other: Default::default(),
+            context: Some(Context {
+                cluster: t.cluster_name.clone(),
+                user: t.user.clone(),
+                namespace: Some(ns.to_string()),
+                ..Default::default()
+            }),
+        }],
+        ..Default::default()
+    };
+    let text = serde_json::to_string_pretty(&kc).map_err(std::io::Error::other)?;
+    std::fs::write(&p, text)?;
+    let mut paths = vec![p];
+    paths.extend(t.kubeconfigs.iter().cloned());
+    std::env::join_paths(paths)
+        .map(|s| s.to_string_lossy().into_owned())
+        .map_err(std::io::Error::other)
+}
+
 struct Shared<'a> {
     root: &'a Path,
-    cluster: Option<&'a Cluster>,
-    cluster_name: String,
-    user: Option<String>,
+    target: Option<&'a Target>,
     objects: &'a ClusterObjects,
     cancel: &'a AtomicBool,
     serial: Mutex<()>,
@@ -329,13 +278,241 @@ struct Shared<'a> {
     verbose: bool,
 }
 
+impl Shared<'_> {
+    fn on_control_plane(&self) -> bool {
+        self.target.is_some_and(|t| t.level == Level::ControlPlane)
+    }
+}
+
+/// Why a step cannot be proven where the labs run (control plane only).
+fn needs_kind(sh: &Shared, b: &LabBlock, s: &Step) -> Option<String> {
+    if !sh.on_control_plane() {
+        return None;
+    }
+    b.needs_kind
+        .clone()
+        .or_else(|| runtime::needs_runtime(&s.command))
+}
+
+/// A running lab's working state: its folder, environment and namespace.
+struct Workspace {
+    dir: tempfile::TempDir,
+    env: Env,
+    ns: Option<String>,
+    /// Tracked cluster-scoped objects this run may delete at the end.
+    owned: Vec<ClusterObject>,
+}
+
+fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("kubebook-{}-", lab.id))
+        .tempdir()
+        .map_err(|e| format!("cannot create a working directory: {e}"))?;
+    let files: Vec<(String, String)> = lab
+        .files()
+        .map(|(n, b)| (n.to_string(), b.content.clone()))
+        .collect();
+    exec::lab_dir_files(dir.path(), &files)
+        .map_err(|e| format!("cannot write the lab's files: {e}"))?;
+    let mut vars = vec![
+        ("KUBEBOOK_ROOT".to_string(), sh.root.display().to_string()),
+        ("KUBEBOOK_LAB".to_string(), lab.id.clone()),
+    ];
+    if let Some(prefix) = sh.target.and_then(|t| t.path_prefix.as_ref()) {
+        let mut path = vec![prefix.clone()];
+        path.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        if let Ok(p) = std::env::join_paths(path) {
+            vars.push(("PATH".into(), p.to_string_lossy().into_owned()));
+        }
+    }
+    let mut ws = Workspace {
+        env: Env {
+            dir: dir.path().to_path_buf(),
+            vars,
+        },
+        dir,
+        ns: None,
+        owned: Vec::new(),
+    };
+    let Some(t) = sh.target.filter(|_| !lab.host_only()) else {
+        return Ok(ws);
+    };
+    ws.owned = claim_cluster_objects(lab, sh, &t.cluster)?;
+    let ns = namespace_for(&lab.id);
+    t.cluster.apply_namespace(&ns, &lab.id)?;
+    ws.ns = Some(ns.clone());
+    // Pods are refused until the ServiceAccount controller has made `default`.
+    t.cluster
+        .wait_default_service_account(&ns, Duration::from_secs(30))?;
+    let kc = lab_kubeconfig(ws.dir.path(), t, &ns)
+        .map_err(|e| format!("cannot write the lab kubeconfig: {e}"))?;
+    ws.env.vars.push(("KUBECONFIG".into(), kc));
+    ws.env.vars.push(("KUBEBOOK_NAMESPACE".into(), ns));
+    Ok(ws)
+}
+
+/// The lab's cluster-scoped objects that this run may delete. On a cluster the runner
+/// owns (kind on loopback, the control plane) an object left by an earlier, killed run of
+/// the lab is removed first, so the lab starts clean; elsewhere (`--allow-non-kind`) an
+/// object that already exists is the user's and is never touched.
+fn claim_cluster_objects(
+    lab: &Lab,
+    sh: &Shared,
+    cluster: &Cluster,
+) -> Result<Vec<ClusterObject>, String> {
+    let mut owned = Vec::new();
+    let safe = sh.target.is_some_and(|t| t.owned_cluster());
+    for o in sh.objects.get(&lab.id).into_iter().flatten() {
+        let exists = cluster.cluster_object_exists(&o.api_version, &o.kind, &o.name)?;
+        if exists && !safe {
+            eprintln!(
+                "warning: {} {} exists already; the lab will not delete it",
+                o.kind, o.name
+            );
+            continue;
+        }
+        if exists {
+            eprintln!(
+                "  {}: removing {} {} left by an earlier run",
+                lab.id, o.kind, o.name
+            );
+            cluster.delete_cluster_object(&o.api_version, &o.kind, &o.name)?;
+            cluster.wait_cluster_object_gone(
+                &o.api_version,
+                &o.kind,
+                &o.name,
+                Duration::from_secs(60),
+            )?;
+        }
+        owned.push(o.clone());
+    }
+    if safe {
+        for ns in cluster.lab_namespaces(&lab.id)? {
+            eprintln!(
+                "  {}: removing namespace {ns} left by an earlier run",
+                lab.id
+            );
+            cluster.delete_namespace(&ns)?;
+        }
+    }
+    Ok(owned)
+}
+
+/// Run the lab's steps; every step gets a result, the first failure stops the lab.
+fn run_steps(lab: &Lab, sh: &Shared, ws: &Workspace) -> (Verdict, Vec<StepResult>) {
+    let mut bg = Background::default();
+    let mut results = Vec::new();
+    for b in &lab.blocks {
+        let BlockKind::Console { steps } = &b.kind else {
+            continue;
+        };
+        for s in steps {
+            let line = b.line + s.line;
+            let mut result = |status| {
+                results.push(StepResult {
+                    line,
+                    command: s.command.clone(),
+                    status,
+                })
+            };
+            if sh.cancel.load(Ordering::SeqCst) {
+                return (Verdict::Interrupted, results);
+            }
+            if let Some(why) = needs_kind(sh, b, s) {
+                result(StepStatus::NeedsKind(why));
+                continue;
+            }
+            if sh.verbose {
+                eprintln!("  {} $ {}", lab.id, s.command.lines().next().unwrap_or(""));
+            }
+            if s.background {
+                if let Err(e) = bg.start(&s.command, &ws.env) {
+                    result(StepStatus::Failed);
+                    return (
+                        Verdict::Failed(format!("cannot start `{}`: {e}", s.command)),
+                        results,
+                    );
+                }
+                result(StepStatus::Passed);
+                continue;
+            }
+            let o = exec::run_step(s, b.timeout, &ws.env, sh.cancel);
+            if o.cancelled {
+                return (Verdict::Interrupted, results);
+            }
+            if !o.ok {
+                result(StepStatus::Failed);
+                let mut msg = format!(
+                    "step `{}` ({}:{line}) {} after {} attempt(s) in {:.1} s: exit status {} (expected {})\n{}",
+                    s.command.lines().next().unwrap_or(""),
+                    lab.file.display(),
+                    if o.timed_out {
+                        "timed out"
+                    } else {
+                        "did not match"
+                    },
+                    o.attempts,
+                    o.elapsed.as_secs_f64(),
+                    o.exit,
+                    s.exit,
+                    exec::diff(&s.expected, &o.output)
+                );
+                if let (Some(ns), Some(t)) = (&ws.ns, sh.target) {
+                    msg.push_str(&t.cluster.diagnostics(ns));
+                }
+                return (Verdict::Failed(msg), results);
+            }
+            result(StepStatus::Passed);
+        }
+    }
+    bg.stop_all();
+    (Verdict::Passed, results)
+}
+
+/// Remove what the lab made, unless --keep (then say what was kept).
+fn clean_up(lab: &Lab, sh: &Shared, ws: Workspace) {
+    let Some(t) = sh.target else {
+        return;
+    };
+    if sh.keep {
+        let mut kept: Vec<String> = ws.ns.iter().map(|n| format!("namespace {n}")).collect();
+        kept.extend(ws.owned.iter().map(|o| format!("{} {}", o.kind, o.name)));
+        kept.extend(
+            node_changes(lab)
+                .iter()
+                .map(|u| format!("node changes undone by `{}`", u.join(" "))),
+        );
+        kept.push(format!("folder {}", ws.dir.keep().display()));
+        eprintln!("{}: kept {}", lab.id, kept.join(", "));
+        return;
+    }
+    for undo in node_changes(lab) {
+        let _ = Command::new(&undo[0])
+            .args(&undo[1..])
+            .envs(ws.env.vars.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    for o in &ws.owned {
+        if let Err(e) = t
+            .cluster
+            .delete_cluster_object(&o.api_version, &o.kind, &o.name)
+        {
+            eprintln!("warning: {e}");
+        }
+    }
+    if let Some(ns) = &ws.ns
+        && let Err(e) = t.cluster.delete_namespace(ns)
+    {
+        eprintln!("warning: {e}");
+    }
+}
+
 fn run_lab(lab: &Lab, sh: &Shared) -> LabResult {
     let t0 = Instant::now();
-    let result = |verdict| LabResult {
-        id: lab.id.clone(),
-        verdict,
-        duration: t0.elapsed(),
-    };
     // `serial` labs and labs that change nodes (labels, taints) run alone: a taint affects
     // every other lab's scheduling. Labs with cluster-scoped objects or background commands
     // (local port numbers) never run at the same time as each other.
@@ -349,302 +526,192 @@ fn run_lab(lab: &Lab, sh: &Shared) -> LabResult {
     let exclusive = sh.objects.get(&lab.id).is_some_and(|o| !o.is_empty())
         || lab.steps().any(|(_, s)| s.background);
     let _guard = (exclusive && !alone).then(|| sh.serial.lock().unwrap_or_else(|e| e.into_inner()));
+    let done = |verdict, steps| LabResult {
+        id: lab.id.clone(),
+        verdict,
+        duration: t0.elapsed(),
+        steps,
+    };
     for (_, s) in lab.steps() {
         if let Some(why) = safety::refuse(&s.command) {
-            return result(Verdict::Failed(format!(
-                "refused to run `{}`: {why}",
-                s.command
-            )));
+            return done(
+                Verdict::Failed(format!("refused to run `{}`: {why}", s.command)),
+                Vec::new(),
+            );
         }
     }
-    let dir = match tempfile::Builder::new()
-        .prefix(&format!("kubebook-{}-", lab.id))
-        .tempdir()
-    {
-        Ok(d) => d,
-        Err(e) => {
-            return result(Verdict::Failed(format!(
-                "cannot create a working directory: {e}"
-            )));
-        }
+    let ws = match prepare(lab, sh) {
+        Ok(ws) => ws,
+        Err(e) => return done(Verdict::Failed(e), Vec::new()),
     };
-    let files: Vec<(String, String)> = lab
-        .files()
-        .map(|(n, b)| (n.to_string(), b.content.clone()))
-        .collect();
-    if let Err(e) = exec::lab_dir_files(dir.path(), &files) {
-        return result(Verdict::Failed(format!(
-            "cannot write the lab's files: {e}"
-        )));
-    }
-    let mut vars = vec![
-        ("KUBEBOOK_ROOT".to_string(), sh.root.display().to_string()),
-        ("KUBEBOOK_LAB".to_string(), lab.id.clone()),
-    ];
-    let ns = (!lab.host_only()).then(|| namespace_for(&lab.id));
-    if let (Some(ns), Some(cluster)) = (&ns, sh.cluster) {
-        if let Err(e) = cluster.apply_namespace(ns, &lab.id) {
-            return result(Verdict::Failed(e));
-        }
-        match lab_kubeconfig(dir.path(), &sh.cluster_name, sh.user.as_deref(), ns) {
-            Ok(kc) => vars.push(("KUBECONFIG".into(), kc)),
-            Err(e) => {
-                let _ = cluster.delete_namespace(ns);
-                return result(Verdict::Failed(format!(
-                    "cannot write the lab kubeconfig: {e}"
-                )));
-            }
-        }
-        vars.push(("KUBEBOOK_NAMESPACE".into(), ns.clone()));
-    }
-    let env = Env {
-        dir: dir.path().to_path_buf(),
-        vars,
+    let (verdict, steps) = run_steps(lab, sh, &ws);
+    clean_up(lab, sh, ws);
+    done(verdict, steps)
+}
+
+/// The line printed for each lab as it ends. Plain lines (no redrawn bars): they read the
+/// same in a terminal and in CI logs.
+fn progress_line(k: usize, total: usize, r: &LabResult, level: Option<Level>) -> String {
+    let secs = r.duration.as_secs_f64();
+    let nk = r.needs_kind();
+    let detail = if level == Some(Level::ControlPlane) && matches!(r.verdict, Verdict::Passed) {
+        format!(", {} API steps passed, {nk} need kind", r.passed_steps())
+    } else {
+        String::new()
     };
-    let mut bg = Background::default();
-    let mut verdict = Verdict::Passed;
-    'blocks: for b in &lab.blocks {
-        let BlockKind::Console { steps } = &b.kind else {
-            continue;
-        };
-        for s in steps {
-            if sh.cancel.load(Ordering::SeqCst) {
-                verdict = Verdict::Failed("interrupted".into());
-                break 'blocks;
-            }
-            if sh.verbose {
-                eprintln!("  {} $ {}", lab.id, s.command.lines().next().unwrap_or(""));
-            }
-            if s.background {
-                if let Err(e) = bg.start(&s.command, &env) {
-                    verdict = Verdict::Failed(format!("cannot start `{}`: {e}", s.command));
-                    break 'blocks;
-                }
-                continue;
-            }
-            let o = exec::run_step(s, b.timeout, &env, sh.cancel);
-            if !o.ok {
-                let why = if o.cancelled {
-                    "interrupted".to_string()
-                } else {
-                    let mut msg = format!(
-                        "step `{}` ({}:{}) {} after {} attempt(s) in {:.1} s: exit status {} (expected {})\n{}",
-                        s.command.lines().next().unwrap_or(""),
-                        lab.file.display(),
-                        b.line + s.line,
-                        if o.timed_out {
-                            "timed out"
+    match &r.verdict {
+        Verdict::Passed => format!("[{k}/{total}] PASS {} ({secs:.1} s{detail})", r.id),
+        Verdict::Failed(why) => format!("[{k}/{total}] FAIL {} ({secs:.1} s)\n{why}", r.id),
+        Verdict::Skipped(why) => format!("[{k}/{total}] SKIP {} ({why})", r.id),
+        Verdict::Interrupted => format!("[{k}/{total}] INTERRUPTED {}", r.id),
+    }
+}
+
+/// Is a lab's requirement met on this target? Fixtures are probed through the target's own
+/// client (never the ambient kubectl context), for readiness, not mere existence.
+fn probe(requirement: &str, target: Option<&Target>) -> bool {
+    match requirement {
+        "host" | "cluster" | "kustomize" => true,
+        "docker" => have("docker", &["info"]),
+        "helm" => have("helm", &["version"]),
+        "python3" => have("python3", &["--version"]),
+        "curl" => have("curl", &["--version"]),
+        // Controllers that need real Pods: never on the control plane's fake nodes.
+        "ingress" | "metrics-server" if target.is_some_and(|t| t.level == Level::ControlPlane) => {
+            false
+        }
+        "ingress" => target.is_some_and(|t| {
+            t.cluster
+                .deployment_available("ingress-nginx", "ingress-nginx-controller")
+        }),
+        "metrics-server" => {
+            target.is_some_and(|t| t.cluster.api_service_available("v1beta1.metrics.k8s.io"))
+        }
+        _ => false,
+    }
+}
+
+fn run_all(chosen: &[&Lab], sh: &Shared, jobs: usize) -> Vec<LabResult> {
+    let probe_cache: Mutex<HashMap<String, bool>> = Mutex::new(HashMap::new());
+    let probed = |r: &str| -> bool {
+        let mut cache = probe_cache.lock().unwrap_or_else(|e| e.into_inner());
+        *cache
+            .entry(r.to_string())
+            .or_insert_with(|| probe(r, sh.target))
+    };
+    let level = sh.target.map(|t| t.level);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<LabResult>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.clamp(1, 16) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(lab) = chosen.get(i) else { break };
+                    let skipped = |why: String| LabResult {
+                        id: lab.id.clone(),
+                        verdict: Verdict::Skipped(why),
+                        duration: Duration::ZERO,
+                        steps: Vec::new(),
+                    };
+                    let r = if sh.cancel.load(Ordering::SeqCst) {
+                        LabResult {
+                            verdict: Verdict::Interrupted,
+                            ..skipped(String::new())
+                        }
+                    } else if let Some(why) = unmet(lab, &probed) {
+                        // On the control plane a missing runtime fixture is a kind-only lab.
+                        let why = if level == Some(Level::ControlPlane) && lab.skip_ci.is_none() {
+                            format!("needs-kind: {why}")
                         } else {
-                            "did not match"
-                        },
-                        o.attempts,
-                        o.elapsed.as_secs_f64(),
-                        o.exit,
-                        s.exit,
-                        exec::diff(&s.expected, &o.output)
-                    );
-                    if let (Some(ns), Some(c)) = (&ns, sh.cluster) {
-                        msg.push_str(&c.diagnostics(ns));
-                    }
-                    msg
-                };
-                verdict = Verdict::Failed(why);
-                break 'blocks;
-            }
-        }
-    }
-    // Cleanup, always (also after a failure or Ctrl-C), unless --keep.
-    bg.stop_all();
-    if !sh.keep {
-        for undo in node_changes(lab) {
-            let _ = Command::new(&undo[0])
-                .args(&undo[1..])
-                .envs(env.vars.iter().map(|(k, v)| (k, v)))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
-        if let Some(c) = sh.cluster {
-            for o in sh.objects.get(&lab.id).into_iter().flatten() {
-                if let Err(e) = c.delete_cluster_object(&o.api_version, &o.kind, &o.name) {
-                    eprintln!("warning: {e}");
+                            why
+                        };
+                        skipped(why)
+                    } else {
+                        run_lab(lab, sh)
+                    };
+                    let k = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    eprintln!("{}", progress_line(k, chosen.len(), &r, level));
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
                 }
-            }
-            if let Some(ns) = &ns
-                && let Err(e) = c.delete_namespace(ns)
-            {
-                eprintln!("warning: {e}");
-            }
+            });
         }
-    } else if let Some(ns) = &ns {
-        eprintln!("kept namespace {ns} and {}", dir.keep().display());
-    }
-    result(verdict)
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|r| chosen.iter().position(|l| l.id == r.id));
+    results
 }
 
-pub fn junit(results: &[LabResult]) -> String {
-    let failures = results
-        .iter()
-        .filter(|r| matches!(r.verdict, Verdict::Failed(_)))
-        .count();
-    let skipped = results
-        .iter()
-        .filter(|r| matches!(r.verdict, Verdict::Skipped(_)))
-        .count();
-    let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites><testsuite name=\"kubebook labs\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" errors=\"0\">\n",
-        results.len()
-    );
-    for r in results {
-        s.push_str(&format!(
-            "  <testcase name=\"{}\" time=\"{:.3}\">",
-            xml_escape(&r.id),
-            r.duration.as_secs_f64()
-        ));
-        match &r.verdict {
-            Verdict::Passed => {}
-            Verdict::Failed(why) => s.push_str(&format!(
-                "<failure message=\"lab failed\">{}</failure>",
-                xml_escape(why)
-            )),
-            Verdict::Skipped(why) => {
-                s.push_str(&format!("<skipped message=\"{}\"/>", xml_escape(why)))
-            }
-        }
-        s.push_str("</testcase>\n");
-    }
-    s.push_str("</testsuite></testsuites>\n");
-    s
+/// kind's version, for the record of a kind run.
+fn kind_version() -> Option<String> {
+    let o = Command::new("kind").arg("version").output().ok()?;
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .nth(1)
+        .map(str::to_string)
 }
 
-/// Run the selected labs. Exit code: 0 all ran passed (skips are reported), 1 a lab failed,
-/// 2 an environment problem.
-pub fn run(root: &Path, labs: &[Lab], objects: &ClusterObjects, opts: &Options) -> u8 {
-    let chosen = match pick(labs, opts) {
-        Ok(c) if c.is_empty() => {
-            eprintln!("error: no lab matches");
-            return 2;
+/// Ctrl-C, SIGTERM and SIGHUP stop the run and clean up; a second signal exits at once.
+fn install_signal_handler() -> Arc<AtomicBool> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let c = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        if c.swap(true, Ordering::SeqCst) {
+            eprintln!("\nsecond interrupt: exiting without cleaning up");
+            std::process::exit(130);
         }
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    if opts.create_cluster
-        && let Err(e) = create_cluster(root)
-    {
-        eprintln!("error: {e}");
-        return 2;
+        eprintln!("\ninterrupted: stopping and cleaning up");
+    });
+    cancel
+}
+
+/// Run the selected labs: the results and their summary, or why nothing could run.
+pub fn run(
+    root: &Path,
+    labs: &[Lab],
+    objects: &ClusterObjects,
+    opts: &Options,
+) -> Result<Summary, RunError> {
+    let chosen = pick(labs, opts)?;
+    if chosen.is_empty() {
+        return Err(RunError::Usage("no lab matches".into()));
+    }
+    let cancel = install_signal_handler();
+    if opts.create_cluster {
+        create_cluster(root).map_err(RunError::Environment)?;
     }
     let needs_cluster = chosen.iter().any(|l| !l.host_only() && l.skip_ci.is_none());
-    let mut cluster = None;
-    let mut cluster_name = String::new();
-    let mut user = None;
-    let mut server_version = String::new();
-    if needs_cluster {
-        let kc = match Kubeconfig::read() {
-            Ok(k) => k,
-            Err(e) => {
-                eprintln!(
-                    "error: no usable kubeconfig ({e})\n  = hint: create a cluster with `kind create cluster --name kubebook --config labs/kind.yaml`, or pass --create-cluster"
-                );
-                return 2;
-            }
-        };
-        let (ctx, cname, server, u) = match choose_context(&kc, opts.context.as_deref()) {
-            Ok(x) => x,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        };
-        if let Err(e) =
-            safety::check_context(&ctx, &server, opts.allow_non_kind && opts.context.is_some())
-        {
-            eprintln!("error: {e}");
-            return 2;
-        }
-        let c = match Cluster::connect(kc, &ctx) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        };
-        server_version = match c.server_version() {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!("error: cannot reach the cluster of context `{ctx}`: {e}");
-                return 2;
-            }
-        };
+    let target = match (needs_cluster, opts.control_plane) {
+        (false, _) => None,
+        (true, true) => Some(target::control_plane(root)?),
+        (true, false) => Some(target::from_kubeconfig(
+            opts.context.as_deref(),
+            opts.allow_non_kind,
+        )?),
+    };
+    if let Some(t) = &target {
         let pinned = crate::config::SCHEMA_KUBERNETES_VERSION;
-        if !server_version
+        if !t
+            .server_version
             .trim_start_matches('v')
             .starts_with(&format!("{pinned}."))
         {
             eprintln!(
-                "warning: the cluster runs Kubernetes {server_version}; the book is written for {pinned}"
+                "warning: the cluster runs Kubernetes {}; the book is written for {pinned}",
+                t.server_version
             );
         }
         eprintln!(
-            "running {} lab(s) on context {ctx} (Kubernetes {server_version})",
-            chosen.len()
+            "running {} lab(s) on context {} (Kubernetes {})",
+            chosen.len(),
+            t.context,
+            t.server_version
         );
-        cluster = Some(c);
-        cluster_name = cname;
-        user = u;
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = cancel.clone();
-        let _ = ctrlc::set_handler(move || {
-            eprintln!("\ninterrupted: stopping and cleaning up");
-            cancel.store(true, Ordering::SeqCst);
-        });
-    }
-    let probe_cache: Mutex<HashMap<String, bool>> = Mutex::new(HashMap::new());
-    let probe = |r: &str| -> bool {
-        if let Some(v) = probe_cache.lock().unwrap_or_else(|e| e.into_inner()).get(r) {
-            return *v;
-        }
-        let ok = match r {
-            "host" | "cluster" | "kustomize" => true,
-            "docker" => have("docker", &["info"]),
-            "helm" => have("helm", &["version"]),
-            "python3" => have("python3", &["--version"]),
-            "curl" => have("curl", &["--version"]),
-            "ingress" => {
-                cluster.is_some()
-                    && have(
-                        "kubectl",
-                        &[
-                            "get",
-                            "service",
-                            "-n",
-                            "ingress-nginx",
-                            "ingress-nginx-controller",
-                        ],
-                    )
-            }
-            "metrics-server" => {
-                cluster.is_some()
-                    && have("kubectl", &["get", "apiservice", "v1beta1.metrics.k8s.io"])
-            }
-            _ => false,
-        };
-        probe_cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(r.to_string(), ok);
-        ok
-    };
     let shared = Shared {
         root,
-        cluster: cluster.as_ref(),
-        cluster_name,
-        user,
+        target: target.as_ref(),
         objects,
         cancel: &cancel,
         serial: Mutex::new(()),
@@ -652,117 +719,60 @@ pub fn run(root: &Path, labs: &[Lab], objects: &ClusterObjects, opts: &Options) 
         keep: opts.keep,
         verbose: std::io::stderr().is_terminal(),
     };
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, LabResult)>> = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..opts.jobs.clamp(1, 16) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(lab) = chosen.get(i) else { break };
-                    let r = if cancel.load(Ordering::SeqCst) {
-                        LabResult {
-                            id: lab.id.clone(),
-                            verdict: Verdict::Skipped("interrupted".into()),
-                            duration: Duration::ZERO,
-                        }
-                    } else if let Some(why) = unmet(lab, &probe) {
-                        LabResult {
-                            id: lab.id.clone(),
-                            verdict: Verdict::Skipped(why),
-                            duration: Duration::ZERO,
-                        }
-                    } else {
-                        run_lab(lab, &shared)
-                    };
-                    // Plain lines (no redrawn bars): they read the same in a terminal and in CI logs.
-                    let k = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    let total = chosen.len();
-                    let secs = r.duration.as_secs_f64();
-                    match &r.verdict {
-                        Verdict::Passed => eprintln!("[{k}/{total}] PASS {} ({secs:.1} s)", r.id),
-                        Verdict::Failed(why) => {
-                            eprintln!("[{k}/{total}] FAIL {} ({secs:.1} s)\n{why}", r.id)
-                        }
-                        Verdict::Skipped(why) => eprintln!("[{k}/{total}] SKIP {} ({why})", r.id),
-                    }
-                    results
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((i, r));
-                }
-            });
+    let results = run_all(&chosen, &shared, opts.jobs);
+    let summary = report::summary(&results);
+    eprintln!(
+        "{} passed, {} failed, {} skipped{}{}",
+        summary.passed,
+        summary.failed,
+        summary.skipped,
+        if summary.interrupted > 0 {
+            format!(", {} interrupted", summary.interrupted)
+        } else {
+            String::new()
+        },
+        if opts.control_plane {
+            format!(" ({} steps need kind)", summary.needs_kind_steps)
+        } else {
+            String::new()
         }
-    });
-    let mut results: Vec<LabResult> = results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
-    results.sort_by_key(|r| chosen.iter().position(|l| l.id == r.id));
-    let passed = results
-        .iter()
-        .filter(|r| r.verdict == Verdict::Passed)
-        .count();
-    let failed = results
-        .iter()
-        .filter(|r| matches!(r.verdict, Verdict::Failed(_)))
-        .count();
-    let skipped = results.len() - passed - failed;
-    eprintln!("{passed} passed, {failed} failed, {skipped} skipped");
-    if let Some(p) = &opts.report
-        && let Err(e) = std::fs::write(p, junit(&results))
-    {
-        eprintln!("error: cannot write {}: {e}", p.display());
-        return 2;
+    );
+    let level = target.as_ref().map(|t| t.level).unwrap_or(Level::Kind);
+    let version = target
+        .as_ref()
+        .map(|t| t.server_version.clone())
+        .unwrap_or_default();
+    write_reports(root, &results, level, &version, opts)?;
+    if cancel.load(Ordering::SeqCst) {
+        return Err(RunError::Interrupted(summary));
+    }
+    Ok(summary)
+}
+
+fn write_reports(
+    root: &Path,
+    results: &[LabResult],
+    level: Level,
+    version: &str,
+    opts: &Options,
+) -> Result<(), RunError> {
+    let write = |p: &PathBuf, text: String| {
+        std::fs::write(p, text)
+            .map_err(|e| RunError::Environment(format!("cannot write {}: {e}", p.display())))
+    };
+    if let Some(p) = &opts.report {
+        write(p, report::junit(results))?;
+    }
+    if let Some(p) = &opts.json {
+        write(p, report::json(results, level, version))?;
     }
     if opts.record {
         let path = root.join("labs/verified.json");
-        let mut records = std::fs::read_to_string(&path)
-            .ok()
-            .and_then(|t| verified::parse(&t).ok())
-            .unwrap_or_default();
-        let kind = Command::new("kind")
-            .arg("version")
-            .output()
-            .ok()
-            .and_then(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .split_whitespace()
-                    .nth(1)
-                    .map(str::to_string)
-            });
-        for r in &results {
-            let result = match r.verdict {
-                Verdict::Passed => "passed",
-                Verdict::Failed(_) => "failed",
-                Verdict::Skipped(_) => continue,
-            };
-            records.insert(
-                r.id.clone(),
-                Record {
-                    result: result.into(),
-                    kubernetes: server_version.clone(),
-                    kind: kind.clone(),
-                    date: today(),
-                    duration_seconds: (r.duration.as_secs_f64() * 10.0).round() / 10.0,
-                },
-            );
-        }
-        let written = std::fs::create_dir_all(root.join("labs"))
-            .and_then(|_| std::fs::write(&path, verified::to_string(&records)));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return 2;
-        }
+        let kind = (level == Level::Kind).then(kind_version).flatten();
+        report::record(&path, results, level, version, kind, &today())
+            .map_err(|e| RunError::Environment(format!("cannot write {}: {e}", path.display())))?;
     }
-    if cancel.load(Ordering::SeqCst) || failed > 0 {
-        1
-    } else {
-        0
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -820,6 +830,7 @@ mod tests {
                 },
                 content: String::new(),
                 hidden: false,
+                needs_kind: None,
                 timeout: Duration::from_secs(1),
                 line: 1,
             }],

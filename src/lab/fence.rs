@@ -34,6 +34,7 @@ pub const KNOWN: &[&str] = &[
     "fragment",
     "novalidate",
     "expect-error",
+    "needs-kind",
 ];
 /// Attributes that take no value.
 pub const FLAGS: &[&str] = &["serial", "hidden", "novalidate"];

@@ -4,6 +4,7 @@
 pub mod console;
 pub mod fence;
 pub mod matcher;
+pub mod runtime;
 pub mod safety;
 
 use crate::diag::{Diagnostic, Span};
@@ -80,6 +81,10 @@ pub struct LabBlock {
     pub kind: BlockKind,
     pub content: String,
     pub hidden: bool,
+    /// `needs-kind="why"`: the block's steps need a container runtime for a reason the
+    /// commands do not show (a Pod expected to crash, an image pull that must fail); on the
+    /// control plane they are reported needs-kind, not run.
+    pub needs_kind: Option<String>,
     #[serde(skip)]
     pub timeout: Duration,
     /// Markdown line of the block's first content line.
@@ -194,13 +199,20 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::error("LAB001", e.message)
                         .at(b.info_span(e.col))
-                        .with_hint("attributes: lab, file, title, requires, skip-ci, serial, hidden, timeout, fragment, novalidate, expect-error"),
+                        .with_hint(format!("attributes: {}", fence::KNOWN.join(", "))),
                 );
                 continue;
             }
             let Some(id) = info.value("lab") else {
                 for key in [
-                    "file", "title", "requires", "skip-ci", "serial", "hidden", "timeout",
+                    "file",
+                    "title",
+                    "requires",
+                    "skip-ci",
+                    "serial",
+                    "hidden",
+                    "timeout",
+                    "needs-kind",
                 ] {
                     if info.has(key) {
                         diags.push(
@@ -372,6 +384,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                 kind,
                 content: b.content.clone(),
                 hidden: info.has("hidden"),
+                needs_kind: info.value("needs-kind").map(str::to_string),
                 timeout,
                 line: b.content_line(),
             });

@@ -1,0 +1,302 @@
+//! What a run of the labs produced, in the forms people read: JUnit for CI, JSON for tools,
+//! `labs/verified.json` for the site.
+
+use crate::diag::xml_escape;
+use crate::verified::{self, Level, Record};
+use serde_json::json;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Passed,
+    Failed(String),
+    Skipped(String),
+    /// Stopped by Ctrl-C or SIGTERM: neither passed nor failed, never recorded.
+    Interrupted,
+}
+
+/// One step's fate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepStatus {
+    Passed,
+    /// Not run: it needs a container runtime and the run is on the control plane.
+    NeedsKind(String),
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepResult {
+    /// Markdown line of the step's command.
+    pub line: usize,
+    pub command: String,
+    pub status: StepStatus,
+}
+
+pub struct LabResult {
+    pub id: String,
+    pub verdict: Verdict,
+    pub duration: Duration,
+    pub steps: Vec<StepResult>,
+}
+
+impl LabResult {
+    pub fn needs_kind(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|s| matches!(s.status, StepStatus::NeedsKind(_)))
+            .count()
+    }
+    pub fn passed_steps(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Passed)
+            .count()
+    }
+}
+
+/// Counts over a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub interrupted: usize,
+    pub needs_kind_steps: usize,
+}
+
+pub fn summary(results: &[LabResult]) -> Summary {
+    let mut s = Summary::default();
+    for r in results {
+        match r.verdict {
+            Verdict::Passed => s.passed += 1,
+            Verdict::Failed(_) => s.failed += 1,
+            Verdict::Skipped(_) => s.skipped += 1,
+            Verdict::Interrupted => s.interrupted += 1,
+        }
+        s.needs_kind_steps += r.needs_kind();
+    }
+    s
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+/// JUnit: a test case per lab, and a skipped test case per step that needs kind (so CI
+/// shows exactly what the control plane could not prove).
+pub fn junit(results: &[LabResult]) -> String {
+    let s = summary(results);
+    let tests = results.len() + s.needs_kind_steps;
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites><testsuite name=\"kubebook labs\" tests=\"{tests}\" failures=\"{}\" skipped=\"{}\" errors=\"0\">\n",
+        s.failed,
+        s.skipped + s.interrupted + s.needs_kind_steps
+    );
+    for r in results {
+        x.push_str(&format!(
+            "  <testcase classname=\"kubebook.labs\" name=\"{}\" time=\"{:.3}\">",
+            xml_escape(&r.id),
+            r.duration.as_secs_f64()
+        ));
+        match &r.verdict {
+            Verdict::Passed => {}
+            Verdict::Failed(why) => x.push_str(&format!(
+                "<failure message=\"lab failed\">{}</failure>",
+                xml_escape(why)
+            )),
+            Verdict::Skipped(why) => {
+                x.push_str(&format!("<skipped message=\"{}\"/>", xml_escape(why)))
+            }
+            Verdict::Interrupted => x.push_str("<skipped message=\"interrupted\"/>"),
+        }
+        x.push_str("</testcase>\n");
+        for st in &r.steps {
+            if let StepStatus::NeedsKind(why) = &st.status {
+                x.push_str(&format!(
+                    "  <testcase classname=\"kubebook.labs.{}\" name=\"line {}: {}\" time=\"0\"><skipped message=\"needs-kind: {}\"/></testcase>\n",
+                    xml_escape(&r.id),
+                    st.line,
+                    xml_escape(first_line(&st.command)),
+                    xml_escape(why)
+                ));
+            }
+        }
+    }
+    x.push_str("</testsuite></testsuites>\n");
+    x
+}
+
+/// JSON: every lab with its verdict and every step with its status.
+pub fn json(results: &[LabResult], level: Level, kubernetes: &str) -> String {
+    let labs: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            let (verdict, reason) = match &r.verdict {
+                Verdict::Passed => ("passed", None),
+                Verdict::Failed(w) => ("failed", Some(w.as_str())),
+                Verdict::Skipped(w) => ("skipped", Some(w.as_str())),
+                Verdict::Interrupted => ("interrupted", None),
+            };
+            let steps: Vec<serde_json::Value> = r
+                .steps
+                .iter()
+                .map(|s| {
+                    let (status, why) = match &s.status {
+                        StepStatus::Passed => ("passed", None),
+                        StepStatus::NeedsKind(w) => ("needs-kind", Some(w.as_str())),
+                        StepStatus::Failed => ("failed", None),
+                    };
+                    json!({ "line": s.line, "command": s.command, "status": status, "reason": why })
+                })
+                .collect();
+            json!({
+                "id": r.id,
+                "verdict": verdict,
+                "reason": reason,
+                "duration_seconds": (r.duration.as_secs_f64() * 10.0).round() / 10.0,
+                "steps": steps,
+            })
+        })
+        .collect();
+    let s = summary(results);
+    let doc = json!({
+        "level": match level { Level::Kind => "kind", Level::ControlPlane => "control-plane" },
+        "kubernetes": kubernetes,
+        "summary": {
+            "passed": s.passed, "failed": s.failed, "skipped": s.skipped,
+            "interrupted": s.interrupted, "needs_kind_steps": s.needs_kind_steps,
+        },
+        "labs": labs,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}
+
+/// Merge this run's passed and failed labs into `labs/verified.json` at their level.
+/// Skipped and interrupted labs keep their earlier record.
+pub fn record(
+    path: &Path,
+    results: &[LabResult],
+    level: Level,
+    kubernetes: &str,
+    kind_version: Option<String>,
+    date: &str,
+) -> std::io::Result<()> {
+    let mut records = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| verified::parse(&t).ok())
+        .unwrap_or_default();
+    for r in results {
+        let result = match r.verdict {
+            Verdict::Passed => "passed",
+            Verdict::Failed(_) => "failed",
+            Verdict::Skipped(_) | Verdict::Interrupted => continue,
+        };
+        records.entry(r.id.clone()).or_default().set(
+            level,
+            Record {
+                result: result.into(),
+                kubernetes: kubernetes.to_string(),
+                kind: kind_version.clone(),
+                date: date.to_string(),
+                duration_seconds: (r.duration.as_secs_f64() * 10.0).round() / 10.0,
+                needs_kind_steps: r.needs_kind() as u32,
+            },
+        );
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    // Write whole or not at all: a reader of the file never sees half of it.
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, verified::to_string(&records))?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab(id: &str, verdict: Verdict, steps: Vec<StepStatus>) -> LabResult {
+        LabResult {
+            id: id.into(),
+            verdict,
+            duration: Duration::from_millis(1500),
+            steps: steps
+                .into_iter()
+                .enumerate()
+                .map(|(i, status)| StepResult {
+                    line: 10 + i,
+                    command: format!("kubectl step {i} <x>"),
+                    status,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn junit_counts_needs_kind_steps_as_skipped_test_cases() {
+        let results = vec![
+            lab(
+                "a",
+                Verdict::Passed,
+                vec![
+                    StepStatus::Passed,
+                    StepStatus::NeedsKind("kubectl exec needs a running container".into()),
+                ],
+            ),
+            lab("b", Verdict::Interrupted, vec![]),
+        ];
+        let x = junit(&results);
+        assert!(
+            x.contains("tests=\"3\" failures=\"0\" skipped=\"2\""),
+            "{x}"
+        );
+        assert!(
+            x.contains("name=\"line 11: kubectl step 1 &lt;x&gt;\""),
+            "{x}"
+        );
+        assert!(
+            x.contains("needs-kind: kubectl exec needs a running container"),
+            "{x}"
+        );
+        let j: serde_json::Value =
+            serde_json::from_str(&json(&results, Level::ControlPlane, "v1.37.2")).unwrap();
+        assert_eq!(j["summary"]["needs_kind_steps"], 1);
+        assert_eq!(j["labs"][0]["steps"][1]["status"], "needs-kind");
+        assert_eq!(j["labs"][1]["verdict"], "interrupted");
+    }
+
+    #[test]
+    fn record_keeps_levels_apart_and_never_records_interruptions() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labs/verified.json");
+        record(
+            &p,
+            &[lab("a", Verdict::Passed, vec![])],
+            Level::Kind,
+            "v1.37.0",
+            Some("v0.33.0".into()),
+            "2026-12-01",
+        )
+        .unwrap();
+        record(
+            &p,
+            &[
+                lab("a", Verdict::Failed("x".into()), vec![StepStatus::Failed]),
+                lab("b", Verdict::Interrupted, vec![]),
+            ],
+            Level::ControlPlane,
+            "v1.37.2",
+            None,
+            "2026-12-02",
+        )
+        .unwrap();
+        let r = verified::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        assert_eq!(r["a"].kind.as_ref().unwrap().result, "passed");
+        assert_eq!(r["a"].control_plane.as_ref().unwrap().result, "failed");
+        assert!(!r.contains_key("b"));
+    }
+}

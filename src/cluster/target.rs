@@ -1,0 +1,180 @@
+//! Where labs run: a kind cluster chosen from the user's kubeconfig (and refused unless it
+//! is a `kind-*` context on loopback), or the local control plane kubebook starts itself.
+
+use super::RunError;
+use super::api::Cluster;
+use super::safety;
+use crate::controlplane::{self, ControlPlane};
+use crate::verified::Level;
+use kube::config::Kubeconfig;
+use std::path::{Path, PathBuf};
+
+/// The cluster the labs run on, and what the lab kubeconfigs and PATH need to reach it.
+pub struct Target {
+    pub cluster: Cluster,
+    pub context: String,
+    /// Cluster and user names inside `kubeconfigs` that the chosen context names.
+    pub cluster_name: String,
+    pub user: Option<String>,
+    pub server_version: String,
+    /// Absolute kubeconfig files the labs' kubectl reads after the lab's own file.
+    pub kubeconfigs: Vec<PathBuf>,
+    /// Put first on the labs' PATH (the control plane's pinned kubectl).
+    pub path_prefix: Option<PathBuf>,
+    pub level: Level,
+    /// The user passed --allow-non-kind for this context.
+    pub allowed_non_kind: bool,
+    // Declared last: dropped after the client, stopping the processes.
+    pub control_plane: Option<ControlPlane>,
+}
+
+impl Target {
+    /// A cluster kubebook may clean freely: the control plane it started, or a kind
+    /// cluster on loopback (the safety rules let no other through unless the user passed
+    /// --allow-non-kind, and then leftovers are left alone).
+    pub fn owned_cluster(&self) -> bool {
+        self.level == Level::ControlPlane
+            || self.context.starts_with("kind-") && !self.allowed_non_kind
+    }
+}
+
+/// The user's kubeconfig files as kubectl finds them: `KUBECONFIG` (a list) or
+/// `~/.kube/config`, each made absolute against the current directory (steps run in
+/// another), missing entries dropped as kubectl drops them.
+pub fn kubeconfig_paths() -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let listed: Vec<PathBuf> = match std::env::var_os("KUBECONFIG") {
+        Some(v) if !v.is_empty() => std::env::split_paths(&v)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+        _ => std::env::var_os("HOME")
+            .map(|h| vec![PathBuf::from(h).join(".kube/config")])
+            .unwrap_or_default(),
+    };
+    let mut out: Vec<PathBuf> = Vec::new();
+    for p in listed {
+        let abs = if p.is_absolute() { p } else { cwd.join(p) };
+        if abs.is_file() && !out.contains(&abs) {
+            out.push(abs);
+        }
+    }
+    out
+}
+
+/// Merge the files the way kubectl does: the first file to define a name wins.
+fn read_merged(paths: &[PathBuf]) -> Result<Kubeconfig, RunError> {
+    let mut merged: Option<Kubeconfig> = None;
+    for p in paths {
+        let kc = Kubeconfig::read_from(p)
+            .map_err(|e| RunError::Environment(format!("cannot read {}: {e}", p.display())))?;
+        merged = Some(match merged {
+            None => kc,
+            Some(m) => m
+                .merge(kc)
+                .map_err(|e| RunError::Environment(format!("cannot merge {}: {e}", p.display())))?,
+        });
+    }
+    merged.ok_or_else(|| {
+        RunError::Environment(
+            "no kubeconfig found (KUBECONFIG is unset or names no existing file, and ~/.kube/config does not exist)\n  = hint: create the cluster with `kubebook labs run --create-cluster`, or run the labs without Docker: `kubebook labs run --control-plane`".into(),
+        )
+    })
+}
+
+/// The chosen context's (context, cluster, server, user).
+fn choose_context(
+    kc: &Kubeconfig,
+    wanted: Option<&str>,
+) -> Result<(String, String, String, Option<String>), RunError> {
+    let env = RunError::Environment;
+    let name = match wanted {
+        Some(n) => n.to_string(),
+        None if kc.contexts.iter().any(|c| c.name == "kind-kubebook") => "kind-kubebook".into(),
+        None => kc.current_context.clone().ok_or_else(|| {
+            env("the kubeconfig has no current context and no kind-kubebook context; pass --context".into())
+        })?,
+    };
+    let ctx = kc
+        .contexts
+        .iter()
+        .find(|c| c.name == name)
+        .and_then(|c| c.context.clone())
+        .ok_or_else(|| env(format!("the kubeconfig has no context `{name}`")))?;
+    let server = kc
+        .clusters
+        .iter()
+        .find(|c| c.name == ctx.cluster)
+        .and_then(|c| c.cluster.as_ref())
+        .and_then(|c| c.server.clone())
+        .ok_or_else(|| {
+            env(format!(
+                "context `{name}` names cluster `{}`, which has no server",
+                ctx.cluster
+            ))
+        })?;
+    Ok((name, ctx.cluster, server, ctx.user))
+}
+
+/// A kind (or, when allowed, any) cluster from the user's kubeconfig. The safety check runs
+/// before any request is sent.
+pub fn from_kubeconfig(context: Option<&str>, allow_non_kind: bool) -> Result<Target, RunError> {
+    let paths = kubeconfig_paths();
+    let kc = read_merged(&paths)?;
+    let (ctx, cluster_name, server, user) = choose_context(&kc, context)?;
+    safety::check_context(&ctx, &server, allow_non_kind && context.is_some())
+        .map_err(RunError::Refused)?;
+    eprintln!("connecting to {server} (context {ctx})");
+    let cluster = Cluster::connect(kc, &ctx).map_err(RunError::Environment)?;
+    let server_version = cluster.server_version().map_err(|e| {
+        RunError::Environment(format!("cannot reach the cluster of context `{ctx}`: {e}"))
+    })?;
+    Ok(Target {
+        cluster,
+        context: ctx,
+        cluster_name,
+        user,
+        server_version,
+        kubeconfigs: paths,
+        path_prefix: None,
+        level: Level::Kind,
+        allowed_non_kind: allow_non_kind && context.is_some(),
+        control_plane: None,
+    })
+}
+
+/// Start the local control plane and connect to it. The user's kubeconfig files are never
+/// read: the labs see only the control plane's.
+pub fn control_plane(root: &Path) -> Result<Target, RunError> {
+    let opts = controlplane::Options {
+        kind_config: Some(root.join("labs/kind.yaml")),
+        progress: true,
+        ..Default::default()
+    };
+    let cp = ControlPlane::start(&opts).map_err(|e| match e {
+        controlplane::StartError::Missing(m) => RunError::Environment(m),
+        other => RunError::Environment(format!("the control plane did not start: {other}")),
+    })?;
+    eprintln!(
+        "control plane ready in {:.1} s at {} (Kubernetes {}, nodes on kwok: steps that need a container runtime are reported needs-kind)",
+        cp.started_in.as_secs_f64(),
+        cp.server,
+        controlplane::binaries::PINNED
+    );
+    let kc = Kubeconfig::read_from(&cp.kubeconfig).map_err(|e| {
+        RunError::Environment(format!("cannot read the control plane's kubeconfig: {e}"))
+    })?;
+    let cluster = Cluster::connect(kc, &cp.context).map_err(RunError::Environment)?;
+    let server_version = cluster.server_version().map_err(RunError::Environment)?;
+    Ok(Target {
+        cluster,
+        context: cp.context.clone(),
+        cluster_name: cp.context.clone(),
+        user: Some(cp.context.clone()),
+        server_version,
+        kubeconfigs: vec![cp.kubeconfig.clone()],
+        path_prefix: cp.kubectl_dir().map(Path::to_path_buf),
+        level: Level::ControlPlane,
+        allowed_non_kind: false,
+        control_plane: Some(cp),
+    })
+}
