@@ -13,6 +13,9 @@ cd "$here"
 # The pins. The kubernetes release is in go.mod; these stamp what the binaries report.
 K8S_VERSION=v1.37.2
 KWOK_VERSION=v0.8.0
+# kind, whose default objects (CoreDNS through kubeadm, the default StorageClass) the control
+# plane creates at start.
+KIND_VERSION=v0.33.0
 
 command -v go >/dev/null || { echo "error: go is not installed (Go 1.26 or newer is needed to build the control plane)" >&2; exit 1; }
 
@@ -37,8 +40,18 @@ stages() {
     done
   } > "$1.tmp" && mv "$1.tmp" "$1"
 }
+# The objects a new kind cluster holds (see kind-addons/main.go), rendered by upstream code.
+addons() {
+  local kind_dir
+  kind_dir="$(GOFLAGS= go mod download -json "sigs.k8s.io/kind@${KIND_VERSION}" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  go build -trimpath -o "$1.bin" ./kind-addons
+  "$1.bin" "$kind_dir" > "$1.tmp"
+  rm -f "$1.bin"
+  mv "$1.tmp" "$1"
+}
 if [ -f "$out/.complete" ]; then
   [ -f "$out/kwok-stages.yaml" ] || stages "$out/kwok-stages.yaml"
+  [ -f "$out/kind-addons.yaml" ] || addons "$out/kind-addons.yaml"
   echo "control plane ${K8S_VERSION} already built"
   echo "$out"
   exit 0
@@ -71,6 +84,7 @@ for b in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok
   mv -f "$tmp/$b" "$out/$b"
 done
 stages "$out/kwok-stages.yaml"
+addons "$out/kind-addons.yaml"
 echo "$K8S_VERSION" > "$out/.complete"
 echo "built in $((SECONDS - start)) s"
 echo "$out"

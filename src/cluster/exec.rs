@@ -80,7 +80,9 @@ pub fn read_only(command: &str) -> bool {
                 "list" | "status" | "get" | "history" | "template" | "lint"
             )
         }),
-        "curl" | "wget" | "cat" | "ls" | "grep" | "getent" | "nslookup" | "echo" | "test" => true,
+        "curl" | "wget" | "cat" | "ls" | "grep" | "getent" | "nslookup" | "echo" | "test"
+        | "ss" | "ps" | "pgrep" | "stat" | "head" | "tail" | "wc" | "id" | "df" | "free"
+        | "uname" | "findmnt" | "lsns" => true,
         _ => false,
     }
 }
@@ -178,9 +180,15 @@ fn attempt(
 }
 
 /// Run a step until it matches (exit status and output) or its time is up.
-pub fn run_step(step: &Step, timeout: Duration, env: &Env, cancel: &AtomicBool) -> Outcome {
+pub fn run_step(
+    step: &Step,
+    timeout: Duration,
+    retry: bool,
+    env: &Env,
+    cancel: &AtomicBool,
+) -> Outcome {
     let start = Instant::now();
-    let retry = read_only(&step.command);
+    let retry = retry || read_only(&step.command);
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -334,6 +342,7 @@ mod tests {
                 3,
             ),
             Duration::from_secs(5),
+            false,
             &env(d.path()),
             &never,
         );
@@ -342,6 +351,7 @@ mod tests {
         let o = run_step(
             &step("printf 'nope\\n'", &["hello"], 0),
             Duration::from_secs(5),
+            false,
             &env(d.path()),
             &never,
         );
@@ -364,6 +374,7 @@ mod tests {
         let o = run_step(
             &step("cat status 2>/dev/null || echo Pending", &["Running"], 0),
             Duration::from_secs(10),
+            false,
             &env(d.path()),
             &never,
         );
@@ -380,6 +391,7 @@ mod tests {
         let o = run_step(
             &step("sleep 30", &[], 0),
             Duration::from_millis(500),
+            false,
             &env(d.path()),
             &never,
         );
@@ -399,6 +411,7 @@ mod tests {
         let o = run_step(
             &step("sleep 30", &[], 0),
             Duration::from_secs(60),
+            false,
             &env(d.path()),
             &cancel,
         );

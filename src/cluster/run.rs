@@ -438,7 +438,7 @@ fn run_steps(lab: &Lab, sh: &Shared, ws: &Workspace) -> (Verdict, Vec<StepResult
                 result(StepStatus::Passed);
                 continue;
             }
-            let o = exec::run_step(s, b.timeout, &ws.env, sh.cancel);
+            let o = exec::run_step(s, b.timeout, b.retry, &ws.env, sh.cancel);
             if o.cancelled {
                 return (Verdict::Interrupted, results);
             }
@@ -831,6 +831,7 @@ mod tests {
                 content: String::new(),
                 hidden: false,
                 needs_kind: None,
+                retry: false,
                 timeout: Duration::from_secs(1),
                 line: 1,
             }],

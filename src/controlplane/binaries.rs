@@ -17,6 +17,8 @@ pub const KUBECTL: &str = "kubectl";
 pub const KWOK: &str = "kwok";
 /// kwok's node and pod stages, copied beside it by the install script.
 pub const KWOK_STAGES: &str = "kwok-stages.yaml";
+/// The objects a new kind cluster holds, rendered from upstream by the install script.
+pub const KIND_ADDONS: &str = "kind-addons.yaml";
 
 /// The programs of a full control plane, and the ones validation alone needs.
 pub const FULL: &[&str] = &[

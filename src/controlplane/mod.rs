@@ -357,6 +357,7 @@ impl ControlPlane {
         )?;
         self.procs.push(kwok);
 
+        self.apply_kind_addons(&super_kc)?;
         let layout = nodes::layout(opts.kind_config.as_deref(), &opts.context);
         api.create_nodes(&layout, binaries::PINNED)
             .map_err(StartError::Setup)?;
@@ -372,6 +373,34 @@ impl ControlPlane {
                 });
             }
             std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    }
+
+    /// The objects a new kind cluster holds (CoreDNS, the default StorageClass), rendered
+    /// from upstream by the install script; applied with the pinned kubectl.
+    fn apply_kind_addons(&self, kubeconfig: &Path) -> Result<(), StartError> {
+        let kubectl = self.bin(binaries::KUBECTL)?;
+        let addons = kubectl.with_file_name(binaries::KIND_ADDONS);
+        if !addons.is_file() {
+            return Err(StartError::Missing(format!(
+                "{} is missing\n  = hint: run `{}`",
+                addons.display(),
+                binaries::INSTALL
+            )));
+        }
+        let out = std::process::Command::new(&kubectl)
+            .arg(format!("--kubeconfig={}", kubeconfig.display()))
+            .args(["apply", "--server-side", "--field-manager=kubeadm", "-f"])
+            .arg(&addons)
+            .output()
+            .map_err(|e| StartError::Setup(format!("cannot run kubectl: {e}")))?;
+        if !out.status.success() {
+            return Err(StartError::Component {
+                name: "kube-apiserver".into(),
+                why: format!("refused kind's default objects ({})", addons.display()),
+                log: String::from_utf8_lossy(&out.stderr).into_owned(),
+            });
         }
         Ok(())
     }

@@ -35,9 +35,10 @@ pub const KNOWN: &[&str] = &[
     "novalidate",
     "expect-error",
     "needs-kind",
+    "retry",
 ];
 /// Attributes that take no value.
-pub const FLAGS: &[&str] = &["serial", "hidden", "novalidate"];
+pub const FLAGS: &[&str] = &["serial", "hidden", "novalidate", "retry"];
 
 impl Info {
     pub fn get(&self, key: &str) -> Option<&Attr> {

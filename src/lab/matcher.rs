@@ -7,13 +7,52 @@ pub fn matches(expected: &[String], actual: &str) -> bool {
     if expected.is_empty() {
         return true;
     }
-    let actual: Vec<&str> = actual.lines().collect();
+    let normal = normalize(actual, expected);
+    let actual: Vec<&str> = normal.lines().collect();
     let mut actual = actual.as_slice();
     while actual.last().is_some_and(|l| l.trim().is_empty()) {
         actual = &actual[..actual.len() - 1];
     }
     let exp: Vec<&str> = expected.iter().map(String::as_str).collect();
     match_lines(&exp, actual)
+}
+
+/// What a terminal shows, not the bytes: ANSI escape sequences removed, a bare `\r` (a
+/// redrawn progress line) taken as a line break. And the API server's `Warning:` lines, which
+/// a new patch release may add to any command, dropped unless the book expects a warning.
+pub fn normalize(actual: &str, expected: &[String]) -> String {
+    let keep_warnings = expected.iter().any(|e| e.contains("Warning:"));
+    let mut text = String::with_capacity(actual.len());
+    let mut chars = actual.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                // CSI: ESC [ parameters… final byte in @..~; other escapes: ESC + one char.
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    for d in chars.by_ref() {
+                        if ('@'..='~').contains(&d) {
+                            break;
+                        }
+                    }
+                } else {
+                    chars.next();
+                }
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => text.push('\n'),
+            c => text.push(c),
+        }
+    }
+    if keep_warnings {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for l in text.lines().filter(|l| !l.starts_with("Warning: ")) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 fn match_lines(exp: &[&str], act: &[&str]) -> bool {
@@ -171,6 +210,31 @@ fn is_ip(s: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn d9_warnings_ansi_and_carriage_returns_are_tolerated() {
+        let exp = vec!["deployment.apps/web rolled back".to_string()];
+        let warned = "Warning: resource deployments/web was previously managed with 'kubectl apply'.\ndeployment.apps/web rolled back\n";
+        assert!(matches(&exp, warned));
+        // A book that shows the warning still has to match it.
+        let exp_w = vec![
+            "Warning: [..]".to_string(),
+            "deployment.apps/web rolled back".to_string(),
+        ];
+        assert!(matches(&exp_w, warned));
+        assert!(!matches(&exp_w, "deployment.apps/web rolled back\n"));
+        assert!(matches(
+            &exp,
+            "\u{1b}[32mdeployment.apps/web rolled back\u{1b}[0m\r\n"
+        ));
+        let progress = vec!["10%".to_string(), "done".to_string()];
+        assert!(matches(&progress, "10%\rdone\n"));
+        // A warning in the middle of a line is output, not a warning line.
+        assert!(!matches(
+            &exp,
+            "x Warning: y\ndeployment.apps/web rolled back\n"
+        ));
+    }
 
     fn v(s: &str) -> Vec<String> {
         s.lines().map(String::from).collect()

@@ -85,6 +85,9 @@ pub struct LabBlock {
     /// commands do not show (a Pod expected to crash, an image pull that must fail); on the
     /// control plane they are reported needs-kind, not run.
     pub needs_kind: Option<String>,
+    /// `retry`: every step is re-run until it matches or the block's time is up, also steps
+    /// that change things (an apply a webhook or policy may still refuse for a moment).
+    pub retry: bool,
     #[serde(skip)]
     pub timeout: Duration,
     /// Markdown line of the block's first content line.
@@ -213,6 +216,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     "hidden",
                     "timeout",
                     "needs-kind",
+                    "retry",
                 ] {
                     if info.has(key) {
                         diags.push(
@@ -385,6 +389,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                 content: b.content.clone(),
                 hidden: info.has("hidden"),
                 needs_kind: info.value("needs-kind").map(str::to_string),
+                retry: info.has("retry"),
                 timeout,
                 line: b.content_line(),
             });
