@@ -55,7 +55,6 @@ fn entries() -> Vec<Entry> {
         entry::<k8s_openapi::api::batch::v1::CronJob>(),
         entry::<k8s_openapi::api::batch::v1::Job>(),
         entry::<k8s_openapi::api::certificates::v1::CertificateSigningRequest>(),
-        entry::<k8s_openapi::api::certificates::v1alpha1::ClusterTrustBundle>(),
         entry::<k8s_openapi::api::certificates::v1beta1::ClusterTrustBundle>(),
         entry::<k8s_openapi::api::certificates::v1beta1::PodCertificateRequest>(),
         entry::<k8s_openapi::api::coordination::v1::Lease>(),
@@ -87,8 +86,6 @@ fn entries() -> Vec<Entry> {
         entry::<k8s_openapi::api::networking::v1::IngressClass>(),
         entry::<k8s_openapi::api::networking::v1::NetworkPolicy>(),
         entry::<k8s_openapi::api::networking::v1::ServiceCIDR>(),
-        entry::<k8s_openapi::api::networking::v1beta1::IPAddress>(),
-        entry::<k8s_openapi::api::networking::v1beta1::ServiceCIDR>(),
         entry::<k8s_openapi::api::node::v1::RuntimeClass>(),
         entry::<k8s_openapi::api::policy::v1::PodDisruptionBudget>(),
         entry::<k8s_openapi::api::rbac::v1::ClusterRole>(),
@@ -111,15 +108,18 @@ fn entries() -> Vec<Entry> {
         entry::<k8s_openapi::api::resource::v1beta2::ResourceClaimTemplate>(),
         entry::<k8s_openapi::api::resource::v1beta2::ResourceSlice>(),
         entry::<k8s_openapi::api::scheduling::v1::PriorityClass>(),
-        entry::<k8s_openapi::api::scheduling::v1alpha2::PodGroup>(),
-        entry::<k8s_openapi::api::scheduling::v1alpha2::Workload>(),
+        entry::<k8s_openapi::api::scheduling::v1alpha3::CompositePodGroup>(),
+        entry::<k8s_openapi::api::scheduling::v1alpha3::PodGroup>(),
+        entry::<k8s_openapi::api::scheduling::v1alpha3::Workload>(),
+        entry::<k8s_openapi::api::scheduling::v1beta1::PodGroup>(),
+        entry::<k8s_openapi::api::scheduling::v1beta1::Workload>(),
         entry::<k8s_openapi::api::storage::v1::CSIDriver>(),
         entry::<k8s_openapi::api::storage::v1::CSINode>(),
         entry::<k8s_openapi::api::storage::v1::CSIStorageCapacity>(),
         entry::<k8s_openapi::api::storage::v1::StorageClass>(),
         entry::<k8s_openapi::api::storage::v1::VolumeAttachment>(),
         entry::<k8s_openapi::api::storage::v1::VolumeAttributesClass>(),
-        entry::<k8s_openapi::api::storage::v1beta1::VolumeAttributesClass>(),
+        entry::<k8s_openapi::api::storagemigration::v1::StorageVersionMigration>(),
         entry::<k8s_openapi::api::storagemigration::v1beta1::StorageVersionMigration>(),
         entry::<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition>(),
         entry::<k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService>()
@@ -175,7 +175,7 @@ fn prune(v: &Value) -> Value {
 
 /// Enumerations the upstream OpenAPI only states in prose ("One of Always, Never,
 /// IfNotPresent"), which k8s-openapi keeps as plain strings. Values from the API reference
-/// for Kubernetes 1.36. (definition, property, values); array properties get `items.enum`.
+/// for Kubernetes 1.37. (definition, property, values); array properties get `items.enum`.
 const ENUMS: &[(&str, &str, &[&str])] = &[
     (
         "io.k8s.api.core.v1.Container",
@@ -502,7 +502,7 @@ fn generate() -> Value {
         "io.k8s.apimachinery.pkg.api.resource.Quantity".into(),
         json!({ "x-kubebook": "quantity" }),
     );
-    json!({ "kubernetes": "1.36", "source": "k8s-openapi 0.29 (feature v1_36), schemars", "kinds": kinds, "definitions": defs })
+    json!({ "kubernetes": "1.37", "source": "k8s-openapi 0.29 (feature v1_37), schemars", "kinds": kinds, "definitions": defs })
 }
 
 #[test]

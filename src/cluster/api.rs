@@ -196,8 +196,9 @@ impl Cluster {
             .and_then(|d| d.status)
             .and_then(|s| s.conditions)
             .is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c.type_ == "Available" && c.status == "True")
+                cs.iter().any(|c| {
+                    c.type_.as_deref() == Some("Available") && c.status.as_deref() == Some("True")
+                })
             })
     }
 

@@ -285,8 +285,9 @@ impl Shared<'_> {
 }
 
 /// Why a step cannot be proven where the labs run (control plane only).
-fn needs_kind(sh: &Shared, b: &LabBlock, s: &Step) -> Option<String> {
-    if !sh.on_control_plane() {
+fn needs_kind(sh: &Shared, lab: &Lab, b: &LabBlock, s: &Step) -> Option<String> {
+    // Host labs never touch the cluster: their curl talks to the reader's own machine.
+    if !sh.on_control_plane() || lab.host_only() {
         return None;
     }
     b.needs_kind
@@ -420,7 +421,7 @@ fn run_steps(lab: &Lab, sh: &Shared, ws: &Workspace) -> (Verdict, Vec<StepResult
             if sh.cancel.load(Ordering::SeqCst) {
                 return (Verdict::Interrupted, results);
             }
-            if let Some(why) = needs_kind(sh, b, s) {
+            if let Some(why) = needs_kind(sh, lab, b, s) {
                 result(StepStatus::NeedsKind(why));
                 continue;
             }

@@ -575,7 +575,7 @@ mod tests {
     #[test]
     fn schema_loads_with_common_kinds() {
         let s = schema();
-        assert_eq!(s.kubernetes, "1.36");
+        assert_eq!(s.kubernetes, "1.37");
         for k in [
             "v1/Pod",
             "apps/v1/Deployment",
