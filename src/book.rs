@@ -51,7 +51,7 @@ pub fn load(root: &Path) -> Result<Book, Report> {
     let mut sources = Sources::default();
     let book_dir = root.join("book");
     let cfg_rel = PathBuf::from("book/book.toml");
-    let config = match std::fs::read_to_string(book_dir.join("book.toml")) {
+    let config = match crate::fsx::read_input(root, &book_dir.join("book.toml")) {
         Ok(t) => {
             sources.insert(&cfg_rel, t.clone());
             match Config::parse(&t, &cfg_rel) {
@@ -130,7 +130,8 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
             }
         };
         let name = entry.file_name().to_string_lossy().to_string();
-        if !name.ends_with(".md") || !entry.file_type().is_file() {
+        let regular = entry.file_type().is_file();
+        if !name.ends_with(".md") || (!regular && parse_chapter_name(&name).is_none()) {
             continue;
         }
         let rel = PathBuf::from("book").join(&name);
@@ -145,36 +146,8 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
             );
             continue;
         };
-        if entry.metadata().map(|m| m.len()).unwrap_or(0) > MAX_CHAPTER_BYTES {
-            report.push(
-                Diagnostic::error("BOOK004", format!("{name} is larger than 8 MiB"))
-                    .at(Span::new(&rel, 1, 1))
-                    .with_hint("split the chapter"),
-            );
+        let Some(source) = read_chapter(root, entry.path(), &name, &rel, report) else {
             continue;
-        }
-        let source = match std::fs::read(entry.path()) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => {
-                    let off = e.utf8_error().valid_up_to();
-                    let valid = &e.as_bytes()[..off];
-                    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                    report.push(
-                        Diagnostic::error("BOOK005", format!("{name} is not valid UTF-8"))
-                            .at(Span::new(&rel, line, 1))
-                            .with_hint("save the file as UTF-8"),
-                    );
-                    continue;
-                }
-            },
-            Err(e) => {
-                report.push(
-                    Diagnostic::error("BOOK002", format!("cannot read {name}: {e}"))
-                        .at(Span::new(&rel, 1, 1)),
-                );
-                continue;
-            }
         };
         sources.insert(&rel, source.clone());
         match chapter_from_source(&name, number, stem, source) {
@@ -199,6 +172,57 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
         }
     }
     by_number.into_values().collect()
+}
+
+/// A chapter's text under the input rule ([`crate::fsx`]); problems become diagnostics.
+fn read_chapter(
+    root: &Path,
+    path: &Path,
+    name: &str,
+    rel: &Path,
+    report: &mut Report,
+) -> Option<String> {
+    use crate::fsx::InputError;
+    let bytes = match crate::fsx::read_input_bytes(root, path, MAX_CHAPTER_BYTES) {
+        Ok(b) => b,
+        Err(InputError::TooLarge(_)) => {
+            report.push(
+                Diagnostic::error("BOOK004", format!("{name} is larger than 8 MiB"))
+                    .at(Span::new(rel, 1, 1))
+                    .with_hint("split the chapter"),
+            );
+            return None;
+        }
+        Err(e @ (InputError::NotRegular(_) | InputError::OutsideProject(_))) => {
+            report.push(
+                Diagnostic::warning("BOOK007", format!("{name} is skipped: {e}"))
+                    .at(Span::new(rel, 1, 1))
+                    .with_hint("a chapter is a regular file in book/ (a link must stay inside the project)"),
+            );
+            return None;
+        }
+        Err(e) => {
+            report.push(
+                Diagnostic::error("BOOK002", format!("cannot read {name}: {e}"))
+                    .at(Span::new(rel, 1, 1)),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            let valid = &e.as_bytes()[..off];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            report.push(
+                Diagnostic::error("BOOK005", format!("{name} is not valid UTF-8"))
+                    .at(Span::new(rel, line, 1))
+                    .with_hint("save the file as UTF-8"),
+            );
+            None
+        }
+    }
 }
 
 /// A chapter from its file name (`NN-slug.md`) and text: front matter read, body located.

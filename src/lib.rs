@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod diag;
+pub mod fsx;
 pub mod highlight;
 pub mod lab;
 pub mod labs_cli;

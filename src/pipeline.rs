@@ -185,8 +185,17 @@ fn render_all(book: &Book, ctx: &RenderContext, cache: &Cache, prints: &[u64]) -
 /// `labs/verified.json`, written by `kubebook labs run --record`.
 fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
     let path = root.join("labs/verified.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Default::default();
+    let text = match crate::fsx::read_input(root, &path) {
+        Ok(t) => t,
+        Err(crate::fsx::InputError::NotFound) => return Default::default(),
+        Err(e) => {
+            report.push(
+                Diagnostic::error("LAB020", format!("cannot read labs/verified.json: {e}"))
+                    .at(Span::new("labs/verified.json", 1, 1))
+                    .with_hint("it is a regular file written by `kubebook labs run --record`"),
+            );
+            return Default::default();
+        }
     };
     match crate::verified::parse(&text) {
         Ok(records) => records,
@@ -220,14 +229,16 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
             if link.image {
                 if let Some(p) = &link.local_path {
                     let decoded = p.replace("%20", " ");
-                    let safe = !decoded.split('/').any(|s| s == "..") && !decoded.starts_with('/');
-                    if !safe || !book.root.join("book").join(&decoded).is_file() {
+                    if let Err(why) = crate::site::image_file(&book.root, &decoded) {
                         report.push(
-                            Diagnostic::error("MD003", format!("image `{p}` does not exist"))
-                                .at(link.span.clone())
-                                .with_hint(
-                                    "images live in book/images/ and are linked as images/NAME.svg",
-                                ),
+                            Diagnostic::error(
+                                "MD003",
+                                format!("image `{p}` is not published: {why}"),
+                            )
+                            .at(link.span.clone())
+                            .with_hint(
+                                "images live in book/images/ and are linked as images/NAME.svg",
+                            ),
                         );
                     }
                 }

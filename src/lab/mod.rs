@@ -146,6 +146,9 @@ pub fn valid_id(id: &str) -> bool {
 }
 
 /// A file name must stay inside the lab directory: relative, no `..`, no backslashes.
+/// Files `kubebook labs export` writes beside a lab's own files; a lab cannot use them (L07).
+pub const EXPORT_FILES: &[&str] = &["run.sh", "README.txt"];
+
 pub fn safe_file_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 200
@@ -346,6 +349,14 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                         Diagnostic::error("LAB010", format!("file name `{name}` is not allowed"))
                             .at(b.attr_span("file"))
                             .with_hint("use a relative name inside the lab directory: letters, digits, - _ . and /; no `..`, no leading /"),
+                    );
+                    continue;
+                }
+                if EXPORT_FILES.contains(&name) {
+                    diags.push(
+                        Diagnostic::error("LAB010", format!("file name `{name}` is reserved"))
+                            .at(b.attr_span("file"))
+                            .with_hint("`kubebook labs export` writes the lab's run.sh and README.txt itself; name the file differently"),
                     );
                     continue;
                 }
