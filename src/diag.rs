@@ -133,6 +133,9 @@ impl Sources {
         let index = LineIndex::new(&text);
         self.texts.insert(file.into(), (text, index));
     }
+    pub fn text(&self, file: &Path) -> Option<&str> {
+        self.texts.get(file).map(|(t, _)| t.as_str())
+    }
     pub fn line(&self, file: &Path, line: usize) -> Option<&str> {
         let (text, index) = self.texts.get(file)?;
         index.line_text(text, line)

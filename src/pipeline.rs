@@ -65,6 +65,7 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     crate::highlight::warm_up_languages(&texts);
     let mut report = Report::default();
     let records = read_verified(root, &mut report);
+    check_config_links(&book, &mut report);
     let verified: HashMap<String, String> = records
         .iter()
         .filter(|(_, r)| r.result == "passed")
@@ -212,6 +213,69 @@ fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
     }
 }
 
+/// book.toml's URLs end up in every page's header and footer: the same scheme warning as a
+/// chapter link (MD007).
+fn check_config_links(book: &Book, report: &mut Report) {
+    let b = &book.config.book;
+    let keys = [
+        ("repository", b.repository.as_deref()),
+        ("edit-url", b.edit_url.as_deref()),
+        ("site-url", b.site_url.as_deref()),
+    ];
+    let text = book.sources.text(Path::new("book/book.toml")).unwrap_or("");
+    for (key, url) in keys {
+        let Some(scheme) = url.and_then(markdown::dangerous_scheme) else {
+            continue;
+        };
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(1, |i| i + 1);
+        report.push(
+            Diagnostic::warning("MD007", format!("book.toml `{key}` is a `{scheme}:` URL"))
+                .at(Span::new("book/book.toml", line, 1))
+                .with_hint("it is linked from every page; use an https:// URL"),
+        );
+    }
+}
+
+/// "Did you mean" for broken links within a budget of candidates looked at per book, so a
+/// chapter of thousands of broken anchors against thousands of headings costs linear time:
+/// the first ones get a suggestion, the rest a general hint (M08).
+struct Suggester {
+    left: usize,
+}
+
+/// Candidates compared per book, in all (each comparison is a short edit distance).
+const SUGGESTION_BUDGET: usize = 200_000;
+/// Words longer than this get no suggestion: no typo of a real anchor is this long.
+const MAX_SUGGESTED_LEN: usize = 64;
+
+impl Suggester {
+    fn new() -> Suggester {
+        Suggester {
+            left: SUGGESTION_BUDGET,
+        }
+    }
+
+    fn closest<'a>(
+        &mut self,
+        word: &str,
+        candidates: impl ExactSizeIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        let n = word.chars().count();
+        if n > MAX_SUGGESTED_LEN || candidates.len() > self.left {
+            self.left = 0;
+            return None;
+        }
+        self.left -= candidates.len();
+        // Only names of a similar length can be within the typo limit of `closest`.
+        let limit = (n / 3).max(1);
+        let near = candidates.filter(|c| c.len().abs_diff(word.len()) <= 4 * limit);
+        crate::validate::suggest::closest(word, near)
+    }
+}
+
 fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
     let anchors: HashMap<&str, HashSet<String>> = book
         .chapters
@@ -224,6 +288,7 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
             (c.file_name.as_str(), ids)
         })
         .collect();
+    let mut suggester = Suggester::new();
     for (c, r) in book.chapters.iter().zip(rendered) {
         for link in &r.links {
             if link.image {
@@ -251,7 +316,8 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
             };
             let Some(ids) = anchors.get(target) else {
                 let known: Vec<&str> = anchors.keys().copied().collect();
-                let hint = crate::validate::suggest::closest(target, known.iter().copied())
+                let hint = suggester
+                    .closest(target, known.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| {
                         "link to a chapter by its file name, e.g. 06-kubernetes-basics.md".into()
@@ -270,7 +336,8 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                 && !a.is_empty()
                 && !ids.contains(a)
             {
-                let hint = crate::validate::suggest::closest(a, ids.iter().map(String::as_str))
+                let hint = suggester
+                    .closest(a, ids.iter().map(String::as_str))
                     .map(|s| format!("did you mean `#{s}`?"))
                     .unwrap_or_else(|| {
                         format!("anchors are heading slugs; see the headings of {target}")

@@ -35,6 +35,10 @@ pub const KNOWN: &[&str] = &[
     "novalidate",
     "expect-error",
 ];
+/// More attributes than this on one fence is an error: a real block has a handful, and the
+/// limit keeps a pathological info string cheap (M07).
+pub const MAX_ATTRS: usize = 32;
+
 /// Attributes that take no value.
 pub const FLAGS: &[&str] = &["serial", "hidden", "novalidate"];
 
@@ -73,6 +77,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
         lang,
         attrs: Vec::new(),
     };
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     loop {
         skip_ws(&mut i);
         if i >= chars.len() {
@@ -152,9 +157,15 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
             }
             None
         };
-        if out.attrs.iter().any(|a| a.key == key) {
+        if !seen.insert(key.clone()) {
             return Err(InfoError {
                 message: format!("attribute `{key}` is given twice"),
+                col: kcol,
+            });
+        }
+        if out.attrs.len() == MAX_ATTRS {
+            return Err(InfoError {
+                message: format!("more than {MAX_ATTRS} attributes on one code block"),
                 col: kcol,
             });
         }
@@ -213,6 +224,17 @@ mod tests {
         assert!(i.has("hidden"));
         assert_eq!(i.get("file").unwrap().col, 19);
         assert!(check_known(&i).is_ok());
+    }
+
+    #[test]
+    fn m07_many_attributes_stop_early() {
+        let many: Vec<String> = (0..60_000).map(|i| format!("a{i}")).collect();
+        let e = parse(&format!("yaml {}", many.join(" "))).unwrap_err();
+        assert!(
+            e.message.contains("more than 32 attributes"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
