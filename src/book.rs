@@ -42,6 +42,8 @@ pub struct Book {
     pub config: Config,
     pub chapters: Vec<Chapter>,
     pub sources: Sources,
+    /// Warnings found while loading (e.g. BOOK007), for the pipeline's report.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Load book.toml and every chapter. Problems are collected, not fatal one by one, so an
@@ -86,6 +88,7 @@ pub fn load(root: &Path) -> Result<Book, Report> {
             config,
             chapters,
             sources,
+            warnings: report.diagnostics,
         }),
         _ => {
             report.sort();

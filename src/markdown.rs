@@ -463,31 +463,64 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
             files.entry(lab).or_default().push(f);
         }
     }
-    for lab in &st.out.labs {
-        let marker = format!("<!--lab-files:{lab}-->");
-        let list = files
-            .get(lab.as_str())
-            .map(|fs| {
-                let items: Vec<String> = fs
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "<li><a href=\"labs/{lab}/{f}\" download>{f}</a></li>",
-                            lab = escape_html(lab),
-                            f = escape_html(f)
-                        )
-                    })
-                    .collect();
-                format!(
-                    "<ul class=\"lab-downloads\" aria-label=\"Lab files\">{}</ul>",
-                    items.join("")
-                )
-            })
-            .unwrap_or_default();
-        html = html.replacen(&marker, &list, 1);
-    }
+    let labs: HashSet<&str> = st.out.labs.iter().map(String::as_str).collect();
+    // One pass over the page for every lab's list: a replace per lab would cost
+    // labs × page size.
+    let html = replace_markers(&html, "<!--lab-files:", "-->", |lab| {
+        if !labs.contains(lab) {
+            return None;
+        }
+        Some(
+            files
+                .get(lab)
+                .map(|fs| {
+                    let items: Vec<String> = fs
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "<li><a href=\"labs/{lab}/{f}\" download>{f}</a></li>",
+                                lab = escape_html(lab),
+                                f = escape_html(f)
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "<ul class=\"lab-downloads\" aria-label=\"Lab files\">{}</ul>",
+                        items.join("")
+                    )
+                })
+                .unwrap_or_default(),
+        )
+    });
     st.out.html = html;
     st.out
+}
+
+/// Replace each `OPEN key CLOSE` in `text` by `fill(key)` (left as it is when `fill` gives
+/// `None`), in one pass: linear in the text whatever the number of markers.
+pub fn replace_markers(
+    text: &str,
+    open: &str,
+    close: &str,
+    mut fill: impl FnMut(&str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(close) else {
+            rest = &rest[i..];
+            break;
+        };
+        match fill(&after[..j]) {
+            Some(r) => out.push_str(&r),
+            None => out.push_str(&rest[i..i + open.len() + j + close.len()]),
+        }
+        rest = &after[j + close.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn close_question(st: &mut State, events: &mut Vec<Event>) {

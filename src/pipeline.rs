@@ -64,6 +64,7 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let texts: Vec<&str> = book.chapters.iter().map(|c| c.source.as_str()).collect();
     crate::highlight::warm_up_languages(&texts);
     let mut report = Report::default();
+    report.extend(book.warnings.iter().cloned());
     let records = read_verified(root, &mut report);
     check_config_links(&book, &mut report);
     let verified: HashMap<String, String> = records
@@ -247,9 +248,7 @@ struct Suggester {
 }
 
 /// Candidates compared per book, in all (each comparison is a short edit distance).
-const SUGGESTION_BUDGET: usize = 200_000;
-/// Words longer than this get no suggestion: no typo of a real anchor is this long.
-const MAX_SUGGESTED_LEN: usize = 64;
+const SUGGESTION_BUDGET: usize = 50_000;
 
 impl Suggester {
     fn new() -> Suggester {
@@ -263,16 +262,12 @@ impl Suggester {
         word: &str,
         candidates: impl ExactSizeIterator<Item = &'a str>,
     ) -> Option<&'a str> {
-        let n = word.chars().count();
-        if n > MAX_SUGGESTED_LEN || candidates.len() > self.left {
+        if candidates.len() > self.left {
             self.left = 0;
             return None;
         }
         self.left -= candidates.len();
-        // Only names of a similar length can be within the typo limit of `closest`.
-        let limit = (n / 3).max(1);
-        let near = candidates.filter(|c| c.len().abs_diff(word.len()) <= 4 * limit);
-        crate::validate::suggest::closest(word, near)
+        crate::validate::suggest::closest(word, candidates)
     }
 }
 
@@ -399,7 +394,15 @@ fn expand_directives(book: &Book, rendered: &mut [Rendered], report: &mut Report
             ));
         }
     }
+    // One pass per chapter over its page, whatever the number of directives in it.
+    let mut by_chapter: HashMap<usize, HashMap<String, String>> = HashMap::new();
     for (i, placeholder, html) in expansions {
-        rendered[i].html = rendered[i].html.replacen(&placeholder, &html, 1);
+        by_chapter.entry(i).or_default().insert(placeholder, html);
+    }
+    for (i, mut fills) in by_chapter {
+        rendered[i].html =
+            markdown::replace_markers(&rendered[i].html, "\u{1}interview-", "\u{1}", |n| {
+                fills.remove(&format!("\u{1}interview-{n}\u{1}"))
+            });
     }
 }

@@ -190,6 +190,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut labs: Vec<Lab> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut file_names: std::collections::HashSet<(usize, String)> = Default::default();
     for ch in chapters {
         for b in ch.blocks {
             let info = &b.info;
@@ -360,8 +361,8 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     );
                     continue;
                 }
-                let lab = &labs[lab_index];
-                if lab.files().any(|(n, _)| n == name) {
+                // A set, not a scan of the lab's files: a lab of many files stays linear.
+                if !file_names.insert((lab_index, name.to_string())) {
                     diags.push(
                         Diagnostic::error(
                             "LAB011",
