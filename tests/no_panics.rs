@@ -1,4 +1,12 @@
-//! Property tests: the parsers answer arbitrary input with a value or an error, never a panic.
+//! Fuzz targets as property tests: every grammar answers arbitrary input with a value or an
+//! error (never a panic, never a position outside the input), and the properties that make
+//! each one correct hold. Six targets: the fence-attribute grammar, front matter, the console
+//! block grammar, the expected-output matcher, YAML with spans, the schema walker.
+//!
+//! Time-boxed for `cargo test`: each target runs `KUBEBOOK_FUZZ_CASES` cases (default 256; CI
+//! or a long local run sets more). The seed corpus in `tests/fuzz-corpus/TARGET/` is replayed
+//! on every run, and every crash found becomes a file there (and a named test if it needs
+//! more than "does not panic").
 
 use kubebook::book::Chapter;
 use kubebook::lab::{console, fence, matcher};
@@ -44,41 +52,25 @@ fn grammar_text() -> impl Strategy<Value = String> {
     .prop_map(|v| v.concat())
 }
 
+/// Cases per target: small by default so `cargo test` stays quick, more when asked.
+fn cases() -> u32 {
+    std::env::var("KUBEBOOK_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: cases(),
+        // A case slower than this is a hang or a quadratic path: fail it.
+        timeout: 5_000,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
-
-    #[test]
-    fn fence_parser(s in "\\PC{0,80}", g in grammar_text()) {
-        let _ = fence::parse(&s).map(|i| fence::check_known(&i));
-        let _ = fence::parse(&g);
-    }
-
-    #[test]
-    fn console_parser(s in grammar_text()) {
-        if let Ok(steps) = console::parse(&s) {
-            for st in steps {
-                prop_assert!(!st.command.is_empty());
-            }
-        }
-    }
-
-    #[test]
-    fn yaml_path(s in grammar_text(), t in "\\PC{0,200}") {
-        for text in [s, t] {
-            if let Ok(docs) = yaml::parse_documents(&text) {
-                for d in &docs {
-                    let doc = yaml::Document::new(d.clone());
-                    let _ = schema::validate(&doc.value, &serde_json::json!({"$ref": "#/$defs/io.k8s.api.core.v1.Pod"}));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn matcher(e in grammar_text(), a in "\\PC{0,120}") {
-        let exp: Vec<String> = e.lines().map(String::from).collect();
-        let _ = matcher::matches(&exp, &a);
-    }
+    #![proptest_config(config())]
 
     #[test]
     fn markdown_render(body in grammar_text()) {
@@ -86,4 +78,297 @@ proptest! {
         let r = markdown::render(&chapter(&body), &RenderContext { kubernetes: "1.36", verified: &verified });
         prop_assert!(r.html.len() < 1_000_000);
     }
+}
+
+// ---- the targets, shared by the properties and the corpus replay ----
+
+fn fuzz_fence(s: &str) {
+    let width = s.chars().count();
+    match fence::parse(s) {
+        Ok(info) => {
+            assert!(info.attrs.len() <= fence::MAX_ATTRS);
+            for a in &info.attrs {
+                assert!(a.col <= width, "column past the info string");
+            }
+            if let Err(e) = fence::check_known(&info) {
+                assert!(e.col <= width, "{e:?}");
+            }
+        }
+        Err(e) => assert!(e.col <= width, "error column past the info string: {e:?}"),
+    }
+}
+
+fn fuzz_front_matter(fm: &str) {
+    let text = format!("---\n{fm}\n---\nBody.\n");
+    let lines = text.lines().count();
+    match kubebook::book::parse_chapter("01-t.md", text) {
+        Ok(c) => {
+            assert!(!c.title.is_empty());
+            assert_eq!(c.body(), "Body.\n");
+        }
+        Err(d) => {
+            let sp = d.span.expect("front matter errors have a position");
+            assert!(
+                sp.line <= lines,
+                "line {} of {lines}: {}",
+                sp.line,
+                d.message
+            );
+        }
+    }
+}
+
+fn fuzz_console(block: &str) {
+    let lines = block.lines().count();
+    match console::parse(block) {
+        Ok(steps) => {
+            for st in steps {
+                assert!(!st.command.trim().is_empty());
+                assert!(st.line < lines.max(1));
+            }
+        }
+        Err(e) => assert!(e.line < lines.max(1), "{e:?}"),
+    }
+}
+
+fn fuzz_matcher(expected: &str, actual: &str) {
+    let exp: Vec<String> = expected.lines().map(String::from).collect();
+    let _ = matcher::matches(&exp, actual);
+    // Every line matches itself once its markup is taken literally by the matcher's rules:
+    // plain text with single spaces.
+    let plain: String = actual
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !plain.is_empty() && plain != "..." {
+        assert!(
+            matcher::matches(std::slice::from_ref(&plain), &plain),
+            "{plain:?}"
+        );
+        assert!(matcher::line_matches("[..]", &plain));
+    }
+}
+
+fn fuzz_yaml(text: &str) {
+    let lines = text.lines().count() + 1;
+    match yaml::parse_documents(text) {
+        Ok(docs) => {
+            for d in docs {
+                let doc = yaml::Document::new(d);
+                assert!(doc.start.line <= lines);
+                if let Some(obj) = doc.value.as_object() {
+                    for k in obj.keys() {
+                        let ptr = format!("/{}", yaml::escape_pointer(k));
+                        assert!(doc.key_pos(&ptr).line <= lines, "key {k:?}");
+                        assert!(doc.pos(&ptr).line <= lines, "value of {k:?}");
+                    }
+                }
+            }
+        }
+        Err(e) => assert!(e.pos.line <= lines, "{} at line {}", e.message, e.pos.line),
+    }
+}
+
+/// Validate `value` against the definitions a manifest is most often checked against, and
+/// against its own kind when it names one.
+fn fuzz_schema(value: &serde_json::Value) {
+    let s = schema::schema();
+    let mut defs: Vec<String> = [
+        "io.k8s.api.core.v1.Pod",
+        "io.k8s.api.apps.v1.Deployment",
+        "io.k8s.api.core.v1.Service",
+        "io.k8s.api.networking.v1.Ingress",
+    ]
+    .iter()
+    .map(|d| d.to_string())
+    .collect();
+    if let (Some(av), Some(k)) = (value["apiVersion"].as_str(), value["kind"].as_str())
+        && let Some((def, _)) = s.kinds.get(&format!("{av}/{k}"))
+    {
+        defs.push(def.clone());
+    }
+    for d in defs {
+        let node = serde_json::json!({ "$ref": format!("#/$defs/{d}") });
+        for issue in schema::validate(value, &node) {
+            assert!(
+                issue.pointer.is_empty() || issue.pointer.starts_with('/'),
+                "{issue:?}"
+            );
+            assert!(!issue.message.is_empty());
+        }
+    }
+}
+
+/// Arbitrary JSON shaped like manifests: known keys and Kubernetes-ish scalars.
+fn manifest_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        prop_oneof![
+            Just("100m".to_string()),
+            Just("1Gi".to_string()),
+            Just("http".to_string()),
+            Just("nginx:1.27.3".to_string()),
+            "\\PC{0,12}",
+        ]
+        .prop_map(Value::String),
+    ];
+    let keys = prop_oneof![
+        Just("apiVersion"),
+        Just("kind"),
+        Just("metadata"),
+        Just("name"),
+        Just("spec"),
+        Just("containers"),
+        Just("image"),
+        Just("ports"),
+        Just("containerPort"),
+        Just("resources"),
+        Just("limits"),
+        Just("cpu"),
+        Just("replicas"),
+        Just("selector"),
+        Just("matchLabels"),
+        Just("template"),
+        Just("targetPort"),
+        Just("rules"),
+        Just("x"),
+    ];
+    leaf.prop_recursive(6, 64, 8, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec((keys.clone(), inner), 0..6).prop_map(|kv| {
+                Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            }),
+        ]
+    })
+}
+
+/// A fence info string made of valid attributes, to check that parsing gives them back.
+fn valid_info() -> impl Strategy<Value = (String, Vec<(String, Option<String>)>)> {
+    let key = "[a-z][a-z0-9_-]{0,8}";
+    let value = prop_oneof![
+        Just(None),
+        "[a-zA-Z0-9./:-]{1,10}".prop_map(Some),
+        "[a-zA-Z0-9 \\\\\"=]{0,10}".prop_map(Some),
+    ];
+    proptest::collection::btree_map(key, value, 0..8)
+        .prop_map(|m| ("yaml".to_string(), m.into_iter().collect()))
+}
+
+fn quote(v: &str) -> String {
+    if !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "./:-".contains(c))
+    {
+        v.to_string()
+    } else {
+        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_fence_attributes(s in "\\PC{0,120}", g in grammar_text()) {
+        fuzz_fence(&s);
+        fuzz_fence(&g);
+    }
+
+    #[test]
+    fn fence_attributes_round_trip((lang, attrs) in valid_info()) {
+        let text: Vec<String> = std::iter::once(lang.clone())
+            .chain(attrs.iter().map(|(k, v)| match v {
+                Some(v) => format!("{k}={}", quote(v)),
+                None => k.clone(),
+            }))
+            .collect();
+        let info = fence::parse(&text.join(" ")).map_err(|e| TestCaseError::fail(e.message))?;
+        prop_assert_eq!(info.lang, lang);
+        let got: Vec<(String, Option<String>)> =
+            info.attrs.into_iter().map(|a| (a.key, a.value)).collect();
+        prop_assert_eq!(got, attrs);
+    }
+
+    #[test]
+    fn fuzz_front_matter_text(fm in grammar_text(), t in "\\PC{0,80}") {
+        fuzz_front_matter(&fm);
+        fuzz_front_matter(&format!("title: {t}"));
+    }
+
+    #[test]
+    fn fuzz_console_blocks(b in grammar_text()) {
+        fuzz_console(&b);
+    }
+
+    #[test]
+    fn fuzz_expected_output(e in grammar_text(), a in "\\PC{0,120}") {
+        fuzz_matcher(&e, &a);
+    }
+
+    #[test]
+    fn fuzz_yaml_spans(s in grammar_text(), t in "\\PC{0,200}") {
+        fuzz_yaml(&s);
+        fuzz_yaml(&t);
+    }
+
+    #[test]
+    fn fuzz_schema_walker(v in manifest_json()) {
+        fuzz_schema(&v);
+    }
+}
+
+/// Replay the seed corpus (and every crash once found) through its target.
+#[test]
+fn fuzz_corpus_replays() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+    let mut seen = 0;
+    for target in [
+        "fence",
+        "front-matter",
+        "console",
+        "matcher",
+        "yaml",
+        "schema",
+    ] {
+        let dir = root.join(target);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        assert!(!files.is_empty(), "no seeds for {target}");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let outcome = std::panic::catch_unwind(|| match target {
+                "fence" => text.lines().for_each(fuzz_fence),
+                "front-matter" => fuzz_front_matter(&text),
+                "console" => fuzz_console(&text),
+                "matcher" => {
+                    let (e, a) = text.split_once("\n----\n").unwrap_or((&text, ""));
+                    fuzz_matcher(e, a);
+                }
+                "yaml" => fuzz_yaml(&text),
+                _ => {
+                    if let Ok(docs) = yaml::parse_documents(&text) {
+                        for d in docs {
+                            fuzz_schema(&yaml::Document::new(d).value);
+                        }
+                    }
+                }
+            });
+            assert!(outcome.is_ok(), "{} crashed its target", f.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 12, "{seen} seeds");
 }
