@@ -14,15 +14,16 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 mod http;
 use http::{EventClients, HeadError};
 
-/// Connections accepted but not yet taken by a worker; beyond this a client gets 503.
-const CONNECTION_QUEUE: usize = 256;
-const WORKERS: usize = 4;
+/// Connections handled at once, each on a small thread of its own (slow clients wait on
+/// their own thread, never on another's); beyond this a client gets 503.
+const MAX_CONNECTIONS: usize = 1024;
+const CONNECTION_STACK: usize = 256 * 1024;
 /// The error overlay shows at most this much text (the terminal has all of it).
 const MAX_OVERLAY_BYTES: usize = 64 * 1024;
 
@@ -181,47 +182,64 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
     0
 }
 
-/// Accept connections into a bounded queue served by a few workers; every response closes
-/// its connection, event streams move to threads of their own ([`EventClients`]).
+/// Accept connections, each handled on a thread of its own, at most [`MAX_CONNECTIONS`] at
+/// once; every response closes its connection, event streams move to threads of their own
+/// ([`EventClients`]). Memory is bounded: threads × (stack + request head limit).
 fn serve_connections(
     listener: &TcpListener,
     state: &Arc<RwLock<State>>,
     clients: &Clients,
     stop: &AtomicBool,
 ) {
-    let (tx, rx) = mpsc::sync_channel::<TcpStream>(CONNECTION_QUEUE);
-    let rx = Arc::new(Mutex::new(rx));
-    for _ in 0..WORKERS {
-        let rx = rx.clone();
-        let state = state.clone();
-        let clients = clients.clone();
-        std::thread::spawn(move || {
-            loop {
-                let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                match next {
-                    Ok(s) => handle_connection(s, &state, &clients),
-                    Err(_) => break,
-                }
-            }
-        });
-    }
+    let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for conn in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let Ok(s) = conn else { continue };
-        if let Err(mpsc::TrySendError::Full(s)) = tx.try_send(s) {
+        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            // Small enough for the socket buffer: this write does not wait for the client.
             http::respond(s, "503 Service Unavailable", TEXT, b"busy, retry\n", false);
+            continue;
         }
+        let slot = Slot::take(&active);
+        let state = state.clone();
+        let clients = clients.clone();
+        let spawned = std::thread::Builder::new()
+            .name("kubebook-http".into())
+            .stack_size(CONNECTION_STACK)
+            .spawn(move || {
+                let _slot = slot;
+                handle_connection(s, &state, &clients);
+            });
+        if spawned.is_err() {
+            eprintln!("warning: cannot start a thread for a connection");
+        }
+    }
+}
+
+/// One of the [`MAX_CONNECTIONS`] places, given back when dropped (also on a panic).
+struct Slot(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Slot {
+    fn take(active: &Arc<std::sync::atomic::AtomicUsize>) -> Slot {
+        active.fetch_add(1, Ordering::SeqCst);
+        Slot(active.clone())
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
 const TEXT: &str = "text/plain; charset=utf-8";
 
 /// Read one request within the head limit and timeouts, then answer it.
-fn handle_connection(mut s: TcpStream, state: &RwLock<State>, clients: &Clients) {
-    let _ = s.set_read_timeout(Some(http::IO_TIMEOUT));
-    match http::read_head(&mut s, http::MAX_HEAD_BYTES) {
+fn handle_connection(s: TcpStream, state: &RwLock<State>, clients: &Clients) {
+    let mut timed = http::Deadline::new(&s, http::HEAD_DEADLINE);
+    match http::read_head(&mut timed, http::MAX_HEAD_BYTES) {
         Ok((method, url)) => handle(s, &method, &url, state, clients),
         Err(HeadError::TooLarge) => http::respond(
             s,
@@ -646,6 +664,21 @@ mod tests {
             "/x/../../y",
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn s12_own_temporary_directories_are_not_relevant() {
+        let root = Path::new("/p");
+        let dest = Path::new("/p/site");
+        assert!(relevant_path(root, dest, Path::new("/p/book/01-a.md")));
+        for ours in [
+            "/p/site/index.html",
+            "/p/book/.out.kubebook-tmp-42/index.html",
+            "/p/book/.out.kubebook-old-42/images/x.svg",
+            "/p/themes/.site.kubebook-tmp-1",
+        ] {
+            assert!(!relevant_path(root, dest, Path::new(ours)), "{ours}");
         }
     }
 

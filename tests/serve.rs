@@ -488,3 +488,26 @@ fn s12_serve_refuses_dest_inside_watched_folders() {
         assert!(err.contains("inside"), "{err}");
     }
 }
+
+#[test]
+fn slow_request_heads_wait_on_their_own_threads() {
+    // 200 slowloris connections trickling a header each: pages are still answered at once.
+    let p = book();
+    let s = start(&p);
+    let mut slow: Vec<TcpStream> = (0..200)
+        .map(|_| {
+            let mut t = TcpStream::connect(&s.addr).unwrap();
+            t.write_all(b"GET / HTTP/1.1\r\nX-Slow: ").unwrap();
+            t
+        })
+        .collect();
+    for round in 0..3 {
+        for t in &mut slow {
+            let _ = t.write_all(b"a");
+        }
+        let t0 = Instant::now();
+        assert_eq!(get(&s.addr, "/01-one.html").0, 200, "round {round}");
+        assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -13,8 +13,11 @@ use std::time::Duration;
 
 /// Request line plus headers; browsers send well under 8 KiB.
 pub const MAX_HEAD_BYTES: usize = 16 * 1024;
-/// How long a client may take to send its request, or to take a response off our hands.
+/// How long a client may take to take a response off our hands.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send its whole request head, however it trickles in
+/// (a byte every few seconds does not keep a connection alive).
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 /// Open live-reload streams at most (each holds a thread and a socket).
 pub const MAX_EVENT_CLIENTS: usize = 256;
 /// Events queued for one stream; a client further behind than this is dropped (its browser
@@ -74,6 +77,35 @@ fn head_end(buf: &[u8]) -> Option<usize> {
     match (crlf, lf) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+/// Reads from a socket until a deadline for all reads together.
+pub struct Deadline<'a> {
+    stream: &'a TcpStream,
+    until: std::time::Instant,
+}
+
+impl<'a> Deadline<'a> {
+    pub fn new(stream: &'a TcpStream, limit: Duration) -> Deadline<'a> {
+        Deadline {
+            stream,
+            until: std::time::Instant::now() + limit,
+        }
+    }
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self
+            .until
+            .saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        let mut s = self.stream;
+        s.read(buf)
     }
 }
 
