@@ -91,6 +91,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
             i += 1;
         }
         let key: String = chars[ks..i].iter().collect();
+        let shown = shorten(&key);
         if key.is_empty() {
             return Err(InfoError {
                 message: format!("unexpected `{}` in the code block's info string", chars[i]),
@@ -124,7 +125,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
                 }
                 if !closed {
                     return Err(InfoError {
-                        message: format!("the quoted value of `{key}` is not closed"),
+                        message: format!("the quoted value of `{shown}` is not closed"),
                         col: kcol,
                     });
                 }
@@ -134,7 +135,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
                 while i < chars.len() && !chars[i].is_whitespace() {
                     if chars[i] == '"' {
                         return Err(InfoError {
-                            message: format!("stray `\"` in the value of `{key}`"),
+                            message: format!("stray `\"` in the value of `{shown}`"),
                             col: i,
                         });
                     }
@@ -142,7 +143,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
                 }
                 if vs == i {
                     return Err(InfoError {
-                        message: format!("`{key}=` has no value"),
+                        message: format!("`{shown}=` has no value"),
                         col: kcol,
                     });
                 }
@@ -151,7 +152,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
         } else {
             if i < chars.len() && !chars[i].is_whitespace() {
                 return Err(InfoError {
-                    message: format!("unexpected `{}` after `{key}`", chars[i]),
+                    message: format!("unexpected `{}` after `{shown}`", chars[i]),
                     col: i,
                 });
             }
@@ -159,7 +160,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
         };
         if !seen.insert(key.clone()) {
             return Err(InfoError {
-                message: format!("attribute `{key}` is given twice"),
+                message: format!("attribute `{shown}` is given twice"),
                 col: kcol,
             });
         }
@@ -178,6 +179,17 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
     Ok(out)
 }
 
+/// An attribute name as messages show it: a hostile 1 MB name is not echoed whole into the
+/// terminal and every open browser's error overlay.
+fn shorten(key: &str) -> String {
+    const MAX: usize = 40;
+    if key.chars().count() <= MAX {
+        key.to_string()
+    } else {
+        format!("{}…", key.chars().take(MAX).collect::<String>())
+    }
+}
+
 /// Check attribute names and whether each has a value when it needs one.
 pub fn check_known(info: &Info) -> Result<(), InfoError> {
     for a in &info.attrs {
@@ -186,7 +198,7 @@ pub fn check_known(info: &Info) -> Result<(), InfoError> {
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             return Err(InfoError {
-                message: format!("unknown code block attribute `{}`{hint}", a.key),
+                message: format!("unknown code block attribute `{}`{hint}", shorten(&a.key)),
                 col: a.col,
             });
         }
@@ -194,13 +206,13 @@ pub fn check_known(info: &Info) -> Result<(), InfoError> {
         match (&a.value, is_flag) {
             (None, false) => {
                 return Err(InfoError {
-                    message: format!("attribute `{}` needs a value: {}=…", a.key, a.key),
+                    message: format!("attribute `{0}` needs a value: {0}=…", shorten(&a.key)),
                     col: a.col,
                 });
             }
             (Some(_), true) => {
                 return Err(InfoError {
-                    message: format!("attribute `{}` takes no value", a.key),
+                    message: format!("attribute `{}` takes no value", shorten(&a.key)),
                     col: a.col,
                 });
             }
@@ -235,6 +247,14 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn s11_long_attribute_names_are_shortened_in_messages() {
+        let e = check_known(&parse(&format!("yaml Q{}=1", "A".repeat(1_000_000))).unwrap())
+            .unwrap_err();
+        assert!(e.message.len() < 200, "{} bytes", e.message.len());
+        assert!(e.message.contains("QAAA"), "{}", e.message);
     }
 
     #[test]
