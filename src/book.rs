@@ -65,12 +65,17 @@ pub fn load(root: &Path) -> Result<Book, Report> {
             }
         }
         Err(e) => {
+            let hint = if e == crate::fsx::InputError::NotFound {
+                "run kubebook in the directory that holds book/, or pass it as ROOT"
+            } else {
+                "book/book.toml must be a regular file inside the project"
+            };
             report.push(
                 Diagnostic::error(
                     "CFG000",
                     format!("cannot read {}: {e}", book_dir.join("book.toml").display()),
                 )
-                .with_hint("run kubebook in the directory that holds book/, or pass it as ROOT"),
+                .with_hint(hint),
             );
             None
         }
