@@ -182,6 +182,24 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
     by_number.into_values().collect()
 }
 
+/// A lone CR ends a line for CommonMark and for YAML, but not for `str::lines` and the line
+/// index of diagnostics: made an LF (same length, so offsets hold), every part of kubebook
+/// counts the same lines. CRLF is left as it is. (Found by fuzzing the front matter: an error
+/// was reported on line 7 of a 6-line file.)
+pub fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// A chapter's text under the input rule ([`crate::fsx`]); problems become diagnostics.
 fn read_chapter(
     root: &Path,
@@ -218,7 +236,7 @@ fn read_chapter(
         }
     };
     match String::from_utf8(bytes) {
-        Ok(s) => Some(s),
+        Ok(s) => Some(lone_cr_to_lf(s)),
         Err(e) => {
             let off = e.utf8_error().valid_up_to();
             let valid = &e.as_bytes()[..off];
@@ -249,6 +267,7 @@ fn chapter_from_source(
     source: String,
 ) -> Result<Chapter, Diagnostic> {
     let rel = PathBuf::from("book").join(file_name);
+    let source = lone_cr_to_lf(source);
     let (fm, body_offset) = front_matter(&source, &rel)?;
     Ok(Chapter {
         number,
@@ -405,6 +424,18 @@ mod tests {
             &"---\ntitle: A\npart: P\ndescription: D\n---\nbody\n"[off..],
             "body\n"
         );
+    }
+
+    #[test]
+    fn fuzz_lone_cr_counts_as_a_line_break_everywhere() {
+        // The crash cargo-fuzz found (tests/fuzz-corpus/front-matter/crash-bom-and-cr.txt):
+        // YAML counted a lone CR as a line break, the file's line index did not.
+        let c = parse_chapter("01-a.md", "---\rtitle: A\r---\rBody\r".into()).unwrap();
+        assert_eq!(c.title, "A");
+        assert_eq!(c.body(), "Body\n");
+        let e = parse_chapter("01-a.md", "---\ntitle: A\rx: [\n---\n".into()).unwrap_err();
+        assert_eq!(e.location(), "book/01-a.md:3:4", "{}", e.message);
+        assert_eq!(lone_cr_to_lf("a\r\nb\rc".into()), "a\r\nb\nc");
     }
 
     #[test]

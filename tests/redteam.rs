@@ -357,6 +357,7 @@ fn f11_fifo_theme_template_is_refused_not_hung() {
 
 /// Time `f` at size `n` and `10 n`: 10× the input must cost less than 30× the time (plus a
 /// little for timer noise on tiny runs). Best of 3 at 1×, so a hiccup cannot fake a pass.
+/// The stated bound (docs/decisions.md): 10× the input, under 30× the time.
 fn assert_linear(what: &str, n: usize, f: impl Fn(usize)) {
     let t1 = (0..3)
         .map(|_| {
@@ -366,9 +367,15 @@ fn assert_linear(what: &str, n: usize, f: impl Fn(usize)) {
         })
         .min()
         .unwrap();
-    let t = Instant::now();
-    f(10 * n);
-    let t10 = t.elapsed();
+    // Best of 2 at 10x: the machine is shared, one slow run is not a quadratic path.
+    let t10 = (0..2)
+        .map(|_| {
+            let t = Instant::now();
+            f(10 * n);
+            t.elapsed()
+        })
+        .min()
+        .unwrap();
     eprintln!("{what}: 1x {t1:?}, 10x {t10:?}");
     assert!(
         t10 < t1 * 30 + Duration::from_millis(100),
