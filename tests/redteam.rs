@@ -622,3 +622,31 @@ fn l02_silent_api_server_times_out_quickly() {
     assert!(err.contains("does not answer within 5 s"), "{err}");
     assert!(t0.elapsed() < Duration::from_secs(15), "{:?}", t0.elapsed());
 }
+
+#[test]
+fn m11_raw_html_is_trusted_generated_text_is_escaped() {
+    // The documented decision (docs/authoring.md, "Raw HTML is trusted"): an author's raw
+    // HTML is kept, text kubebook generates from the book is escaped.
+    let p = Project::new();
+    p.write(
+        "book/01-a.md",
+        "---\ntitle: T <script>alert('fm')</script>\n---\nSearch text <b>bold</b> <script>alert('raw')</script>\n",
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = p.site("01-a.html");
+    assert!(
+        page.contains("<script>alert('raw')</script>"),
+        "raw HTML kept"
+    );
+    assert!(
+        !page.contains("<script>alert('fm')</script>"),
+        "front matter escaped"
+    );
+    assert!(page.contains("T &lt;script&gt;"), "front matter escaped");
+    let index = p.site("search-index.js");
+    assert!(
+        !index.contains("</script>"),
+        "search index cannot close a script"
+    );
+}
