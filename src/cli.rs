@@ -266,6 +266,12 @@ fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
         Ok(o) => o,
         Err(code) => return code,
     };
+    let dest = dest.unwrap_or_else(|| root.join("site"));
+    // Refused before any work, so a bad --dest costs nothing and changes nothing.
+    if let Err(e) = crate::fsx::check_dest(&dest, root) {
+        eprintln!("error: {e}");
+        return 2;
+    }
     print_report(&out.report, &out.book.sources);
     if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
         eprintln!(
@@ -288,8 +294,7 @@ fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
             return 1;
         }
     };
-    let dest = dest.unwrap_or_else(|| root.join("site"));
-    if let Err(e) = site::write_atomic(&dest, &files) {
+    if let Err(e) = site::write_atomic(&dest, root, &files) {
         eprintln!("error: cannot write the site to {}: {e}", dest.display());
         return 2;
     }

@@ -120,19 +120,51 @@ impl Report {
     }
 }
 
-/// Source texts by file path, used for code frames.
+/// Source texts by file path, used for code frames. Each text keeps its line index, so
+/// finding a diagnostic's line costs a binary search, not a scan of the file (M09).
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    texts: HashMap<PathBuf, String>,
+    texts: HashMap<PathBuf, (String, LineIndex)>,
 }
 
 impl Sources {
     pub fn insert(&mut self, file: impl Into<PathBuf>, text: impl Into<String>) {
-        self.texts.insert(file.into(), text.into());
+        let text = text.into();
+        let index = LineIndex::new(&text);
+        self.texts.insert(file.into(), (text, index));
+    }
+    pub fn text(&self, file: &Path) -> Option<&str> {
+        self.texts.get(file).map(|(t, _)| t.as_str())
     }
     pub fn line(&self, file: &Path, line: usize) -> Option<&str> {
-        self.texts.get(file)?.lines().nth(line.checked_sub(1)?)
+        let (text, index) = self.texts.get(file)?;
+        index.line_text(text, line)
     }
+}
+
+/// Code frames show at most this many characters of a line (a 1 MB line is not shown whole).
+const MAX_FRAME_CHARS: usize = 300;
+
+/// Text safe to print on a terminal: control characters (ESC, BEL, C1 …) other than newline
+/// and tab are shown as `\u{1b}` instead of being sent raw, so a chapter or an argument
+/// cannot retitle the window or move the cursor (L06).
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_control(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 /// rustc-style rendering:
@@ -160,14 +192,16 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     };
     let mut out = format!(
         "{c_lvl}{level}[{}]{c_reset}{c_bold}: {}{c_reset}\n",
-        d.code, d.message
+        d.code,
+        terminal_safe(&d.message)
     );
     if let Some(span) = &d.span {
         let gutter = span.line.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}{c_blue}-->{c_reset} {}", d.location());
         if let Some(text) = sources.line(&span.file, span.line) {
-            let text = text.replace('\t', " ");
+            let shown: String = text.chars().take(MAX_FRAME_CHARS).collect();
+            let text = terminal_safe(&shown).replace('\t', " ");
             let caret_pad: String = text
                 .chars()
                 .take(span.col.saturating_sub(1))
@@ -175,7 +209,7 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
                 .collect();
             let _ = writeln!(out, "{pad} {c_blue}|{c_reset}");
             let _ = writeln!(out, "{c_blue}{} |{c_reset} {text}", span.line);
-            let label = d.hint.as_deref().unwrap_or("");
+            let label = terminal_safe(d.hint.as_deref().unwrap_or("")).into_owned();
             let _ = writeln!(
                 out,
                 "{pad} {c_blue}|{c_reset} {caret_pad}{c_lvl}^ {label}{c_reset}"
@@ -190,7 +224,7 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         let _ = writeln!(out, "  = at `{path}`");
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "  = hint: {hint}");
+        let _ = writeln!(out, "  = hint: {}", terminal_safe(hint));
     }
     out
 }
@@ -337,6 +371,16 @@ impl LineIndex {
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
+    /// Line `line` (1-based) of `text`, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(text.len(), |&e| e - 1);
+        if start >= text.len() {
+            return None;
+        }
+        let l = text.get(start..end.max(start))?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
+    }
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = match self.starts.binary_search(&offset) {
@@ -381,6 +425,35 @@ mod tests {
         assert_eq!(
             out,
             "::warning file=x%2Cy.md,line=3,col=4,title=LINT005::[LINT005] a%0Ab\n"
+        );
+    }
+
+    #[test]
+    fn line_text_matches_lines() {
+        for t in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "x\ny\n\nz"] {
+            let li = LineIndex::new(t);
+            for (i, want) in t.lines().enumerate() {
+                assert_eq!(li.line_text(t, i + 1), Some(want), "{t:?} line {}", i + 1);
+            }
+            assert_eq!(li.line_text(t, t.lines().count() + 1), None, "{t:?}");
+            assert_eq!(li.line_text(t, 0), None);
+        }
+    }
+
+    #[test]
+    fn l06_control_characters_are_escaped_for_terminals() {
+        assert_eq!(
+            terminal_safe("x\u{1b}]0;pwned\u{7}"),
+            "x\\u{1b}]0;pwned\\u{7}"
+        );
+        assert_eq!(terminal_safe("tab\tand\nnewline"), "tab\tand\nnewline");
+        let mut s = Sources::default();
+        s.insert("a.md", "evil \u{1b}[2J line\n");
+        let d = Diagnostic::error("MD001", "bad \u{9b}").at(Span::new("a.md", 1, 1));
+        let out = render_human(&d, &s, false);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{9b}'),
+            "{out:?}"
         );
     }
 

@@ -13,7 +13,7 @@ pub fn run(cmd: LabsCommand) -> u8 {
         LabsCommand::Show { id, root } => {
             with_labs(&root, |labs| match labs.iter().find(|l| l.id == id) {
                 Some(l) => {
-                    crate::cli::out(&show(l));
+                    crate::cli::out(&crate::diag::terminal_safe(&show(l)));
                     0
                 }
                 None => {
@@ -21,19 +21,26 @@ pub fn run(cmd: LabsCommand) -> u8 {
                     let hint = crate::validate::suggest::closest(&id, ids.iter().copied())
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| "`kubebook labs list` shows every lab".into());
+                    let id = crate::diag::terminal_safe(&id);
                     eprintln!("error: no lab `{id}`\n  = hint: {hint}");
                     2
                 }
             })
         }
-        LabsCommand::Export { dir, root } => with_labs(&root, |labs| match export(labs, &dir) {
-            Ok(n) => {
-                eprintln!("exported {n} labs to {}", dir.display());
-                0
-            }
-            Err(e) => {
+        LabsCommand::Export { dir, root } => with_labs(&root, |labs| {
+            if let Err(e) = crate::fsx::check_dest(&dir, &root) {
                 eprintln!("error: cannot export to {}: {e}", dir.display());
-                2
+                return 2;
+            }
+            match export(labs, &dir) {
+                Ok(n) => {
+                    eprintln!("exported {n} labs to {}", dir.display());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: cannot export to {}: {e}", dir.display());
+                    2
+                }
             }
         }),
         #[cfg(feature = "cluster")]
@@ -193,25 +200,61 @@ fn export(labs: &[Lab], dir: &Path) -> std::io::Result<usize> {
     if dir.exists() && !dir.is_dir() {
         return Err(std::io::Error::other("it is a file"));
     }
+    std::fs::create_dir_all(dir)?;
     for l in labs {
-        let d = dir.join(&l.id);
-        std::fs::create_dir_all(&d)?;
         for (name, b) in l.files() {
             // Names were checked by `lab::safe_file_name` (no `..`, relative).
-            let p = d.join(name);
-            if let Some(parent) = p.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(p, &b.content)?;
+            write_new(
+                dir,
+                &format!("{}/{name}", l.id),
+                b.content.as_bytes(),
+                false,
+            )?;
         }
-        let sp = d.join("run.sh");
-        std::fs::write(&sp, script(l))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&sp, std::fs::Permissions::from_mode(0o755))?;
-        }
-        std::fs::write(d.join("README.txt"), show(l))?;
+        write_new(dir, &format!("{}/run.sh", l.id), script(l).as_bytes(), true)?;
+        write_new(
+            dir,
+            &format!("{}/README.txt", l.id),
+            show(l).as_bytes(),
+            false,
+        )?;
     }
     Ok(labs.len())
+}
+
+/// Write `dir/rel` without ever writing through a symbolic link (L08): folders below `dir`
+/// that are links are refused, and the file is written beside its place and renamed over
+/// it, which replaces a link instead of following it.
+fn write_new(dir: &Path, rel: &str, bytes: &[u8], executable: bool) -> std::io::Result<()> {
+    let path = dir.join(rel);
+    let mut folder = dir.to_path_buf();
+    let segments: Vec<&str> = rel.split('/').collect();
+    for seg in &segments[..segments.len() - 1] {
+        folder.push(seg);
+        if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(std::io::Error::other(format!(
+                "{} is a symbolic link; kubebook does not write through links",
+                folder.display()
+            )));
+        }
+        if !folder.exists() {
+            std::fs::create_dir(&folder)?;
+        }
+    }
+    let tmp = folder.join(format!(
+        ".{}.kubebook-tmp-{}",
+        segments[segments.len() - 1],
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes)?;
+    #[cfg(unix)]
+    if executable {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
+    std::fs::rename(&tmp, &path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }

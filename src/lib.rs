@@ -15,6 +15,7 @@ pub mod controlplane;
 #[cfg(feature = "cluster")]
 pub mod controlplane_cli;
 pub mod diag;
+pub mod fsx;
 pub mod highlight;
 pub mod lab;
 pub mod labs_cli;

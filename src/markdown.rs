@@ -7,7 +7,7 @@ use crate::highlight::{self, escape_html};
 use crate::lab::{CodeBlock, console, fence};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Heading {
@@ -101,7 +101,13 @@ pub fn slugify(text: &str) -> String {
 struct State<'a> {
     ch: &'a Chapter,
     li: LineIndex,
-    ids: HashMap<String, usize>,
+    /// Ids given to headings so far.
+    ids: HashSet<String>,
+    /// Every explicit `{#id}` of the chapter, known before the first heading: a generated id
+    /// never takes one (M14).
+    explicit_ids: HashSet<String>,
+    /// Next suffix to try per generated base, so repeated slugs cost constant time each.
+    next_suffix: HashMap<String, usize>,
     out: Rendered,
     /// Level of the open `{.interview}` heading.
     interview_level: Option<u8>,
@@ -117,14 +123,41 @@ impl State<'_> {
         let (line, col) = self.li.line_col(&self.ch.source, off);
         Span::new(&self.ch.rel_path, line, col)
     }
+    /// A generated id: the slug, or the slug with the first free `-N`, avoiding every id
+    /// used so far and every explicit id of the chapter.
     fn unique_id(&mut self, base: String) -> String {
-        let n = self.ids.entry(base.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 {
-            base
-        } else {
-            format!("{base}-{}", *n - 1)
+        let taken = |st: &Self, id: &str| st.ids.contains(id) || st.explicit_ids.contains(id);
+        let mut id = base.clone();
+        if taken(self, &id) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(1);
+            let mut k = *n;
+            loop {
+                id = format!("{base}-{k}");
+                k += 1;
+                if !(self.ids.contains(&id) || self.explicit_ids.contains(&id)) {
+                    break;
+                }
+            }
+            self.next_suffix.insert(base, k);
         }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    /// An explicit `{#id}` keeps its name; given twice in one chapter it is an error.
+    fn explicit_id(&mut self, id: String, offset: usize) -> String {
+        if !self.ids.insert(id.clone()) {
+            let span = self.span(offset);
+            self.out.diagnostics.push(
+                Diagnostic::error(
+                    "MD006",
+                    format!("heading id `#{id}` is used twice in this chapter"),
+                )
+                .at(span)
+                .with_hint("give each `{#id}` its own name; links to it would be ambiguous"),
+            );
+        }
+        id
     }
     fn flush_section(&mut self, title: String, anchor: String) {
         let prev = std::mem::replace(
@@ -144,12 +177,52 @@ impl State<'_> {
     }
 }
 
+/// Every explicit heading id of a body. A second, event-only parse, and only for bodies that
+/// can have one, so ordinary chapters pay nothing.
+fn explicit_heading_ids(body: &str) -> HashSet<String> {
+    if !body.contains("{#") {
+        return HashSet::new();
+    }
+    Parser::new_ext(body, options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The scheme of a link that runs code or smuggles a document when clicked (`javascript:`,
+/// `vbscript:`, `data:`), if `url` has one. Browsers ignore ASCII whitespace and control
+/// characters inside a scheme and its case, so this does too.
+pub fn dangerous_scheme(url: &str) -> Option<&'static str> {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take_while(|&c| c != ':' && c != '/' && c != '?' && c != '#')
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let has_colon = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .nth(scheme.chars().count())
+        == Some(':');
+    if !has_colon {
+        return None;
+    }
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| *s == scheme)
+}
+
 pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
     let body = ch.body();
     let mut st = State {
         ch,
         li: LineIndex::new(&ch.source),
-        ids: HashMap::new(),
+        ids: HashSet::new(),
+        explicit_ids: explicit_heading_ids(body),
+        next_suffix: HashMap::new(),
         out: Rendered {
             html: String::new(),
             headings: Vec::new(),
@@ -199,8 +272,10 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
                     events.push(Event::Html("</section>\n".into()));
                     st.interview_level = None;
                 }
-                let base = id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text));
-                let hid = st.unique_id(base);
+                let hid = match id {
+                    Some(i) => st.explicit_id(i.to_string(), range.start),
+                    None => st.unique_id(slugify(&text)),
+                };
                 let mut inner_html = String::new();
                 pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
                 let is_interview = classes.iter().any(|c| c.as_ref() == "interview");
@@ -388,31 +463,64 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
             files.entry(lab).or_default().push(f);
         }
     }
-    for lab in &st.out.labs {
-        let marker = format!("<!--lab-files:{lab}-->");
-        let list = files
-            .get(lab.as_str())
-            .map(|fs| {
-                let items: Vec<String> = fs
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "<li><a href=\"labs/{lab}/{f}\" download>{f}</a></li>",
-                            lab = escape_html(lab),
-                            f = escape_html(f)
-                        )
-                    })
-                    .collect();
-                format!(
-                    "<ul class=\"lab-downloads\" aria-label=\"Lab files\">{}</ul>",
-                    items.join("")
-                )
-            })
-            .unwrap_or_default();
-        html = html.replacen(&marker, &list, 1);
-    }
+    let labs: HashSet<&str> = st.out.labs.iter().map(String::as_str).collect();
+    // One pass over the page for every lab's list: a replace per lab would cost
+    // labs × page size.
+    let html = replace_markers(&html, "<!--lab-files:", "-->", |lab| {
+        if !labs.contains(lab) {
+            return None;
+        }
+        Some(
+            files
+                .get(lab)
+                .map(|fs| {
+                    let items: Vec<String> = fs
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "<li><a href=\"labs/{lab}/{f}\" download>{f}</a></li>",
+                                lab = escape_html(lab),
+                                f = escape_html(f)
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "<ul class=\"lab-downloads\" aria-label=\"Lab files\">{}</ul>",
+                        items.join("")
+                    )
+                })
+                .unwrap_or_default(),
+        )
+    });
     st.out.html = html;
     st.out
+}
+
+/// Replace each `OPEN key CLOSE` in `text` by `fill(key)` (left as it is when `fill` gives
+/// `None`), in one pass: linear in the text whatever the number of markers.
+pub fn replace_markers(
+    text: &str,
+    open: &str,
+    close: &str,
+    mut fill: impl FnMut(&str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(close) else {
+            rest = &rest[i..];
+            break;
+        };
+        match fill(&after[..j]) {
+            Some(r) => out.push_str(&r),
+            None => out.push_str(&rest[i..i + open.len() + j + close.len()]),
+        }
+        rest = &after[j + close.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn close_question(st: &mut State, events: &mut Vec<Event>) {
@@ -447,6 +555,16 @@ fn parse_directive(args: &str) -> Result<(u32, u32), String> {
 /// Rewrite `NN-slug.md#x` to `NN-slug.html#x` and remember the link for checking.
 fn rewrite_link<'a>(st: &mut State, dest: &CowStr<'a>, offset: usize, image: bool) -> CowStr<'a> {
     let d = dest.as_ref();
+    // An image's `data:` URL is inert (img never runs scripts); a link's is not (M12).
+    if let Some(scheme) = dangerous_scheme(d).filter(|s| !(image && *s == "data")) {
+        let span = st.span(offset);
+        st.out.diagnostics.push(
+            Diagnostic::warning("MD007", format!("link with a `{scheme}:` URL"))
+                .at(span)
+                .with_hint("a reader who clicks it runs code or opens an unknown document; link to an https:// page instead"),
+        );
+        return dest.clone();
+    }
     let external =
         d.contains("://") || d.starts_with("mailto:") || d.starts_with("//") || d.starts_with('/');
     if external || d.is_empty() {
@@ -692,6 +810,44 @@ mod tests {
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, vec!["intro", "intro-1", "custom"]);
         assert!(r.html.contains("<h2 id=\"intro-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn m14_generated_ids_avoid_explicit_and_earlier_ones() {
+        let r = render_body("## Intro\n\n## Intro\n\n## Intro-1\n\n## X {#intro}\n");
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, vec!["intro-1", "intro-2", "intro-1-1", "intro"]);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        let r = render_body("## A {#same}\n\n## B {#same}\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].code, "MD006");
+        assert_eq!(r.diagnostics[0].location(), "book/01-t.md:6:1");
+    }
+
+    #[test]
+    fn m12_script_and_data_links_are_warned() {
+        for bad in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](<java\tscript:alert(1)>)",
+            "[x](data:text/html,<script>alert(1)</script>)",
+            "[x](vbscript:msgbox)",
+        ] {
+            let r = render_body(&format!("{bad}\n"));
+            let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(codes, vec!["MD007"], "{bad}");
+        }
+        for ok in [
+            "[x](https://example.org/javascript:)",
+            "[x](#data)",
+            "![x](data:image/png;base64,AAAA)",
+            "[x](datasheet.html)",
+        ] {
+            assert!(
+                render_body(&format!("{ok}\n")).diagnostics.is_empty(),
+                "{ok}"
+            );
+        }
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let texts: Vec<&str> = book.chapters.iter().map(|c| c.source.as_str()).collect();
     crate::highlight::warm_up_languages(&texts);
     let mut report = Report::default();
+    report.extend(book.warnings.iter().cloned());
     let records = read_verified(root, &mut report);
+    check_config_links(&book, &mut report);
     let verified: HashMap<String, String> = records
         .iter()
         .filter_map(|(id, r)| Some((id.clone(), r.badge()?)))
@@ -184,8 +186,17 @@ fn render_all(book: &Book, ctx: &RenderContext, cache: &Cache, prints: &[u64]) -
 /// `labs/verified.json`, written by `kubebook labs run --record`.
 fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
     let path = root.join("labs/verified.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Default::default();
+    let text = match crate::fsx::read_input(root, &path) {
+        Ok(t) => t,
+        Err(crate::fsx::InputError::NotFound) => return Default::default(),
+        Err(e) => {
+            report.push(
+                Diagnostic::error("LAB020", format!("cannot read labs/verified.json: {e}"))
+                    .at(Span::new("labs/verified.json", 1, 1))
+                    .with_hint("it is a regular file written by `kubebook labs run --record`"),
+            );
+            return Default::default();
+        }
     };
     match crate::verified::parse(&text) {
         Ok(records) => records,
@@ -202,6 +213,63 @@ fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
     }
 }
 
+/// book.toml's URLs end up in every page's header and footer: the same scheme warning as a
+/// chapter link (MD007).
+fn check_config_links(book: &Book, report: &mut Report) {
+    let b = &book.config.book;
+    let keys = [
+        ("repository", b.repository.as_deref()),
+        ("edit-url", b.edit_url.as_deref()),
+        ("site-url", b.site_url.as_deref()),
+    ];
+    let text = book.sources.text(Path::new("book/book.toml")).unwrap_or("");
+    for (key, url) in keys {
+        let Some(scheme) = url.and_then(markdown::dangerous_scheme) else {
+            continue;
+        };
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(1, |i| i + 1);
+        report.push(
+            Diagnostic::warning("MD007", format!("book.toml `{key}` is a `{scheme}:` URL"))
+                .at(Span::new("book/book.toml", line, 1))
+                .with_hint("it is linked from every page; use an https:// URL"),
+        );
+    }
+}
+
+/// "Did you mean" for broken links within a budget of candidates looked at per book, so a
+/// chapter of thousands of broken anchors against thousands of headings costs linear time:
+/// the first ones get a suggestion, the rest a general hint (M08).
+struct Suggester {
+    left: usize,
+}
+
+/// Candidates compared per book, in all (each comparison is a short edit distance).
+const SUGGESTION_BUDGET: usize = 50_000;
+
+impl Suggester {
+    fn new() -> Suggester {
+        Suggester {
+            left: SUGGESTION_BUDGET,
+        }
+    }
+
+    fn closest<'a>(
+        &mut self,
+        word: &str,
+        candidates: impl ExactSizeIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        if candidates.len() > self.left {
+            self.left = 0;
+            return None;
+        }
+        self.left -= candidates.len();
+        crate::validate::suggest::closest(word, candidates)
+    }
+}
+
 fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
     let anchors: HashMap<&str, HashSet<String>> = book
         .chapters
@@ -214,19 +282,22 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
             (c.file_name.as_str(), ids)
         })
         .collect();
+    let mut suggester = Suggester::new();
     for (c, r) in book.chapters.iter().zip(rendered) {
         for link in &r.links {
             if link.image {
                 if let Some(p) = &link.local_path {
                     let decoded = p.replace("%20", " ");
-                    let safe = !decoded.split('/').any(|s| s == "..") && !decoded.starts_with('/');
-                    if !safe || !book.root.join("book").join(&decoded).is_file() {
+                    if let Err(why) = crate::site::image_file(&book.root, &decoded) {
                         report.push(
-                            Diagnostic::error("MD003", format!("image `{p}` does not exist"))
-                                .at(link.span.clone())
-                                .with_hint(
-                                    "images live in book/images/ and are linked as images/NAME.svg",
-                                ),
+                            Diagnostic::error(
+                                "MD003",
+                                format!("image `{p}` is not published: {why}"),
+                            )
+                            .at(link.span.clone())
+                            .with_hint(
+                                "images live in book/images/ and are linked as images/NAME.svg",
+                            ),
                         );
                     }
                 }
@@ -239,7 +310,8 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
             };
             let Some(ids) = anchors.get(target) else {
                 let known: Vec<&str> = anchors.keys().copied().collect();
-                let hint = crate::validate::suggest::closest(target, known.iter().copied())
+                let hint = suggester
+                    .closest(target, known.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| {
                         "link to a chapter by its file name, e.g. 06-kubernetes-basics.md".into()
@@ -258,7 +330,8 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                 && !a.is_empty()
                 && !ids.contains(a)
             {
-                let hint = crate::validate::suggest::closest(a, ids.iter().map(String::as_str))
+                let hint = suggester
+                    .closest(a, ids.iter().map(String::as_str))
                     .map(|s| format!("did you mean `#{s}`?"))
                     .unwrap_or_else(|| {
                         format!("anchors are heading slugs; see the headings of {target}")
@@ -320,7 +393,15 @@ fn expand_directives(book: &Book, rendered: &mut [Rendered], report: &mut Report
             ));
         }
     }
+    // One pass per chapter over its page, whatever the number of directives in it.
+    let mut by_chapter: HashMap<usize, HashMap<String, String>> = HashMap::new();
     for (i, placeholder, html) in expansions {
-        rendered[i].html = rendered[i].html.replacen(&placeholder, &html, 1);
+        by_chapter.entry(i).or_default().insert(placeholder, html);
+    }
+    for (i, mut fills) in by_chapter {
+        rendered[i].html =
+            markdown::replace_markers(&rendered[i].html, "\u{1}interview-", "\u{1}", |n| {
+                fills.remove(&format!("\u{1}interview-{n}\u{1}"))
+            });
     }
 }

@@ -10,11 +10,22 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+
+mod http;
+use http::{EventClients, HeadError};
+
+/// Connections handled at once, each on a small thread of its own (slow clients wait on
+/// their own thread, never on another's); beyond this a client gets 503.
+const MAX_CONNECTIONS: usize = 1024;
+const CONNECTION_STACK: usize = 256 * 1024;
+/// The error overlay shows at most this much text (the terminal has all of it).
+const MAX_OVERLAY_BYTES: usize = 64 * 1024;
 
 /// Path of the event stream; chosen so it cannot collide with a page of the book.
 pub const EVENTS_PATH: &str = "/__kubebook/events";
@@ -42,7 +53,7 @@ struct State {
     generation: u64,
 }
 
-type Clients = Arc<Mutex<Vec<Box<dyn Write + Send>>>>;
+type Clients = EventClients;
 
 pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool) -> u8 {
     if !root.join("book").is_dir() {
@@ -51,6 +62,14 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
     }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let dest = dest.unwrap_or_else(|| root.join("site"));
+    // A destination inside the watched folders would trigger a rebuild with every write.
+    let dest = match crate::fsx::check_dest(&dest, &root) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let ip: std::net::IpAddr = match bind.parse() {
         Ok(ip) => ip,
         Err(_) => {
@@ -63,18 +82,15 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
     if !ip.is_loopback() {
         eprintln!("warning: serving on {ip}: other machines on the network can read the book");
     }
-    let server = match tiny_http::Server::http((ip, port)) {
-        Ok(s) => Arc::new(s),
+    let listener = match TcpListener::bind((ip, port)) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: cannot listen on {ip}:{port}: {e}\n  = hint: pick another --port");
             return 2;
         }
     };
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
+    let local = listener.local_addr().ok();
+    let addr = local.map(|a| a.to_string()).unwrap_or_default();
 
     let mut builder = Builder::new(&root, &dest);
     let state = Arc::new(RwLock::new(State {
@@ -82,7 +98,7 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
         error: None,
         generation: 0,
     }));
-    let clients: Clients = Arc::new(Mutex::new(Vec::new()));
+    let clients = EventClients::default();
     builder.rebuild(&state, &clients, None);
 
     println!(
@@ -97,10 +113,12 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
-        let server = server.clone();
         let _ = ctrlc::set_handler(move || {
             stop.store(true, Ordering::SeqCst);
-            server.unblock();
+            // Wake the accept loop so it sees `stop`.
+            if let Some(a) = local {
+                let _ = TcpStream::connect(a);
+            }
         });
     }
 
@@ -158,36 +176,95 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
         });
     }
 
-    // Serve with a few workers; every response closes its connection (tiny_http keep-alive
-    // race, see docs), SSE streams stay open in `clients`.
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let server = server.clone();
-            let state = state.clone();
-            let clients = clients.clone();
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::SeqCst) {
-                    match server.recv_timeout(Duration::from_millis(250)) {
-                        Ok(Some(rq)) => handle(rq, &state, &clients),
-                        Ok(None) => {}
-                        Err(_) => break,
-                    }
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
-    }
+    serve_connections(&listener, &state, &clients, &stop);
     drop(watcher);
     eprintln!("stopped");
     0
 }
 
+/// Accept connections, each handled on a thread of its own, at most [`MAX_CONNECTIONS`] at
+/// once; every response closes its connection, event streams move to threads of their own
+/// ([`EventClients`]). Memory is bounded: threads × (stack + request head limit).
+fn serve_connections(
+    listener: &TcpListener,
+    state: &Arc<RwLock<State>>,
+    clients: &Clients,
+    stop: &AtomicBool,
+) {
+    let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for conn in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(s) = conn else { continue };
+        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            // Small enough for the socket buffer: this write does not wait for the client.
+            http::respond(s, "503 Service Unavailable", TEXT, b"busy, retry\n", false);
+            continue;
+        }
+        let slot = Slot::take(&active);
+        let state = state.clone();
+        let clients = clients.clone();
+        let spawned = std::thread::Builder::new()
+            .name("kubebook-http".into())
+            .stack_size(CONNECTION_STACK)
+            .spawn(move || {
+                let _slot = slot;
+                handle_connection(s, &state, &clients);
+            });
+        if spawned.is_err() {
+            eprintln!("warning: cannot start a thread for a connection");
+        }
+    }
+}
+
+/// One of the [`MAX_CONNECTIONS`] places, given back when dropped (also on a panic).
+struct Slot(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Slot {
+    fn take(active: &Arc<std::sync::atomic::AtomicUsize>) -> Slot {
+        active.fetch_add(1, Ordering::SeqCst);
+        Slot(active.clone())
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// Read one request within the head limit and timeouts, then answer it.
+fn handle_connection(s: TcpStream, state: &RwLock<State>, clients: &Clients) {
+    let mut timed = http::Deadline::new(&s, http::HEAD_DEADLINE);
+    match http::read_head(&mut timed, http::MAX_HEAD_BYTES) {
+        Ok((method, url)) => handle(s, &method, &url, state, clients),
+        Err(HeadError::TooLarge) => http::respond(
+            s,
+            "431 Request Header Fields Too Large",
+            TEXT,
+            b"request line and headers are limited to 16 KiB\n",
+            false,
+        ),
+        Err(HeadError::Malformed) => {
+            http::respond(s, "400 Bad Request", TEXT, b"bad request\n", false)
+        }
+        Err(HeadError::Io) => {}
+    }
+}
+
 /// Is this changed path one that affects the book (and not our own output or editor litter)?
 fn relevant_path(root: &Path, dest: &Path, p: &Path) -> bool {
     if p.starts_with(dest) {
+        return false;
+    }
+    // Our own temporary and parked directories, wherever they are (S12).
+    if p.components().any(|c| {
+        let c = c.as_os_str().to_string_lossy();
+        c.contains(".kubebook-tmp-") || c.contains(".kubebook-old-")
+    }) {
         return false;
     }
     let name = p
@@ -295,7 +372,7 @@ impl Builder {
             st.files.insert(site::SEARCH_INDEX.into(), index);
             st.files.clone()
         };
-        if let Err(e) = site::write_atomic(&self.dest, &files) {
+        if let Err(e) = site::write_atomic(&self.dest, &self.root, &files) {
             eprintln!("warning: cannot write {}: {e}", self.dest.display());
         }
         if changed.is_some() {
@@ -326,13 +403,7 @@ impl Builder {
         sources: &diag::Sources,
     ) {
         cli_print(report, sources);
-        let text: String = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| diag::render_human(d, sources, false))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let text = overlay_text(report, sources);
         let payload = json!({ "text": text, "errors": report.errors() }).to_string();
         state.write().unwrap_or_else(|e| e.into_inner()).error = Some(payload.clone());
         broadcast(clients, "error", &payload);
@@ -341,6 +412,29 @@ impl Builder {
             report.errors()
         );
     }
+}
+
+/// The overlay's text: errors rendered until [`MAX_OVERLAY_BYTES`], then a count of the rest,
+/// so a book with huge diagnostics does not send megabytes to every browser tab.
+fn overlay_text(report: &Report, sources: &diag::Sources) -> String {
+    let errors: Vec<&diag::Diagnostic> =
+        report.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let mut text = String::new();
+    for (i, d) in errors.iter().enumerate() {
+        let one = diag::render_human(d, sources, false);
+        if text.len() + one.len() > MAX_OVERLAY_BYTES {
+            text.push_str(&format!(
+                "… and {} more error(s); the terminal running `kubebook serve` shows them all\n",
+                errors.len() - i
+            ));
+            break;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&one);
+    }
+    text
 }
 
 fn cli_print(report: &Report, sources: &diag::Sources) {
@@ -367,9 +461,7 @@ fn changed_pages(old: &Files, new: &Files) -> BTreeSet<String> {
 }
 
 fn broadcast(clients: &Clients, event: &str, data: &str) {
-    let msg = format!("event: {event}\ndata: {data}\n\n");
-    let mut cs = clients.lock().unwrap_or_else(|e| e.into_inner());
-    cs.retain_mut(|w| w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_ok());
+    clients.broadcast(event, data);
 }
 
 /// Decode `%XX`; `None` for malformed escapes or a decoded NUL.
@@ -427,28 +519,23 @@ fn content_type(name: &str) -> &'static str {
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
         "xml" => "application/xml",
         "yaml" | "yml" | "txt" | "md" | "sh" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
 
-fn respond(rq: tiny_http::Request, status: &str, ctype: &str, body: &[u8], head: bool) {
-    let mut w = rq.into_writer();
-    let header = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = w.write_all(header.as_bytes());
-    if !head {
-        let _ = w.write_all(body);
-    }
-    let _ = w.flush();
+fn respond(s: TcpStream, status: &str, ctype: &str, body: &[u8], head: bool) {
+    http::respond(s, status, ctype, body, head)
 }
 
-fn handle(rq: tiny_http::Request, state: &RwLock<State>, clients: &Clients) {
-    let head = *rq.method() == tiny_http::Method::Head;
-    if !(head || *rq.method() == tiny_http::Method::Get) {
+fn handle(rq: TcpStream, method: &str, url: &str, state: &RwLock<State>, clients: &Clients) {
+    let head = method == "HEAD";
+    if !(head || method == "GET") {
         respond(
             rq,
             "405 Method Not Allowed",
@@ -458,25 +545,28 @@ fn handle(rq: tiny_http::Request, state: &RwLock<State>, clients: &Clients) {
         );
         return;
     }
-    let url = rq.url().to_string();
     if url == EVENTS_PATH {
         let error = state
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .error
             .clone();
-        let mut w = rq.into_writer();
         let mut hello = String::from(
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n",
         );
         if let Some(e) = error {
             hello.push_str(&format!("event: error\ndata: {e}\n\n"));
         }
-        if w.write_all(hello.as_bytes())
-            .and_then(|_| w.flush())
-            .is_ok()
-        {
-            clients.lock().unwrap_or_else(|e| e.into_inner()).push(w);
+        // The stream's own thread writes the hello too: a client that never reads must not
+        // hold this worker (S11).
+        if let Err(s) = clients.add(rq, hello) {
+            respond(
+                s,
+                "503 Service Unavailable",
+                TEXT,
+                b"too many live-reload streams\n",
+                false,
+            );
         }
         return;
     }
@@ -487,7 +577,7 @@ fn handle(rq: tiny_http::Request, state: &RwLock<State>, clients: &Clients) {
         respond(rq, "200 OK", "application/json", body.as_bytes(), head);
         return;
     }
-    let Some(name) = site_path(&url) else {
+    let Some(name) = site_path(url) else {
         respond(
             rq,
             "400 Bad Request",
@@ -574,6 +664,21 @@ mod tests {
             "/x/../../y",
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn s12_own_temporary_directories_are_not_relevant() {
+        let root = Path::new("/p");
+        let dest = Path::new("/p/site");
+        assert!(relevant_path(root, dest, Path::new("/p/book/01-a.md")));
+        for ours in [
+            "/p/site/index.html",
+            "/p/book/.out.kubebook-tmp-42/index.html",
+            "/p/book/.out.kubebook-old-42/images/x.svg",
+            "/p/themes/.site.kubebook-tmp-1",
+        ] {
+            assert!(!relevant_path(root, dest, Path::new(ours)), "{ours}");
         }
     }
 

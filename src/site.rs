@@ -81,13 +81,14 @@ impl Theme {
         let dir = root.join(theme_dir);
         let read = |rel: &str, fallback: &str| -> Result<String, Diagnostic> {
             let p = dir.join(rel);
-            match std::fs::read_to_string(&p) {
+            match crate::fsx::read_input(root, &p) {
                 Ok(s) => Ok(s),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(fallback.to_string()),
+                Err(crate::fsx::InputError::NotFound) => Ok(fallback.to_string()),
                 Err(e) => Err(Diagnostic::error(
                     "THEME001",
                     format!("cannot read {}: {e}", p.display()),
-                )),
+                )
+                .with_hint("theme files are regular files inside the project")),
             }
         };
         let mut tera = tera::Tera::new();
@@ -445,125 +446,229 @@ fn sitemap(out: &Output) -> String {
     s
 }
 
+/// File name endings `book/images/` may publish; anything else there is not copied.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp",
+];
+
+/// The one rule for images, used by `check` (MD003) and by the copy into the site, so an
+/// image that passes the check is always published: `rel` is `images/…` below book/, has an
+/// image extension, and is a regular file inside the project (see [`crate::fsx`]).
+pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    if !rel.starts_with("images/") || rel.split('/').any(|s| s == ".." || s.is_empty()) {
+        return Err("images live in book/images/ and are linked as images/NAME.svg".into());
+    }
+    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+        return Err(format!(
+            "only images are published from book/images/ ({})",
+            IMAGE_EXTENSIONS.join(", ")
+        ));
+    }
+    let path = root.join("book").join(rel);
+    match crate::fsx::check_input(root, &path) {
+        Ok(size) if size > crate::fsx::MAX_IMAGE_BYTES => Err(format!(
+            "it is larger than {} MiB",
+            crate::fsx::MAX_IMAGE_BYTES >> 20
+        )),
+        Ok(_) => Ok(path),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Copy every publishable image of book/images/ (see [`image_file`]). Links are not followed
+/// while walking, so a link to `/` costs nothing; a linked images folder is walked only when
+/// its real path is inside the project.
 fn copy_images(root: &Path, files: &mut Files) -> Result<(), Diagnostic> {
     let dir = root.join("book/images");
-    if !dir.is_dir() {
+    let (Ok(real), Ok(real_root)) = (dir.canonicalize(), root.canonicalize()) else {
+        return Ok(());
+    };
+    if !real.is_dir() || !real.starts_with(&real_root) {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(&dir).follow_links(false) {
+    for entry in walkdir::WalkDir::new(&real).follow_links(false) {
         let entry = entry
             .map_err(|e| Diagnostic::error("SITE001", format!("cannot read book/images: {e}")))?;
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(root.join("book"))
-            .unwrap_or(entry.path());
-        let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Diagnostic::error(
-                "SITE001",
-                format!("cannot read {}: {e}", entry.path().display()),
-            )
-        })?;
-        files.insert(rel.to_string_lossy().replace('\\', "/"), bytes);
+        let Ok(below) = entry.path().strip_prefix(&real) else {
+            continue;
+        };
+        let rel = format!("images/{}", below.to_string_lossy().replace('\\', "/"));
+        let Ok(path) = image_file(root, &rel) else {
+            continue;
+        };
+        let bytes = crate::fsx::read_input_bytes(root, &path, crate::fsx::MAX_IMAGE_BYTES)
+            .map_err(|e| Diagnostic::error("SITE001", format!("cannot read book/{rel}: {e}")))?;
+        files.insert(rel, bytes);
     }
     Ok(())
 }
 
+const TMP_TAG: &str = ".kubebook-tmp-";
+const OLD_TAG: &str = ".kubebook-old-";
+
 /// Write `files` into `dest` atomically: build a sibling temporary directory, then swap it
-/// in. A failure before the swap leaves the previous site untouched.
-pub fn write_atomic(dest: &Path, files: &Files) -> std::io::Result<()> {
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
+/// in. A failure before the swap leaves the previous site untouched; the swap itself leaves
+/// no moment without a site (see [`swap`]). `dest` must pass [`crate::fsx::check_dest`].
+pub fn write_atomic(dest: &Path, root: &Path, files: &Files) -> std::io::Result<()> {
+    let dest = crate::fsx::check_dest(dest, root).map_err(std::io::Error::other)?;
+    let parent = dest.parent().unwrap_or(Path::new("/")).to_path_buf();
+    std::fs::create_dir_all(&parent)?;
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "site".into());
-    let tmp = parent.join(format!(".{name}.kubebook-tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.kubebook-old-{}", std::process::id()));
+    remove_stale(&parent, &name, &dest);
+    if dest.exists() && !dest.join(MARKER).is_file() {
+        return Err(std::io::Error::other(format!(
+            "{} exists and was not made by kubebook (no {MARKER} in it); refusing to replace it",
+            dest.display()
+        )));
+    }
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}{TMP_TAG}{pid}"));
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        for (rel, bytes) in files {
-            let p = tmp.join(rel);
-            if let Some(dir) = p.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&p, bytes)?;
-        }
-        Ok::<(), std::io::Error>(())
-    })();
-    if let Err(e) = result {
+    if let Err(e) = write_tree(&tmp, files) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    if dest.exists() {
-        if !dest.join(MARKER).is_file() {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(std::io::Error::other(format!(
-                "{} exists and was not made by kubebook (no {MARKER} in it); refusing to replace it",
-                dest.display()
-            )));
+    let old = parent.join(format!(".{name}{OLD_TAG}{pid}"));
+    let result = swap(&tmp, &dest, &old);
+    let _ = std::fs::remove_dir_all(&tmp);
+    let _ = std::fs::remove_dir_all(&old);
+    result
+}
+
+fn write_tree(dir: &Path, files: &Files) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (rel, bytes) in files {
+        let p = dir.join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d)?;
         }
-        std::fs::rename(dest, &old)?;
-        if let Err(e) = std::fs::rename(&tmp, dest) {
-            let _ = std::fs::rename(&old, dest);
-            return Err(e);
-        }
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&tmp, dest)?;
+        std::fs::write(&p, bytes)?;
     }
     Ok(())
 }
 
-/// Remove a kubebook output directory. Refuses anything without the marker, and `/`, the
-/// home directory and the project root even with it.
-pub fn clean(dest: &Path, root: &Path) -> Result<bool, String> {
+/// Put `tmp` in place of `dest`. On Linux `renameat2(RENAME_EXCHANGE)` swaps the two in one
+/// step, so `dest` always holds a whole site; afterwards `tmp` holds the previous one (the
+/// caller removes it). Elsewhere, or on filesystems without the exchange, two renames via
+/// `old`: a build killed between them leaves the previous site in `old`, which the next build
+/// puts back ([`remove_stale`]).
+fn swap(tmp: &Path, dest: &Path, old: &Path) -> std::io::Result<()> {
     if !dest.exists() {
+        return std::fs::rename(tmp, dest);
+    }
+    #[cfg(target_os = "linux")]
+    if exchange(tmp, dest).is_ok() {
+        return Ok(());
+    }
+    std::fs::rename(dest, old)?;
+    if let Err(e) = std::fs::rename(tmp, dest) {
+        let _ = std::fs::rename(old, dest);
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let ca = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let cb = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Is the process that owns a temporary directory gone? (Its name ends in the PID.)
+fn owner_is_gone(pid: &str) -> bool {
+    let Ok(pid) = pid.parse::<i32>() else {
+        return false;
+    };
+    if pid as u32 == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// Clear what a killed build left beside `dest`: its temporary directories are removed, and
+/// a previous site parked in `-old-` is put back if `dest` is missing. Directories of builds
+/// still running are left alone.
+fn remove_stale(parent: &Path, name: &str, dest: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}");
+    for e in entries.filter_map(Result::ok) {
+        let file = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let (is_old, pid) = if let Some(pid) = rest.strip_prefix(TMP_TAG) {
+            (false, pid)
+        } else if let Some(pid) = rest.strip_prefix(OLD_TAG) {
+            (true, pid)
+        } else {
+            continue;
+        };
+        let path = e.path();
+        let is_real_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if !is_real_dir || !owner_is_gone(pid) {
+            continue;
+        }
+        // A parked previous site is whole (it has the marker): the best thing to restore.
+        if is_old
+            && !dest.exists()
+            && path.join(MARKER).is_file()
+            && std::fs::rename(&path, dest).is_ok()
+        {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+/// Remove a kubebook output directory. Refuses what [`crate::fsx::check_dest`] refuses (the
+/// project root, HOME, `/`, their ancestors, the folders kubebook reads, symbolic links) and
+/// anything without the marker. `remove_dir_all` never follows links inside it.
+pub fn clean(dest: &Path, root: &Path) -> Result<bool, String> {
+    let real =
+        crate::fsx::check_dest(dest, root).map_err(|e| format!("refusing to delete: {e}"))?;
+    if std::fs::symlink_metadata(&real).is_err() {
         return Ok(false);
     }
-    let canon = dest
-        .canonicalize()
-        .map_err(|e| format!("cannot resolve {}: {e}", dest.display()))?;
-    let mut forbidden: Vec<PathBuf> = vec![PathBuf::from("/")];
-    if let Some(home) = std::env::var_os("HOME") {
-        forbidden.push(PathBuf::from(home));
-    }
-    if let Ok(r) = root.canonicalize() {
-        forbidden.push(r.clone());
-        forbidden.push(r.join("book"));
-        forbidden.push(r.join("themes"));
-        forbidden.push(r.join("labs"));
-    }
-    for f in &forbidden {
-        let f = f.canonicalize().unwrap_or_else(|_| f.clone());
-        if canon == f {
-            return Err(format!(
-                "refusing to delete {}: it is not an output directory",
-                canon.display()
-            ));
-        }
-    }
-    if std::fs::symlink_metadata(dest)
-        .map(|m| m.file_type().is_symlink())
-        .unwrap_or(false)
-    {
-        return Err(format!(
-            "refusing to delete {}: it is a symbolic link",
-            dest.display()
-        ));
-    }
-    if !canon.join(MARKER).is_file() {
+    if !real.is_dir() || !real.join(MARKER).is_file() {
         return Err(format!(
             "refusing to delete {}: it has no {MARKER} marker, so kubebook did not create it",
-            canon.display()
+            real.display()
         ));
     }
-    std::fs::remove_dir_all(&canon)
-        .map_err(|e| format!("cannot delete {}: {e}", canon.display()))?;
+    std::fs::remove_dir_all(&real).map_err(|e| format!("cannot delete {}: {e}", real.display()))?;
     Ok(true)
 }

@@ -324,3 +324,190 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+// ---- red-team findings (../shared/reference/redteam.md) ----
+
+#[test]
+fn s06_oversized_request_head_gets_431_and_bounded_memory() {
+    let p = book();
+    let s = start(&p);
+    let pid = s.child.id();
+    let rss0 = rss_kib(pid);
+    let mut t = TcpStream::connect(&s.addr).unwrap();
+    t.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    t.write_all(b"GET / HTTP/1.1\r\nX-Big: ").unwrap();
+    // Keep sending a header without a newline: the server answers and stops reading.
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0usize;
+    while sent < 64 * 1024 * 1024 {
+        match t.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    let mut buf = Vec::new();
+    let _ = t.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 431"), "{text}");
+    assert!(
+        sent < 64 * 1024 * 1024,
+        "the server kept reading the header"
+    );
+    let rss1 = rss_kib(pid);
+    assert!(
+        rss1 < rss0 + 16 * 1024,
+        "RSS grew from {rss0} to {rss1} KiB"
+    );
+    // A long but legal URL is still served.
+    assert_eq!(get(&s.addr, &format!("/?{}", "q".repeat(4000))).0, 200);
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn s07_closed_event_streams_are_released() {
+    let p = book();
+    let s = start(&p);
+    let pid = s.child.id();
+    let before = open_fds(pid);
+    for _ in 0..300 {
+        let mut t = TcpStream::connect(&s.addr).unwrap();
+        write!(t, "GET /__kubebook/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut b = [0u8; 64];
+        t.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = t.read(&mut b);
+    }
+    // No save, no broadcast: the streams notice their clients left by themselves.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = open_fds(pid);
+        if now <= before + 10 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{now} fds still open ({before} before 300 closed streams)"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(get(&s.addr, "/").0, 200);
+}
+
+/// A connected socket whose receive buffer is 1 KiB and that never reads: the client of S11.
+#[cfg(target_os = "linux")]
+fn stalled_client(addr: &str) -> TcpStream {
+    use std::os::fd::FromRawFd;
+    let sa: std::net::SocketAddrV4 = addr.parse().unwrap();
+    // SAFETY: plain socket calls on a descriptor this function owns until it is wrapped.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0);
+        let size: libc::c_int = 1024;
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            &size as *const _ as *const libc::c_void,
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+        let sin = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: sa.port().to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(*sa.ip()).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let rc = libc::connect(
+            fd,
+            &sin as *const _ as *const libc::sockaddr,
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        );
+        assert_eq!(rc, 0);
+        let mut t = TcpStream::from_raw_fd(fd);
+        write!(t, "GET /__kubebook/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        t
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn s11_clients_that_never_read_block_no_page() {
+    let p = book();
+    let s = start(&p);
+    // An error with large diagnostics: 5 fences with a 200 KB info string each.
+    let big = format!("```yaml Q{}=1\nx: 1\n```\n\n", "A".repeat(200_000)).repeat(5);
+    let rx = events(&s.addr);
+    p.chapter("01-one.md", "One", &big);
+    wait_for(&rx, "error");
+    let stalled: Vec<TcpStream> = (0..8).map(|_| stalled_client(&s.addr)).collect();
+    // More errors while they stall: every broadcast must return at once.
+    for i in 0..5 {
+        p.chapter("01-one.md", "One", &format!("{big}\n[x](#nope{i})\n"));
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    for _ in 0..10 {
+        let t0 = Instant::now();
+        assert_eq!(get(&s.addr, "/index.html").0, 200);
+        assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    }
+    // The reading client still gets events; and a fix still reaches it.
+    p.chapter("01-one.md", "One", "## Start\n\nFixed.\n");
+    wait_for(&rx, "reload");
+    assert!(get(&s.addr, "/01-one.html").1.contains("Fixed."));
+    drop(stalled);
+}
+
+#[test]
+fn s12_serve_refuses_dest_inside_watched_folders() {
+    let p = book();
+    for dest in ["book/out", "themes/out", "labs/out"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+            .args(["serve", "--port", "0", "--dest"])
+            .arg(p.root().join(dest))
+            .arg(p.root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{dest}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("inside"), "{err}");
+    }
+}
+
+#[test]
+fn slow_request_heads_wait_on_their_own_threads() {
+    // 200 slowloris connections trickling a header each: pages are still answered at once.
+    let p = book();
+    let s = start(&p);
+    let mut slow: Vec<TcpStream> = (0..200)
+        .map(|_| {
+            let mut t = TcpStream::connect(&s.addr).unwrap();
+            t.write_all(b"GET / HTTP/1.1\r\nX-Slow: ").unwrap();
+            t
+        })
+        .collect();
+    for round in 0..3 {
+        for t in &mut slow {
+            let _ = t.write_all(b"a");
+        }
+        let t0 = Instant::now();
+        assert_eq!(get(&s.addr, "/01-one.html").0, 200, "round {round}");
+        assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -62,11 +62,22 @@ impl Cluster {
         Ok(Cluster { client, rt })
     }
 
-    /// `v1.36.1`
+    /// `v1.36.1`. The first call to a cluster, so it is bounded by
+    /// [`super::safety::PROBE_TIMEOUT`]: a server that accepts connections and never answers
+    /// is reported in seconds, not after the client's 30 s default (L02).
     pub fn server_version(&self) -> Result<String, String> {
+        let limit = super::safety::PROBE_TIMEOUT;
         let v = self
             .rt
-            .block_on(self.client.apiserver_version())
+            .block_on(async {
+                tokio::time::timeout(limit, self.client.apiserver_version()).await
+            })
+            .map_err(|_| {
+                format!(
+                    "the API server does not answer within {} s (is the cluster running? `kind get clusters`)",
+                    limit.as_secs()
+                )
+            })?
             .map_err(|e| format!("the API server does not answer: {e}"))?;
         Ok(v.git_version)
     }

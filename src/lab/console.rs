@@ -135,6 +135,14 @@ pub fn parse(block: &str) -> Result<Vec<Step>, ConsoleError> {
         if let Some(head) = trimmed.strip_suffix('&')
             && !head.ends_with('&')
         {
+            // `$ &` alone would run `( ) &`, a bash syntax error (found by fuzzing).
+            if head.trim().is_empty() {
+                return Err(ConsoleError {
+                    message: "`$ &` with no command".into(),
+                    line: s.line,
+                    hint: "write the command before the `&` that runs it in the background",
+                });
+            }
             s.background = true;
             s.command = head.trim_end().to_string();
         }
@@ -145,6 +153,15 @@ pub fn parse(block: &str) -> Result<Vec<Step>, ConsoleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fuzz_background_marker_alone_is_an_error() {
+        // tests/fuzz-corpus/console/crash-background-and-nul.txt, minimised.
+        let e = parse("$ &\n").unwrap_err();
+        assert!(e.message.contains("no command"), "{}", e.message);
+        assert_eq!(e.line, 0);
+        assert!(parse("$ sleep 300 &\n").unwrap()[0].background);
+    }
 
     #[test]
     fn parses_steps() {

@@ -37,6 +37,10 @@ pub const KNOWN: &[&str] = &[
     "needs-kind",
     "retry",
 ];
+/// More attributes than this on one fence is an error: a real block has a handful, and the
+/// limit keeps a pathological info string cheap (M07).
+pub const MAX_ATTRS: usize = 32;
+
 /// Attributes that take no value.
 pub const FLAGS: &[&str] = &["serial", "hidden", "novalidate", "retry"];
 
@@ -75,6 +79,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
         lang,
         attrs: Vec::new(),
     };
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     loop {
         skip_ws(&mut i);
         if i >= chars.len() {
@@ -88,6 +93,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
             i += 1;
         }
         let key: String = chars[ks..i].iter().collect();
+        let shown = shorten(&key);
         if key.is_empty() {
             return Err(InfoError {
                 message: format!("unexpected `{}` in the code block's info string", chars[i]),
@@ -121,7 +127,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
                 }
                 if !closed {
                     return Err(InfoError {
-                        message: format!("the quoted value of `{key}` is not closed"),
+                        message: format!("the quoted value of `{shown}` is not closed"),
                         col: kcol,
                     });
                 }
@@ -131,7 +137,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
                 while i < chars.len() && !chars[i].is_whitespace() {
                     if chars[i] == '"' {
                         return Err(InfoError {
-                            message: format!("stray `\"` in the value of `{key}`"),
+                            message: format!("stray `\"` in the value of `{shown}`"),
                             col: i,
                         });
                     }
@@ -139,7 +145,7 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
                 }
                 if vs == i {
                     return Err(InfoError {
-                        message: format!("`{key}=` has no value"),
+                        message: format!("`{shown}=` has no value"),
                         col: kcol,
                     });
                 }
@@ -148,15 +154,21 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
         } else {
             if i < chars.len() && !chars[i].is_whitespace() {
                 return Err(InfoError {
-                    message: format!("unexpected `{}` after `{key}`", chars[i]),
+                    message: format!("unexpected `{}` after `{shown}`", chars[i]),
                     col: i,
                 });
             }
             None
         };
-        if out.attrs.iter().any(|a| a.key == key) {
+        if !seen.insert(key.clone()) {
             return Err(InfoError {
-                message: format!("attribute `{key}` is given twice"),
+                message: format!("attribute `{shown}` is given twice"),
+                col: kcol,
+            });
+        }
+        if out.attrs.len() == MAX_ATTRS {
+            return Err(InfoError {
+                message: format!("more than {MAX_ATTRS} attributes on one code block"),
                 col: kcol,
             });
         }
@@ -169,6 +181,17 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
     Ok(out)
 }
 
+/// An attribute name as messages show it: a hostile 1 MB name is not echoed whole into the
+/// terminal and every open browser's error overlay.
+fn shorten(key: &str) -> String {
+    const MAX: usize = 40;
+    if key.chars().count() <= MAX {
+        key.to_string()
+    } else {
+        format!("{}…", key.chars().take(MAX).collect::<String>())
+    }
+}
+
 /// Check attribute names and whether each has a value when it needs one.
 pub fn check_known(info: &Info) -> Result<(), InfoError> {
     for a in &info.attrs {
@@ -177,7 +200,7 @@ pub fn check_known(info: &Info) -> Result<(), InfoError> {
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             return Err(InfoError {
-                message: format!("unknown code block attribute `{}`{hint}", a.key),
+                message: format!("unknown code block attribute `{}`{hint}", shorten(&a.key)),
                 col: a.col,
             });
         }
@@ -185,13 +208,13 @@ pub fn check_known(info: &Info) -> Result<(), InfoError> {
         match (&a.value, is_flag) {
             (None, false) => {
                 return Err(InfoError {
-                    message: format!("attribute `{}` needs a value: {}=…", a.key, a.key),
+                    message: format!("attribute `{0}` needs a value: {0}=…", shorten(&a.key)),
                     col: a.col,
                 });
             }
             (Some(_), true) => {
                 return Err(InfoError {
-                    message: format!("attribute `{}` takes no value", a.key),
+                    message: format!("attribute `{}` takes no value", shorten(&a.key)),
                     col: a.col,
                 });
             }
@@ -215,6 +238,25 @@ mod tests {
         assert!(i.has("hidden"));
         assert_eq!(i.get("file").unwrap().col, 19);
         assert!(check_known(&i).is_ok());
+    }
+
+    #[test]
+    fn m07_many_attributes_stop_early() {
+        let many: Vec<String> = (0..60_000).map(|i| format!("a{i}")).collect();
+        let e = parse(&format!("yaml {}", many.join(" "))).unwrap_err();
+        assert!(
+            e.message.contains("more than 32 attributes"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn s11_long_attribute_names_are_shortened_in_messages() {
+        let e = check_known(&parse(&format!("yaml Q{}=1", "A".repeat(1_000_000))).unwrap())
+            .unwrap_err();
+        assert!(e.message.len() < 200, "{} bytes", e.message.len());
+        assert!(e.message.contains("QAAA"), "{}", e.message);
     }
 
     #[test]

@@ -154,6 +154,9 @@ pub fn valid_id(id: &str) -> bool {
 }
 
 /// A file name must stay inside the lab directory: relative, no `..`, no backslashes.
+/// Files `kubebook labs export` writes beside a lab's own files; a lab cannot use them (L07).
+pub const EXPORT_FILES: &[&str] = &["run.sh", "README.txt"];
+
 pub fn safe_file_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 200
@@ -195,6 +198,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut labs: Vec<Lab> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut file_names: std::collections::HashSet<(usize, String)> = Default::default();
     for ch in chapters {
         for b in ch.blocks {
             let info = &b.info;
@@ -365,8 +369,16 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     );
                     continue;
                 }
-                let lab = &labs[lab_index];
-                if lab.files().any(|(n, _)| n == name) {
+                if EXPORT_FILES.contains(&name) {
+                    diags.push(
+                        Diagnostic::error("LAB010", format!("file name `{name}` is reserved"))
+                            .at(b.attr_span("file"))
+                            .with_hint("`kubebook labs export` writes the lab's run.sh and README.txt itself; name the file differently"),
+                    );
+                    continue;
+                }
+                // A set, not a scan of the lab's files: a lab of many files stays linear.
+                if !file_names.insert((lab_index, name.to_string())) {
                     diags.push(
                         Diagnostic::error(
                             "LAB011",

@@ -1,29 +1,117 @@
 //! Lab commands the runner refuses: they would switch contexts or delete cluster-wide.
 //! `check` reports them too (LAB014), so an author learns before anything runs.
 
+/// Flags that point kubectl at another kubeconfig, cluster, user or server (L09: also in
+/// their `--flag=value` forms).
+const TARGET_FLAGS: &[&str] = &[
+    "--kubeconfig",
+    "--context",
+    "--cluster",
+    "--user",
+    "--token",
+    "--server",
+    "-s",
+];
+
+/// kubectl flags whose value is the next word (when not written `--flag=value`), so that
+/// value is not taken for a verb or a resource type.
+const VALUE_FLAGS: &[&str] = &[
+    "--kubeconfig",
+    "--context",
+    "--cluster",
+    "--user",
+    "--token",
+    "--server",
+    "-s",
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "-f",
+    "--filename",
+    "-o",
+    "--output",
+    "--field-selector",
+    "--grace-period",
+    "--timeout",
+    "--as",
+    "--as-group",
+    "--request-timeout",
+    "-v",
+];
+
+/// Resource types whose deletion takes the cluster down with the lab (lower case; kubectl
+/// reads kinds case-insensitively, with or without a group).
+const CLUSTER_KINDS: &[&str] = &["namespace", "namespaces", "ns", "node", "nodes", "no"];
+
+/// `--flag` of `--flag` or `--flag=value`.
+fn flag_name(w: &str) -> &str {
+    w.split_once('=').map_or(w, |(f, _)| f)
+}
+
+/// The positional words of a kubectl command line (its flags and their values left out).
+fn positional<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if w.starts_with('-') {
+            if !w.contains('=') && VALUE_FLAGS.contains(&w) {
+                i += 1;
+            }
+        } else {
+            out.push(w);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Does a resource argument (`Namespace`, `ns/default`, `namespace,pod`,
+/// `namespaces.v1`) name a namespace or node?
+fn names_cluster_kind(arg: &str) -> bool {
+    arg.to_ascii_lowercase().split(',').any(|item| {
+        let kind = item.split('/').next().unwrap_or("");
+        let kind = kind.split('.').next().unwrap_or("");
+        CLUSTER_KINDS.contains(&kind)
+    })
+}
+
+/// `--all-namespaces`, `--all-namespaces=true`, `-A` (not `--all-namespaces=false`).
+fn all_namespaces(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        *w == "-A"
+            || *w == "--all-namespaces"
+            || w.strip_prefix("--all-namespaces=")
+                .is_some_and(|v| !v.eq_ignore_ascii_case("false"))
+    })
+}
+
 /// Why a lab command must not run, if it must not.
 pub fn refuse(command: &str) -> Option<&'static str> {
     let words: Vec<&str> = command.split_whitespace().collect();
-    let has = |w: &str| words.contains(&w);
     let kubectl = words.iter().position(|w| *w == "kubectl");
     if command.contains("KUBECONFIG=")
-        || has("--kubeconfig")
-        || words
-            .iter()
-            .any(|w| w.starts_with("--kubeconfig=") || w.starts_with("--context="))
-        || has("--context")
+        || words.iter().any(|w| {
+            matches!(
+                flag_name(w),
+                "--kubeconfig" | "--context" | "--kube-context"
+            )
+        })
     {
         return Some("it chooses another kubeconfig or context");
     }
     if let Some(k) = kubectl {
         let rest = &words[k + 1..];
-        let verb = rest
-            .iter()
-            .find(|w| !w.starts_with('-'))
-            .copied()
-            .unwrap_or("");
+        if rest.iter().any(|w| {
+            TARGET_FLAGS.contains(&flag_name(w)) || (w.starts_with("-s") && !w.starts_with("--"))
+        }) {
+            return Some("it points kubectl at another cluster, user or server");
+        }
+        let pos = positional(rest);
+        let verb = pos.first().copied().unwrap_or("");
         if verb == "config"
-            && rest.iter().any(|w| {
+            && pos.iter().any(|w| {
                 matches!(
                     *w,
                     "use-context" | "use" | "delete-context" | "delete-cluster" | "rename-context"
@@ -32,26 +120,14 @@ pub fn refuse(command: &str) -> Option<&'static str> {
         {
             return Some("it switches or deletes kubeconfig contexts");
         }
-        if verb == "config" && rest.contains(&"set-context") && !rest.contains(&"--current") {
+        if verb == "config" && pos.contains(&"set-context") && !rest.contains(&"--current") {
             return Some("it changes a kubeconfig context other than the current one");
         }
         if verb == "delete" {
-            let target = rest
-                .iter()
-                .skip_while(|w| **w != "delete")
-                .nth(1)
-                .copied()
-                .unwrap_or("");
-            if matches!(
-                target,
-                "namespace" | "namespaces" | "ns" | "node" | "nodes" | "no"
-            ) || target.starts_with("namespace/")
-                || target.starts_with("ns/")
-                || target.starts_with("node/")
-            {
+            if pos.get(1).is_some_and(|t| names_cluster_kind(t)) {
                 return Some("it deletes namespaces or nodes");
             }
-            if rest.iter().any(|w| *w == "-A" || *w == "--all-namespaces") {
+            if all_namespaces(rest) {
                 return Some("it deletes across all namespaces");
             }
         }
@@ -96,6 +172,41 @@ mod tests {
             "kubectl get pods -A",
             "kubectl label node kind-worker disktype=ssd",
             "kubectl delete -f pv.yaml",
+        ] {
+            assert!(refuse(ok).is_none(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn l09_case_comma_and_flag_forms_are_refused() {
+        for bad in [
+            "kubectl delete Namespace default",
+            "kubectl delete NS default",
+            "kubectl delete namespace,pod default",
+            "kubectl delete pod,Namespace x",
+            "kubectl delete namespaces.v1 x",
+            "kubectl delete Node/kind-worker",
+            "kubectl delete -n lab namespace x",
+            "kubectl delete pods --all --all-namespaces=true",
+            "kubectl delete pods --all --all-namespaces",
+            "kubectl --server https://127.0.0.1:1 get pods",
+            "kubectl --server=https://127.0.0.1:1 get pods",
+            "kubectl -s https://127.0.0.1:1 get pods",
+            "kubectl -shttps://127.0.0.1:1 get pods",
+            "kubectl --cluster other get pods",
+            "kubectl --user=admin get pods",
+            "kubectl --token abc get pods",
+            "kubectl --context=prod get pods",
+            "kubectl --kubeconfig=/etc/k get pods",
+        ] {
+            assert!(refuse(bad).is_some(), "{bad}");
+        }
+        for ok in [
+            "kubectl delete pods --all --all-namespaces=false",
+            "kubectl delete -n lab pod web",
+            "kubectl get pods -o wide",
+            "curl -s http://127.0.0.1:8080",
+            "kubectl logs deploy/web --since=1m",
         ] {
             assert!(refuse(ok).is_none(), "{ok}");
         }

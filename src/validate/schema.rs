@@ -379,12 +379,18 @@ impl Walker {
                     type_name(v)
                 )
             } else {
-                format!(
-                    "expected {}, found {} {}",
-                    expected_name(want),
-                    type_name(v),
-                    show(v)
-                )
+                match v {
+                    // `show` already names the type of a list or mapping ("a list").
+                    Value::Array(_) | Value::Object(_) => {
+                        format!("expected {}, found {}", expected_name(want), show(v))
+                    }
+                    _ => format!(
+                        "expected {}, found {} {}",
+                        expected_name(want),
+                        type_name(v),
+                        show(v)
+                    ),
+                }
             };
             self.push(code, msg, ptr, false, hint);
             return;

@@ -27,12 +27,26 @@ pub fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// Words longer than this get no suggestion.
+pub const MAX_WORD_CHARS: usize = 64;
+
 /// The candidate closest to `word`, if it is close enough to be a plausible typo
 /// (case-insensitive match, or at most a third of the word's letters changed).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let n = word.chars().count();
+    // No name is this long, and the distance costs length × length: a hostile 200 KB word
+    // must not cost seconds (red-team M07/M08).
+    if n > MAX_WORD_CHARS {
+        return None;
+    }
+    let limit = (n / 3).max(1);
     let lw = word.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
+        // A length difference alone exceeds the limit: no need to compute the distance.
+        if c.chars().count().abs_diff(n) > limit {
+            continue;
+        }
         let d = if c.to_ascii_lowercase() == lw {
             0
         } else {
@@ -42,7 +56,6 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((d, c));
         }
     }
-    let limit = (word.chars().count() / 3).max(1);
     best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
 }
 

@@ -258,6 +258,10 @@ fn clean_message(raw: &str) -> String {
         .find(" at line ")
         .map(|i| &first[..i])
         .unwrap_or(first);
+    // Advice meant for programs using the library, not for authors.
+    let cut = cut
+        .find(", set DuplicateKeyPolicy")
+        .map_or(cut, |i| &cut[..i]);
     cut.trim_end_matches(':').to_string()
 }
 
