@@ -23,7 +23,7 @@ pub struct BookSection {
     pub description: String,
     #[serde(default = "default_language")]
     pub language: String,
-    /// Kubernetes minor version every manifest is validated against, e.g. "1.36".
+    /// Kubernetes minor version every manifest is validated against, e.g. "1.37".
     pub kubernetes: String,
     /// Home of the book's sources, linked from the header.
     #[serde(default)]
@@ -123,14 +123,14 @@ mod tests {
 
     #[test]
     fn minimal_config() {
-        let c = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.36\"\n").unwrap();
+        let c = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.37\"\n").unwrap();
         assert_eq!(c.book.language, "en");
         assert_eq!(c.book.theme, "themes/default");
     }
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let e = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.36\"\ntitel = \"x\"\n").unwrap_err();
+        let e = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.37\"\ntitel = \"x\"\n").unwrap_err();
         assert_eq!(e.code, "CFG001");
         assert!(e.message.contains("titel"), "{}", e.message);
         assert_eq!(e.location(), "book/book.toml:4:1");
@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn wrong_type_is_error() {
-        let e = parse("[book]\ntitle = 3\nkubernetes = \"1.36\"\n").unwrap_err();
+        let e = parse("[book]\ntitle = 3\nkubernetes = \"1.37\"\n").unwrap_err();
         assert_eq!(e.location(), "book/book.toml:2:9");
     }
 

@@ -790,7 +790,7 @@ mod tests {
         render(
             &chapter(body),
             &RenderContext {
-                kubernetes: "1.36",
+                kubernetes: "1.37",
                 verified: &verified,
             },
         )

@@ -211,12 +211,12 @@ fn bad_book_toml() {
     p.chapter("01-a.md", "A", "x\n");
     p.write(
         "book/book.toml",
-        "[book]\ntitle = \"T\"\nkubernetes = \"1.36\"\ncolour = \"red\"\n",
+        "[book]\ntitle = \"T\"\nkubernetes = \"1.37\"\ncolour = \"red\"\n",
     );
     expect_error(&p, "CFG001", "book/book.toml:4:1");
     p.write(
         "book/book.toml",
-        "[book]\ntitle = [1]\nkubernetes = \"1.36\"\n",
+        "[book]\ntitle = [1]\nkubernetes = \"1.37\"\n",
     );
     expect_error(&p, "CFG001", "book/book.toml:2:9");
     p.write("book/book.toml", "[book\n");

@@ -112,30 +112,37 @@ fn spawn(command: &str, env: &Env, capture: bool) -> std::io::Result<Child> {
     c.spawn()
 }
 
+/// Signal a whole process group.
+#[cfg(unix)]
+fn signal_group(pgid: u32, sig: i32) {
+    // SAFETY: kill(2) on a process group this runner created.
+    unsafe {
+        libc::kill(-(pgid as i32), sig);
+    }
+}
+
 /// Stop a process and everything it started.
 pub fn kill_tree(child: &mut Child) {
     #[cfg(unix)]
     {
-        let pgid = format!("-{}", child.id());
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &pgid])
-            .stderr(Stdio::null())
-            .status();
+        signal_group(child.id(), libc::SIGTERM);
         let deadline = Instant::now() + Duration::from_millis(500);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = child.try_wait() {
+                // The leader is gone; anything left in its group goes too.
+                signal_group(child.id(), libc::SIGKILL);
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &pgid])
-            .stderr(Stdio::null())
-            .status();
+        signal_group(child.id(), libc::SIGKILL);
     }
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// How long the output may still flow once the step's shell has exited.
+const DRAIN: Duration = Duration::from_secs(2);
 
 /// Run once: (exit status, output, timed out, cancelled).
 fn attempt(
@@ -148,16 +155,31 @@ fn attempt(
         Ok(c) => c,
         Err(e) => return (127, format!("cannot start bash: {e}"), false, false),
     };
-    let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.take(MAX_OUTPUT as u64).read_to_end(&mut buf);
-            // Drain the rest so the command never blocks on a full pipe.
-            let _ = std::io::copy(out, &mut std::io::sink());
-        }
-        String::from_utf8_lossy(&buf).into_owned()
-    });
+    // The reader fills a shared buffer, so the output read so far can be taken without
+    // waiting for the pipe to close: a child left running with the pipe open (`sleep 99 &`)
+    // never holds the step up.
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    if let Some(mut out) = child.stdout.take() {
+        let buf = buf.clone();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            loop {
+                match out.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
+                        // Keep the first MiB; drain the rest so the command never blocks.
+                        let room = MAX_OUTPUT.saturating_sub(b.len());
+                        b.extend_from_slice(&chunk[..n.min(room)]);
+                    }
+                }
+            }
+            let _ = done_tx.send(());
+        });
+    } else {
+        drop(done_tx);
+    }
     let start = Instant::now();
     let (status, timed_out, cancelled) = loop {
         match child.try_wait() {
@@ -175,8 +197,13 @@ fn attempt(
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let output = reader.join().unwrap_or_default();
-    (status, output, timed_out, cancelled)
+    // The shell is done; what it left running in its group goes with it (D6). `&` in the
+    // middle of a step is for the step's own use, not for later steps.
+    #[cfg(unix)]
+    signal_group(child.id(), libc::SIGKILL);
+    let _ = done_rx.recv_timeout(DRAIN);
+    let bytes = buf.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    (status, String::from_utf8_lossy(&bytes).into_owned(), timed_out, cancelled)
 }
 
 /// Run a step until it matches (exit status and output) or its time is up.
@@ -440,6 +467,48 @@ mod tests {
             stat.is_empty() || state == "Z",
             "the grandchild of a background step is stopped too: {stat}"
         );
+    }
+
+    #[test]
+    fn d6_a_child_holding_stdout_neither_hangs_the_step_nor_survives_it() {
+        let d = tempfile::tempdir().unwrap();
+        let never = AtomicBool::new(false);
+        let t0 = Instant::now();
+        let o = run_step(
+            &step("sleep 77 & echo $! > child.pid; echo started", &["started"], 0),
+            Duration::from_secs(30),
+            false,
+            &env(d.path()),
+            &never,
+        );
+        assert!(o.ok, "{o:?}");
+        assert!(t0.elapsed() < Duration::from_secs(5), "took {:?}", t0.elapsed());
+        std::thread::sleep(Duration::from_millis(200));
+        let pid = std::fs::read_to_string(d.path().join("child.pid")).unwrap();
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or("");
+        assert!(stat.is_empty() || state == "Z", "the step's child survived: {stat}");
+    }
+
+    #[test]
+    fn d6_a_step_that_times_out_with_a_child_holding_stdout_ends_at_its_timeout() {
+        let d = tempfile::tempdir().unwrap();
+        let never = AtomicBool::new(false);
+        let t0 = Instant::now();
+        let o = run_step(
+            &step("sleep 60 & sleep 60", &["never"], 0),
+            Duration::from_millis(800),
+            false,
+            &env(d.path()),
+            &never,
+        );
+        assert!(o.timed_out && !o.ok, "{o:?}");
+        assert!(t0.elapsed() < Duration::from_secs(5), "took {:?}", t0.elapsed());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod binaries;
 mod nodes;
+pub mod oracle;
 pub mod pki;
 mod process;
 

@@ -15,7 +15,7 @@ pub struct Run {
     pub stderr: String,
 }
 
-pub const BOOK_TOML: &str = "[book]\ntitle = \"Test Book\"\nkubernetes = \"1.36\"\nedit-url = \"https://example.org/edit/{path}\"\n";
+pub const BOOK_TOML: &str = "[book]\ntitle = \"Test Book\"\nkubernetes = \"1.37\"\nedit-url = \"https://example.org/edit/{path}\"\n";
 
 impl Project {
     pub fn new() -> Project {
