@@ -2,12 +2,13 @@
 
 use crate::cli::LabsCommand;
 use crate::lab::{BlockKind, Lab};
+use crate::verified::{Level, Records};
 use std::path::Path;
 
 pub fn run(cmd: LabsCommand) -> u8 {
     match cmd {
-        LabsCommand::List { root } => with_labs(&root, |labs| {
-            list(labs);
+        LabsCommand::List { root } => with_book(&root, |labs, records| {
+            list(labs, records);
             0
         }),
         LabsCommand::Show { id, root } => {
@@ -79,6 +80,11 @@ pub fn run(cmd: LabsCommand) -> u8 {
 }
 
 fn with_labs(root: &Path, f: impl FnOnce(&[Lab]) -> u8) -> u8 {
+    with_book(root, |labs, _| f(labs))
+}
+
+/// The labs and their recorded runs, once the book checks clean.
+fn with_book(root: &Path, f: impl FnOnce(&[Lab], &Records) -> u8) -> u8 {
     let out = match crate::cli::load(root) {
         Ok(o) => o,
         Err(code) => return code,
@@ -88,14 +94,24 @@ fn with_labs(root: &Path, f: impl FnOnce(&[Lab]) -> u8) -> u8 {
         eprintln!("the book has errors; fix them first (kubebook check)");
         return 1;
     }
-    f(&out.labs)
+    f(&out.labs, &out.records)
 }
 
-fn list(labs: &[Lab]) {
+/// The strongest proof a lab has: a passed run on kind, on the control plane, or only the
+/// validation every build does.
+fn proof(records: &Records, id: &str) -> String {
+    match records.get(id).and_then(|r| r.best()) {
+        Some((Level::Kind, r)) => format!("kind {} {}", r.kubernetes, r.date),
+        Some((Level::ControlPlane, r)) => format!("control-plane {} {}", r.kubernetes, r.date),
+        None => "validated".into(),
+    }
+}
+
+fn list(labs: &[Lab], records: &Records) {
     let w = labs.iter().map(|l| l.id.len()).max().unwrap_or(2).max(2);
     let mut t = format!(
-        "{:<w$}  {:>2}  {:<22}  {:<7}  TITLE\n",
-        "ID", "CH", "REQUIRES", "CI"
+        "{:<w$}  {:>2}  {:<22}  {:<7}  {:<32}  TITLE\n",
+        "ID", "CH", "REQUIRES", "CI", "PROOF"
     );
     for l in labs {
         let req = if l.requires.is_empty() {
@@ -111,8 +127,13 @@ fn list(labs: &[Lab]) {
             "run"
         };
         t.push_str(&format!(
-            "{:<w$}  {:>2}  {:<22}  {:<7}  {}\n",
-            l.id, l.chapter_number, req, ci, l.title
+            "{:<w$}  {:>2}  {:<22}  {:<7}  {:<32}  {}\n",
+            l.id,
+            l.chapter_number,
+            req,
+            ci,
+            proof(records, &l.id),
+            l.title
         ));
     }
     crate::cli::out(&t);

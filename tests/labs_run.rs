@@ -36,10 +36,9 @@ fn skipped(why: &str) {
 
 /// Whether the control plane is built; a skip line (or, in CI, a failure) when it is not.
 fn control_plane_built() -> bool {
-    let found = kubebook::controlplane::binaries::Binaries::find(
-        kubebook::controlplane::binaries::FULL,
-    )
-    .is_ok();
+    let found =
+        kubebook::controlplane::binaries::Binaries::find(kubebook::controlplane::binaries::FULL)
+            .is_ok();
     if !found {
         assert!(
             std::env::var_os("KUBEBOOK_REQUIRE_CONTROL_PLANE").is_none(),
@@ -62,7 +61,14 @@ impl Up {
     fn start(dir: &Path, context: &str) -> Up {
         let kubeconfig = dir.join("cp.kubeconfig");
         let mut child = Command::new(bin())
-            .args(["labs", "control-plane", "up", "--audit", "--context", context])
+            .args([
+                "labs",
+                "control-plane",
+                "up",
+                "--audit",
+                "--context",
+                context,
+            ])
             .arg("--kubeconfig")
             .arg(&kubeconfig)
             .arg("--root")
@@ -212,7 +218,10 @@ fn wait_no_lab_namespaces(up: &Up) -> String {
             "-o",
             "jsonpath={range .items[*]}{.metadata.name} {.status.phase}{\"\\n\"}{end}",
         ]);
-        let live: Vec<&str> = out.lines().filter(|l| !l.ends_with("Terminating")).collect();
+        let live: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.ends_with("Terminating"))
+            .collect();
         if live.is_empty() || Instant::now() > deadline {
             return live.join("\n");
         }
@@ -260,7 +269,10 @@ fn every_lab_of_the_book_passes_its_api_steps_on_the_control_plane() {
     let table = table(&report);
     // The CI log shows the table.
     eprintln!("{table}");
-    assert!(out.status.success(), "a lab failed on the control plane:\n{err}");
+    assert!(
+        out.status.success(),
+        "a lab failed on the control plane:\n{err}"
+    );
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/control-plane-labs.md");
     if std::env::var_os("KUBEBOOK_WRITE_TABLE").is_some() {
         std::fs::write(&path, &table).unwrap();
@@ -271,7 +283,10 @@ fn every_lab_of_the_book_passes_its_api_steps_on_the_control_plane() {
         "docs/control-plane-labs.md is stale: run KUBEBOOK_WRITE_TABLE=1 cargo test --test labs_run every_lab"
     );
     let x = std::fs::read_to_string(&junit).unwrap();
-    assert!(x.contains("needs-kind: kubectl exec needs a running container"), "{x}");
+    assert!(
+        x.contains("needs-kind: kubectl exec needs a running container"),
+        "{x}"
+    );
 }
 
 /// The per-lab table of docs/control-plane-labs.md, from the JSON report.
@@ -324,7 +339,14 @@ fn failing_lab_reports_diagnostics_and_cleans_up() {
     let report_arg = report.display().to_string();
     let (code, err) = finish(
         Command::new(bin())
-            .args(["labs", "run", "--control-plane", "--report", &report_arg, "--root"])
+            .args([
+                "labs",
+                "run",
+                "--control-plane",
+                "--report",
+                &report_arg,
+                "--root",
+            ])
             .arg(p.root())
             .stderr(Stdio::piped())
             .spawn()
@@ -346,9 +368,16 @@ fn passing_lab_on_a_kind_context_is_recorded_and_cleaned_up() {
     if !control_plane_built() {
         return;
     }
-    let p = lab_book("$ kubectl get priorityclass kubebook-test-high -o name\npriorityclass.scheduling.k8s.io/kubebook-test-high\n", "30s");
+    let p = lab_book(
+        "$ kubectl get priorityclass kubebook-test-high -o name\npriorityclass.scheduling.k8s.io/kubebook-test-high\n",
+        "30s",
+    );
     let up = Up::start(p.root(), "kind-kubebook");
-    let (code, err) = finish(labs_run(&p, &up.kubeconfig.display().to_string(), &["--record"]));
+    let (code, err) = finish(labs_run(
+        &p,
+        &up.kubeconfig.display().to_string(),
+        &["--record"],
+    ));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("PASS ch01-x"), "{err}");
     let rec: serde_json::Value = serde_json::from_str(
@@ -359,14 +388,16 @@ fn passing_lab_on_a_kind_context_is_recorded_and_cleaned_up() {
     assert_eq!(rec["ch01-x"]["kind"]["kubernetes"], "v1.37.2", "{rec}");
     assert_eq!(wait_no_lab_namespaces(&up), "");
     assert!(
-        up.kubectl(&["get", "priorityclass", "kubebook-test-high"]).contains("NotFound"),
+        up.kubectl(&["get", "priorityclass", "kubebook-test-high"])
+            .contains("NotFound"),
         "the lab's cluster-scoped object is deleted"
     );
     // The runner created the namespace by server-side apply with its field manager.
     assert!(
         up.admin_requests()
             .iter()
-            .any(|l| l.contains("\"verb\":\"patch\"") && l.contains("/api/v1/namespaces/kubebook-ch01-x-")),
+            .any(|l| l.contains("\"verb\":\"patch\"")
+                && l.contains("/api/v1/namespaces/kubebook-ch01-x-")),
         "namespace by server-side apply"
     );
 }
@@ -430,7 +461,9 @@ fn interrupted_run_cleans_up(sig: &str) {
     let child = labs_run(&p, &up.kubeconfig.display().to_string(), &[]);
     let deadline = Instant::now() + Duration::from_secs(60);
     while !lab_namespaces(&up).contains("kubebook-ch01-x")
-        || up.kubectl(&["get", "priorityclass", "kubebook-test-high", "-o", "name"]).contains("NotFound")
+        || up
+            .kubectl(&["get", "priorityclass", "kubebook-test-high", "-o", "name"])
+            .contains("NotFound")
     {
         assert!(Instant::now() < deadline, "the lab never started");
         std::thread::sleep(Duration::from_millis(100));
@@ -440,12 +473,21 @@ fn interrupted_run_cleans_up(sig: &str) {
     signal(pid, sig);
     let t0 = Instant::now();
     let (code, err) = finish(child);
-    assert!(t0.elapsed() < Duration::from_secs(30), "took {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        t0.elapsed()
+    );
     assert_eq!(code, 130, "{err}");
     assert!(err.contains("INTERRUPTED ch01-x"), "{err}");
-    assert_eq!(wait_no_lab_namespaces(&up), "", "namespace left after SIG{sig}");
+    assert_eq!(
+        wait_no_lab_namespaces(&up),
+        "",
+        "namespace left after SIG{sig}"
+    );
     assert!(
-        up.kubectl(&["get", "priorityclass", "kubebook-test-high"]).contains("NotFound"),
+        up.kubectl(&["get", "priorityclass", "kubebook-test-high"])
+            .contains("NotFound"),
         "PriorityClass left after SIG{sig}"
     );
     let left = Command::new("pgrep")
@@ -485,7 +527,10 @@ fn a_killed_runs_leftovers_do_not_break_the_next_run() {
     let kc = up.kubeconfig.display().to_string();
     let child = labs_run(&p, &kc, &[]);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while up.kubectl(&["get", "priorityclass", "kubebook-test-high", "-o", "name"]).contains("NotFound") {
+    while up
+        .kubectl(&["get", "priorityclass", "kubebook-test-high", "-o", "name"])
+        .contains("NotFound")
+    {
         assert!(Instant::now() < deadline, "the lab never applied");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -546,7 +591,10 @@ fn the_api_server_stopping_mid_lab_fails_the_lab_quickly() {
     );
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("FAIL ch01-x"), "{err}");
-    assert!(err.contains("connection refused") || err.contains("connect"), "{err}");
+    assert!(
+        err.contains("connection refused") || err.contains("connect"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -609,11 +657,21 @@ fn a_background_child_holding_stdout_is_killed_at_the_timeout() {
             .spawn()
             .unwrap(),
     );
-    assert!(t0.elapsed() < Duration::from_secs(15), "took {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        t0.elapsed()
+    );
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("timed out"), "{err}");
-    let left = Command::new("pgrep").args(["-f", "sleep 45"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&left.stdout).trim().is_empty(), "sleep 45 survived");
+    let left = Command::new("pgrep")
+        .args(["-f", "sleep 45"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&left.stdout).trim().is_empty(),
+        "sleep 45 survived"
+    );
 }
 
 #[test]
@@ -630,7 +688,10 @@ fn the_control_plane_leaves_no_process_and_no_folder() {
         .map(Path::to_path_buf)
         .expect("the control plane's folder");
     assert!(folder.is_dir());
-    assert!(!processes_under(&folder).is_empty(), "components run from it");
+    assert!(
+        !processes_under(&folder).is_empty(),
+        "components run from it"
+    );
     drop(up);
     assert!(!folder.exists(), "{} is left", folder.display());
     assert_eq!(processes_under(&folder), "");

@@ -16,6 +16,8 @@ KWOK_VERSION=v0.8.0
 # kind, whose default objects (CoreDNS through kubeadm, the default StorageClass) the control
 # plane creates at start.
 KIND_VERSION=v0.33.0
+# Helm, for the labs that install charts (it talks to the API only).
+HELM_VERSION=v4.3.2
 
 command -v go >/dev/null || { echo "error: go is not installed (Go 1.26 or newer is needed to build the control plane)" >&2; exit 1; }
 
@@ -49,7 +51,12 @@ addons() {
   rm -f "$1.bin"
   mv "$1.tmp" "$1"
 }
+helm_build() {
+  echo "building helm ${HELM_VERSION}"
+  GOBIN="$1" GOFLAGS= go install -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}" "helm.sh/helm/v4/cmd/helm@${HELM_VERSION}"
+}
 if [ -f "$out/.complete" ]; then
+  [ -x "$out/helm" ] || helm_build "$out"
   [ -f "$out/kwok-stages.yaml" ] || stages "$out/kwok-stages.yaml"
   [ -f "$out/kind-addons.yaml" ] || addons "$out/kind-addons.yaml"
   echo "control plane ${K8S_VERSION} already built"
@@ -80,7 +87,8 @@ go build -trimpath -ldflags "-s -w $stamp" -o "$tmp/" \
 go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
 echo "building kwok ${KWOK_VERSION}"
 GOBIN="$tmp" GOFLAGS= go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}"
-for b in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok; do
+helm_build "$tmp"
+for b in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok helm; do
   mv -f "$tmp/$b" "$out/$b"
 done
 stages "$out/kwok-stages.yaml"

@@ -203,7 +203,12 @@ fn attempt(
     signal_group(child.id(), libc::SIGKILL);
     let _ = done_rx.recv_timeout(DRAIN);
     let bytes = buf.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    (status, String::from_utf8_lossy(&bytes).into_owned(), timed_out, cancelled)
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        timed_out,
+        cancelled,
+    )
 }
 
 /// Run a step until it matches (exit status and output) or its time is up.
@@ -475,14 +480,22 @@ mod tests {
         let never = AtomicBool::new(false);
         let t0 = Instant::now();
         let o = run_step(
-            &step("sleep 77 & echo $! > child.pid; echo started", &["started"], 0),
+            &step(
+                "sleep 77 & echo $! > child.pid; echo started",
+                &["started"],
+                0,
+            ),
             Duration::from_secs(30),
             false,
             &env(d.path()),
             &never,
         );
         assert!(o.ok, "{o:?}");
-        assert!(t0.elapsed() < Duration::from_secs(5), "took {:?}", t0.elapsed());
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            t0.elapsed()
+        );
         std::thread::sleep(Duration::from_millis(200));
         let pid = std::fs::read_to_string(d.path().join("child.pid")).unwrap();
         let stat =
@@ -492,7 +505,10 @@ mod tests {
             .next()
             .and_then(|r| r.split_whitespace().next())
             .unwrap_or("");
-        assert!(stat.is_empty() || state == "Z", "the step's child survived: {stat}");
+        assert!(
+            stat.is_empty() || state == "Z",
+            "the step's child survived: {stat}"
+        );
     }
 
     #[test]
@@ -508,7 +524,11 @@ mod tests {
             &never,
         );
         assert!(o.timed_out && !o.ok, "{o:?}");
-        assert!(t0.elapsed() < Duration::from_secs(5), "took {:?}", t0.elapsed());
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            t0.elapsed()
+        );
     }
 
     #[test]

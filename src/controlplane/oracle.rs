@@ -25,7 +25,10 @@ pub struct Cause {
 pub enum Verdict {
     Accepted,
     /// Refused (HTTP 4xx), with the causes the server listed (its message when none).
-    Rejected { message: String, causes: Vec<Cause> },
+    Rejected {
+        message: String,
+        causes: Vec<Cause>,
+    },
 }
 
 impl Verdict {
@@ -55,7 +58,10 @@ impl Oracle {
             .map_err(|e| setup(e.to_string()))?;
         let kc = Kubeconfig::read_from(&cp.kubeconfig).map_err(|e| setup(e.to_string()))?;
         let config = rt
-            .block_on(Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()))
+            .block_on(Config::from_custom_kubeconfig(
+                kc,
+                &KubeConfigOptions::default(),
+            ))
             .map_err(|e| setup(e.to_string()))?;
         let client = {
             let _g = rt.enter();
@@ -82,7 +88,11 @@ impl Oracle {
         }))
         .map_err(|e| e.to_string())?;
         self.rt
-            .block_on(api.patch(ns, &PatchParams::apply("kubebook-oracle"), &Patch::Apply(&obj)))
+            .block_on(api.patch(
+                ns,
+                &PatchParams::apply("kubebook-oracle"),
+                &Patch::Apply(&obj),
+            ))
             .map_err(|e| format!("cannot create namespace {ns}: {e}"))?;
         known.insert(ns.to_string());
         Ok(())
@@ -128,7 +138,9 @@ impl Oracle {
         };
         match self.rt.block_on(api.create(&pp, &obj)) {
             Ok(_) => Ok(Verdict::Accepted),
-            Err(kube::Error::Api(status)) if (400..500).contains(&status.code) && status.code != 409 => {
+            Err(kube::Error::Api(status))
+                if (400..500).contains(&status.code) && status.code != 409 =>
+            {
                 let causes = status
                     .details
                     .as_ref()
