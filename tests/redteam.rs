@@ -619,7 +619,7 @@ fn l02_silent_api_server_times_out_quickly() {
     )
     .expect("labs run hung");
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("does not answer within 5 s"), "{err}");
+    assert!(err.contains("does not answer"), "{err}");
     assert!(t0.elapsed() < Duration::from_secs(15), "{:?}", t0.elapsed());
 }
 
