@@ -99,10 +99,15 @@ fn with_book(root: &Path, f: impl FnOnce(&[Lab], &Records) -> u8) -> u8 {
 
 /// The strongest proof a lab has: a passed run on kind, on the control plane, or only the
 /// validation every build does.
-fn proof(records: &Records, id: &str) -> String {
-    match records.get(id).and_then(|r| r.best()) {
+/// A record of an earlier version of the lab does not count.
+fn proof(records: &Records, lab: &Lab) -> String {
+    let Some(all) = records.get(&lab.id) else {
+        return "validated".into();
+    };
+    match all.current(&lab.digest()).best() {
         Some((Level::Kind, r)) => format!("kind {} {}", r.kubernetes, r.date),
         Some((Level::ControlPlane, r)) => format!("control-plane {} {}", r.kubernetes, r.date),
+        None if all.best().is_some() => "validated (edited since run)".into(),
         None => "validated".into(),
     }
 }
@@ -132,7 +137,7 @@ fn list(labs: &[Lab], records: &Records) {
             l.chapter_number,
             req,
             ci,
-            proof(records, &l.id),
+            proof(records, l),
             l.title
         ));
     }

@@ -39,6 +39,8 @@ impl Output {
 #[derive(Default)]
 pub struct Cache {
     chapters: HashMap<String, (u64, Rendered)>,
+    /// Each lab's digest at the last run: the first guess at which records are current.
+    lab_digests: Option<HashMap<String, String>>,
 }
 
 fn fingerprint(c: &book::Chapter, verified: &HashMap<String, String>) -> u64 {
@@ -67,42 +69,29 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     report.extend(book.warnings.iter().cloned());
     let records = read_verified(root, &mut report);
     check_config_links(&book, &mut report);
-    let verified: HashMap<String, String> = records
+    // Badges come from the records, but whether a record still describes its lab (its
+    // digest) is known only once the chapters are rendered and the labs collected. So render
+    // with the digests of the last run (serve) or with every record (first run), and render
+    // again in the rare case that guess was wrong: a lab edited since its recorded run.
+    let mut verified = badges(&records, cache.lab_digests.as_ref());
+    let mut rendered = render_book(&book, &verified, cache);
+    let digests: HashMap<String, String> = lab::collect(&chapter_blocks(&book, &rendered))
+        .0
         .iter()
-        .filter_map(|(id, r)| Some((id.clone(), r.badge()?)))
+        .map(|l| (l.id.clone(), l.digest()))
         .collect();
-    let ctx = RenderContext {
-        kubernetes: &book.config.book.kubernetes,
-        verified: &verified,
-    };
-    let prints: Vec<u64> = book
-        .chapters
-        .iter()
-        .map(|c| fingerprint(c, &verified))
-        .collect();
-    let mut rendered = render_all(&book, &ctx, cache, &prints);
-    cache.chapters = book
-        .chapters
-        .iter()
-        .zip(&rendered)
-        .zip(&prints)
-        .map(|((c, r), p)| (c.stem.clone(), (*p, r.clone())))
-        .collect();
+    let current = badges(&records, Some(&digests));
+    cache.lab_digests = Some(digests);
+    if current != verified {
+        verified = current;
+        rendered = render_book(&book, &verified, cache);
+    }
     for r in &mut rendered {
         report.extend(r.diagnostics.drain(..));
     }
     check_links(&book, &rendered, &mut report);
     expand_directives(&book, &mut rendered, &mut report);
-    let blocks: Vec<ChapterBlocks> = book
-        .chapters
-        .iter()
-        .zip(&rendered)
-        .map(|(c, r)| ChapterBlocks {
-            stem: &c.stem,
-            number: c.number,
-            blocks: &r.code_blocks,
-        })
-        .collect();
+    let blocks = chapter_blocks(&book, &rendered);
     let (labs, lab_diags) = lab::collect(&blocks);
     report.extend(lab_diags);
     let all_blocks: Vec<&lab::CodeBlock> =
@@ -118,6 +107,62 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
         verified,
         records,
     })
+}
+
+/// Each lab's badge: its strongest passed proof, counting only records of the lab as it is
+/// now when its digest is known.
+fn badges(
+    records: &crate::verified::Records,
+    digests: Option<&HashMap<String, String>>,
+) -> HashMap<String, String> {
+    records
+        .iter()
+        .filter_map(|(id, r)| {
+            let r = match digests.and_then(|d| d.get(id)) {
+                Some(d) => r.current(d),
+                None => r.clone(),
+            };
+            Some((id.clone(), r.badge()?))
+        })
+        .collect()
+}
+
+/// Render every chapter (reusing cached ones) and remember the result for the next run.
+fn render_book(
+    book: &Book,
+    verified: &HashMap<String, String>,
+    cache: &mut Cache,
+) -> Vec<Rendered> {
+    let ctx = RenderContext {
+        kubernetes: &book.config.book.kubernetes,
+        verified,
+    };
+    let prints: Vec<u64> = book
+        .chapters
+        .iter()
+        .map(|c| fingerprint(c, verified))
+        .collect();
+    let rendered = render_all(book, &ctx, cache, &prints);
+    cache.chapters = book
+        .chapters
+        .iter()
+        .zip(&rendered)
+        .zip(&prints)
+        .map(|((c, r), p)| (c.stem.clone(), (*p, r.clone())))
+        .collect();
+    rendered
+}
+
+fn chapter_blocks<'a>(book: &'a Book, rendered: &'a [Rendered]) -> Vec<ChapterBlocks<'a>> {
+    book.chapters
+        .iter()
+        .zip(rendered)
+        .map(|(c, r)| ChapterBlocks {
+            stem: &c.stem,
+            number: c.number,
+            blocks: &r.code_blocks,
+        })
+        .collect()
 }
 
 /// Render chapters on all cores (cached ones are reused); the result keeps chapter order.

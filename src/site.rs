@@ -327,7 +327,8 @@ fn labs_summary(out: &Output) -> (Vec<Value>, LabCounts) {
         .labs
         .iter()
         .map(|l| {
-            let records = out.records.get(&l.id);
+            let records = out.records.get(&l.id).map(|r| r.current(&l.digest()));
+            let records = records.as_ref();
             let best = records.and_then(|r| r.best()).map(|(level, _)| level);
             match best {
                 Some(crate::verified::Level::Kind) => counts.kind += 1,

@@ -25,6 +25,9 @@ pub struct Record {
     /// Steps not run because they need a container runtime (control-plane runs).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub needs_kind_steps: u32,
+    /// `Lab::digest` of the lab that ran: a record of an earlier version of the lab is stale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -76,6 +79,20 @@ impl LabRecords {
         }
     }
 
+    /// The records that still describe the lab as it is now (`digest` its `Lab::digest`):
+    /// a run of an earlier version proves nothing about this one. Records written before
+    /// digests existed are kept.
+    pub fn current(&self, digest: &str) -> LabRecords {
+        let fresh = |r: &Option<Record>| {
+            r.clone()
+                .filter(|r| r.digest.as_deref().is_none_or(|d| d == digest))
+        };
+        LabRecords {
+            kind: fresh(&self.kind),
+            control_plane: fresh(&self.control_plane),
+        }
+    }
+
     /// The strongest passed proof: kind, else the control plane.
     pub fn best(&self) -> Option<(Level, &Record)> {
         [Level::Kind, Level::ControlPlane]
@@ -94,17 +111,19 @@ impl LabRecords {
                 ),
                 None => format!("verified on Kubernetes {} on {}", r.kubernetes, r.date),
             },
-            Level::ControlPlane => {
-                let rest = match r.needs_kind_steps {
-                    0 => String::new(),
-                    1 => "; 1 step needs kind".to_string(),
-                    n => format!("; {n} steps need kind"),
-                };
-                format!(
-                    "API steps verified on control plane {} on {}{rest}",
+            Level::ControlPlane => match r.needs_kind_steps {
+                0 => format!(
+                    "every step verified on control plane {} on {}",
                     r.kubernetes, r.date
-                )
-            }
+                ),
+                n => format!(
+                    "API steps verified on control plane {} on {}; {n} step{} need{} kind",
+                    r.kubernetes,
+                    r.date,
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "s" } else { "" },
+                ),
+            },
         })
     }
 
@@ -150,6 +169,7 @@ mod tests {
           "ch06-first-pod": {"kind": {"result": "passed", "kubernetes": "v1.37.0", "kind": "v0.33.0", "date": "2026-12-01", "duration_seconds": 12.5},
                              "control-plane": {"result": "passed", "kubernetes": "v1.37.2", "date": "2026-12-02", "duration_seconds": 3.0, "needs_kind_steps": 2}},
           "ch07-roll": {"control-plane": {"result": "passed", "kubernetes": "v1.37.2", "date": "2026-12-02", "duration_seconds": 3.0, "needs_kind_steps": 1}},
+          "ch09-all": {"control-plane": {"result": "passed", "kubernetes": "v1.37.2", "date": "2026-12-02", "duration_seconds": 3.0}},
           "ch08-x": {"control-plane": {"result": "failed", "kubernetes": "v1.37.2", "date": "2026-12-02", "duration_seconds": 3.0}}
         }"#;
         let r = parse(text).unwrap();
@@ -162,12 +182,25 @@ mod tests {
             r["ch07-roll"].badge().as_deref(),
             Some("API steps verified on control plane v1.37.2 on 2026-12-02; 1 step needs kind")
         );
+        // No step left for kind: the whole lab is proven, and the badge says so.
+        assert_eq!(
+            r["ch09-all"].badge().as_deref(),
+            Some("every step verified on control plane v1.37.2 on 2026-12-02")
+        );
         assert_eq!(r["ch08-x"].badge(), None);
         assert_eq!(
             r["ch08-x"].failure().as_deref(),
             Some("failed on control plane (Kubernetes v1.37.2) on 2026-12-02")
         );
         assert_eq!(parse(&to_string(&r)).unwrap(), r);
+        // A record of another version of the lab no longer counts.
+        let mut edited = r["ch09-all"].clone();
+        if let Some(cp) = edited.control_plane.as_mut() {
+            cp.digest = Some("0123abcd".into());
+        }
+        assert!(edited.current("0123abcd").badge().is_some());
+        assert_eq!(edited.current("ffff0000").badge(), None);
+        assert_eq!(edited.current("ffff0000").failure(), None);
         assert!(parse(r#"{"x": {"kind": {"result": "passed"}}}"#).is_err());
         assert!(parse(r#"{"x": {"minikube": {}}}"#).is_err());
     }

@@ -386,6 +386,31 @@ fn passing_lab_on_a_kind_context_is_recorded_and_cleaned_up() {
     .unwrap();
     assert_eq!(rec["ch01-x"]["kind"]["result"], "passed", "{rec}");
     assert_eq!(rec["ch01-x"]["kind"]["kubernetes"], "v1.37.2", "{rec}");
+    let proof = |p: &Project| {
+        let out = p.run(&["labs", "list"]);
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with("ch01-x"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(proof(&p).contains("kind v1.37.2"), "{}", proof(&p));
+    // Prose around the lab may change; the record still holds.
+    let chapter = p.root().join("book/01-a.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, format!("{text}\nA closing paragraph.\n")).unwrap();
+    assert!(proof(&p).contains("kind v1.37.2"), "{}", proof(&p));
+    p.run(&["build"]);
+    assert!(p.site("01-a.html").contains("badge-verified"));
+    // A changed step is not what ran: the lab is only validated until it runs again.
+    std::fs::write(&chapter, text.replace("value: 1000", "value: 1001")).unwrap();
+    assert!(
+        proof(&p).contains("validated (edited since run)"),
+        "{}",
+        proof(&p)
+    );
+    p.run(&["build"]);
+    assert!(!p.site("01-a.html").contains("badge-verified"));
     assert_eq!(wait_no_lab_namespaces(&up), "");
     assert!(
         up.kubectl(&["get", "priorityclass", "kubebook-test-high"])

@@ -38,6 +38,10 @@ pub struct LabResult {
     pub verdict: Verdict,
     pub duration: Duration,
     pub steps: Vec<StepResult>,
+    /// A lab whose steps all run on the reader's machine, never against the cluster.
+    pub host_only: bool,
+    /// `Lab::digest` of the lab that ran.
+    pub digest: String,
 }
 
 impl LabResult {
@@ -203,6 +207,7 @@ pub fn record(
                 date: date.to_string(),
                 duration_seconds: (r.duration.as_secs_f64() * 10.0).round() / 10.0,
                 needs_kind_steps: r.needs_kind() as u32,
+                digest: Some(r.digest.clone()),
             },
         );
     }
@@ -224,6 +229,8 @@ mod tests {
             id: id.into(),
             verdict,
             duration: Duration::from_millis(1500),
+            host_only: false,
+            digest: "00ff00ff00ff00ff".into(),
             steps: steps
                 .into_iter()
                 .enumerate()

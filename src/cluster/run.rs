@@ -49,12 +49,35 @@ fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
 }
 
 fn have(cmd: &str, args: &[&str]) -> bool {
-    Command::new(cmd)
+    have_on(None, cmd, args)
+}
+
+/// Does `cmd args` succeed with the target's tools first on PATH? Labs run with that PATH,
+/// so a requirement is probed where the lab's steps will look for it.
+fn have_on(target: Option<&Target>, cmd: &str, args: &[&str]) -> bool {
+    let mut command = Command::new(cmd);
+    if let Some(path) = target_path(target) {
+        command.env("PATH", path);
+    }
+    command
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// PATH with the target's tool folder (the control plane's kubectl, helm) in front, if it
+/// has one.
+fn target_path(target: Option<&Target>) -> Option<String> {
+    let prefix = target.and_then(|t| t.path_prefix.as_ref())?;
+    let mut path = vec![prefix.clone()];
+    path.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(path)
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
 }
 
 /// `kind create cluster` with the book's config, the pinned fixtures, the pinned images.
@@ -319,14 +342,8 @@ fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
         ("KUBEBOOK_ROOT".to_string(), sh.root.display().to_string()),
         ("KUBEBOOK_LAB".to_string(), lab.id.clone()),
     ];
-    if let Some(prefix) = sh.target.and_then(|t| t.path_prefix.as_ref()) {
-        let mut path = vec![prefix.clone()];
-        path.extend(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        ));
-        if let Ok(p) = std::env::join_paths(path) {
-            vars.push(("PATH".into(), p.to_string_lossy().into_owned()));
-        }
+    if let Some(path) = target_path(sh.target) {
+        vars.push(("PATH".into(), path));
     }
     let mut ws = Workspace {
         env: Env {
@@ -532,6 +549,8 @@ fn run_lab(lab: &Lab, sh: &Shared) -> LabResult {
         verdict,
         duration: t0.elapsed(),
         steps,
+        host_only: lab.host_only(),
+        digest: lab.digest(),
     };
     for (_, s) in lab.steps() {
         if let Some(why) = safety::refuse(&s.command) {
@@ -556,7 +575,10 @@ fn progress_line(k: usize, total: usize, r: &LabResult, level: Option<Level>) ->
     let secs = r.duration.as_secs_f64();
     let nk = r.needs_kind();
     let detail = if level == Some(Level::ControlPlane) && matches!(r.verdict, Verdict::Passed) {
-        format!(", {} API steps passed, {nk} need kind", r.passed_steps())
+        // Host labs run on the reader's machine whatever the target: their steps are not
+        // API steps, and none of them can need kind.
+        let kind = if r.host_only { "host" } else { "API" };
+        format!(", {} {kind} steps passed, {nk} need kind", r.passed_steps())
     } else {
         String::new()
     };
@@ -574,9 +596,9 @@ fn probe(requirement: &str, target: Option<&Target>) -> bool {
     match requirement {
         "host" | "cluster" | "kustomize" => true,
         "docker" => have("docker", &["info"]),
-        "helm" => have("helm", &["version"]),
-        "python3" => have("python3", &["--version"]),
-        "curl" => have("curl", &["--version"]),
+        "helm" => have_on(target, "helm", &["version"]),
+        "python3" => have_on(target, "python3", &["--version"]),
+        "curl" => have_on(target, "curl", &["--version"]),
         // Controllers that need real Pods: never on the control plane's fake nodes.
         "ingress" | "metrics-server" if target.is_some_and(|t| t.level == Level::ControlPlane) => {
             false
@@ -615,6 +637,8 @@ fn run_all(chosen: &[&Lab], sh: &Shared, jobs: usize) -> Vec<LabResult> {
                         verdict: Verdict::Skipped(why),
                         duration: Duration::ZERO,
                         steps: Vec::new(),
+                        host_only: lab.host_only(),
+                        digest: lab.digest(),
                     };
                     let r = if sh.cancel.load(Ordering::SeqCst) {
                         LabResult {
@@ -733,7 +757,10 @@ pub fn run(
             String::new()
         },
         if opts.control_plane {
-            format!(" ({} steps need kind)", summary.needs_kind_steps)
+            match summary.needs_kind_steps {
+                1 => " (1 step needs kind)".to_string(),
+                n => format!(" ({n} steps need kind)"),
+            }
         } else {
             String::new()
         }

@@ -121,6 +121,34 @@ impl Lab {
             _ => Vec::new(),
         })
     }
+    /// A fingerprint of what a run executes: requirements, files, steps and their expected
+    /// output. A record of a run holds it, so a lab edited since its run is not shown as
+    /// verified (prose around the blocks may change freely).
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for r in &self.requires {
+            h.update(r.as_bytes());
+            h.update([0]);
+        }
+        for b in self
+            .blocks
+            .iter()
+            .filter(|b| !matches!(b.kind, BlockKind::Snippet))
+        {
+            if let BlockKind::File { name } = &b.kind {
+                h.update(name.as_bytes());
+            }
+            h.update([1]);
+            h.update(b.content.as_bytes());
+            h.update([2, u8::from(b.retry), u8::from(b.needs_kind.is_some())]);
+        }
+        h.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// Labs that need no cluster (`requires=host`).
     pub fn host_only(&self) -> bool {
         self.requires.iter().any(|r| r == "host")
