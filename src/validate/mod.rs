@@ -293,7 +293,14 @@ fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str) ->
     let span = span_at(b, doc, "/apiVersion");
     let served = s.versions_of(kind);
     let group = api_version.split_once('/').map(|(g, _)| g).unwrap_or("");
-    let builtin_group = group.is_empty() || !group.contains('.') || group.ends_with(".k8s.io");
+    // A group of the pinned release (or a dotless typo of one such as `app`); other groups,
+    // also `*.k8s.io` ones that Kubernetes does not serve itself (gateway.networking.k8s.io,
+    // snapshot.storage.k8s.io), are custom resources.
+    let builtin_group = group.is_empty()
+        || !group.contains('.')
+        || s.kinds
+            .keys()
+            .any(|k| k.strip_prefix(group).is_some_and(|r| r.starts_with('/')));
     if let Some(v) = served.first() {
         return Diagnostic::error(
             "K8S006",
