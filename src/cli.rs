@@ -153,6 +153,10 @@ pub struct RunArgs {
     /// Only the labs of chapter N
     #[arg(long)]
     pub chapter: Option<u32>,
+    /// Only shard K of N (1-based, e.g. 2/3): the chosen labs dealt out in book order, so N CI
+    /// jobs together run each lab once
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
     /// Labs to run at once
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
@@ -182,6 +186,19 @@ pub struct RunArgs {
     /// Write a JSON report: every lab and every step with its status
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not K/N with 1 <= K <= N (e.g. 1/3)");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n) = (
+        k.trim().parse::<usize>().map_err(|_| bad())?,
+        n.trim().parse::<usize>().map_err(|_| bad())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

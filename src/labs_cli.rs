@@ -199,7 +199,7 @@ fn shell_quote(s: &str) -> String {
 /// unexpected exit status and killing background commands at the end.
 pub fn script(l: &Lab) -> String {
     let mut s = format!(
-        "#!/usr/bin/env bash\n# {} — {}\n# Exported by kubebook. Run it in a namespace of its own:\n#   kubectl create namespace {id} && kubectl config set-context --current --namespace {id}\nset -uo pipefail\ncd \"$(dirname \"$0\")\"\nexport KUBEBOOK_ROOT=\"${{KUBEBOOK_ROOT:-$PWD}}\"\nexport KUBEBOOK_NAMESPACE=\"${{KUBEBOOK_NAMESPACE:-$(kubectl config view --minify -o jsonpath='{{..namespace}}' 2>/dev/null)}}\"\npids=()\ntrap 'for p in \"${{pids[@]}}\"; do kill \"$p\" 2>/dev/null; done' EXIT\n",
+        "#!/usr/bin/env bash\n# {} — {}\n# Exported by kubebook. Run it in a namespace of its own:\n#   kubectl create namespace {id} && kubectl config set-context --current --namespace {id}\n# No pipefail: each step runs as in an interactive shell, where a pipeline's status is its\n# last command's (what the book's expected exit status and the runner assume).\nset -u\ncd \"$(dirname \"$0\")\"\nexport KUBEBOOK_ROOT=\"${{KUBEBOOK_ROOT:-$PWD}}\"\nexport KUBEBOOK_NAMESPACE=\"${{KUBEBOOK_NAMESPACE:-$(kubectl config view --minify -o jsonpath='{{..namespace}}' 2>/dev/null)}}\"\npids=()\ntrap 'for p in \"${{pids[@]}}\"; do kill \"$p\" 2>/dev/null; done' EXIT\n",
         l.id,
         l.title,
         id = l.id

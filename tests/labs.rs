@@ -109,3 +109,31 @@ fn export_writes_files_and_a_script_that_checks_exit_statuses() {
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("expected 1"));
 }
+
+/// D19: a pipeline's status is its last command's in the exported script, as in the runner
+/// and in the reader's terminal (`timeout 5 server | tail -n 1` must not stop run.sh).
+#[test]
+fn exported_script_uses_the_runners_pipe_semantics() {
+    let p = common::Project::new();
+    p.chapter(
+        "01-h.md",
+        "H",
+        "```console lab=ch01-pipe requires=host\n$ false | echo piped\npiped\n$ echo after\nafter\n```\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("labs");
+    let root = p.root().to_string_lossy().to_string();
+    let r = kubebook(&["labs", "export", dest.to_str().unwrap(), "--root", &root]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = std::process::Command::new("bash")
+        .arg(dest.join("ch01-pipe/run.sh"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("after"), "{stdout}");
+}

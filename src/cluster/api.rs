@@ -231,6 +231,24 @@ impl Cluster {
             })
     }
 
+    /// A GatewayClass its controller has accepted (cloud-provider-kind's, for `gateway`).
+    pub fn gateway_class_accepted(&self, name: &str) -> bool {
+        let Ok(api) = self.dynamic_api("gateway.networking.k8s.io/v1", "GatewayClass") else {
+            return false;
+        };
+        self.rt
+            .block_on(api.get_opt(name))
+            .ok()
+            .flatten()
+            .and_then(|o| o.data.get("status").cloned())
+            .and_then(|s| s.get("conditions").cloned())
+            .and_then(|c| c.as_array().cloned())
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Accepted" && c["status"] == "True")
+            })
+    }
+
     /// Delete a cluster-scoped object a lab created (PersistentVolume, PriorityClass, CRD, …).
     pub fn delete_cluster_object(
         &self,

@@ -88,7 +88,8 @@ pub fn read_only(command: &str) -> bool {
 }
 
 fn spawn(command: &str, env: &Env, capture: bool) -> std::io::Result<Child> {
-    // `{ …; } 2>&1`: what a reader sees in a terminal is stdout and stderr interleaved.
+    // `{ …; } 2>&1`: what a reader sees in a terminal is stdout and stderr interleaved. No
+    // pipefail, as in an interactive shell and in the exported run.sh (D19).
     let script = format!("{{\n{command}\n}} 2>&1");
     let mut c = Command::new("bash");
     c.arg("-c")
@@ -212,6 +213,57 @@ fn attempt(
 }
 
 /// Run a step until it matches (exit status and output) or its time is up.
+/// Time a command with its own deadline has, beyond it, to print why it gave up.
+const GRACE: Duration = Duration::from_secs(10);
+
+/// The longest deadline a command sets itself: kubectl's `--timeout=DUR` / `--timeout DUR`
+/// (Go durations such as `90s`, `2m`, `1m30s`) and `timeout N` (seconds, or with a suffix).
+fn own_deadline(command: &str) -> Option<Duration> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let mut best: Option<Duration> = None;
+    for (i, w) in words.iter().enumerate() {
+        let value = if let Some(v) = w.strip_prefix("--timeout=") {
+            Some(v)
+        } else if *w == "--timeout" || *w == "timeout" {
+            words.get(i + 1).copied()
+        } else {
+            None
+        };
+        if let Some(d) = value.and_then(parse_duration) {
+            best = Some(best.map_or(d, |b| b.max(d)));
+        }
+    }
+    best
+}
+
+/// `120s`, `2m`, `1m30s`, `1h`, `500ms`, or a bare number of seconds (`timeout 5`).
+fn parse_duration(v: &str) -> Option<Duration> {
+    let v = v.trim_matches(|c| c == '"' || c == '\'');
+    if let Ok(n) = v.parse::<u64>() {
+        return Some(Duration::from_secs(n));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = v;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let (unit, len) = if rest.starts_with("ms") {
+            (Duration::from_millis(1), 2)
+        } else {
+            match rest.chars().next()? {
+                'h' => (Duration::from_secs(3600), 1),
+                'm' => (Duration::from_secs(60), 1),
+                's' => (Duration::from_secs(1), 1),
+                _ => return None,
+            }
+        };
+        total += unit.checked_mul(u32::try_from(n).ok()?)?;
+        rest = &rest[len..];
+    }
+    Some(total)
+}
+
 pub fn run_step(
     step: &Step,
     timeout: Duration,
@@ -220,6 +272,9 @@ pub fn run_step(
     cancel: &AtomicBool,
 ) -> Outcome {
     let start = Instant::now();
+    // A command with a deadline of its own (`kubectl wait --timeout=120s`) gets it, plus time
+    // to report, even in a block with a shorter timeout (D10).
+    let timeout = own_deadline(&step.command).map_or(timeout, |own| timeout.max(own + GRACE));
     let retry = retry || read_only(&step.command);
     let mut attempts = 0;
     loop {
@@ -332,6 +387,30 @@ pub fn lab_dir_files(dir: &Path, files: &[(String, String)]) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_with_their_own_deadline_get_it() {
+        let s = Duration::from_secs;
+        assert_eq!(
+            own_deadline("kubectl wait --for=condition=Ready pod/p --timeout=120s"),
+            Some(s(120))
+        );
+        assert_eq!(
+            own_deadline("kubectl rollout status deploy/web --timeout 2m"),
+            Some(s(120))
+        );
+        assert_eq!(
+            own_deadline("timeout 5 python3 -m http.server | tail -n 1"),
+            Some(s(5))
+        );
+        assert_eq!(own_deadline("kubectl wait x --timeout=1m30s"), Some(s(90)));
+        assert_eq!(own_deadline("kubectl get pods"), None);
+        assert_eq!(own_deadline("kubectl wait --timeout=soon"), None);
+        assert_eq!(own_deadline("kubectl wait --timeout=99999999999999h"), None);
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration(""), Some(Duration::ZERO));
+        assert_eq!(parse_duration("5x"), None);
+    }
 
     fn env(dir: &Path) -> Env {
         Env {

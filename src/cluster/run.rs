@@ -45,6 +45,9 @@ fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
         .iter()
         .filter(|l| opts.ids.is_empty() || opts.ids.contains(&l.id))
         .filter(|l| opts.chapter.is_none_or(|c| l.chapter_number == c))
+        .enumerate()
+        .filter(|(i, _)| opts.shard.is_none_or(|(k, n)| i % n == k - 1))
+        .map(|(_, l)| l)
         .collect())
 }
 
@@ -109,22 +112,19 @@ fn create_cluster(root: &Path) -> Result<(), String> {
                 .any(|l| l == "kubebook")
         })
         .unwrap_or(false);
-    if !exists {
+    if exists {
+        // The cluster is there but the kubeconfig may have lost its context: export it again,
+        // so the labs never fall back to another (current) context.
+        run(Command::new("kind").args(["export", "kubeconfig", "--name", "kubebook"]))?;
+    } else {
+        // --wait: labs start only when every node is Ready.
         run(Command::new("kind")
-            .args(["create", "cluster", "--name", "kubebook", "--config"])
+            .args([
+                "create", "cluster", "--name", "kubebook", "--wait", "2m", "--config",
+            ])
             .arg(root.join("labs/kind.yaml")))?;
     }
-    let images = std::fs::read_to_string(root.join("labs/images.txt")).unwrap_or_default();
-    for img in images
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        run(Command::new("docker")
-            .args(["pull", "--quiet", img])
-            .stdout(Stdio::null()))?;
-        run(Command::new("kind").args(["load", "docker-image", "--name", "kubebook", img]))?;
-    }
+    preload_images(root);
     let fixtures = root.join("labs/fixtures");
     let vendored = std::fs::read_dir(&fixtures)
         .map(|es| {
@@ -149,8 +149,72 @@ fn create_cluster(root: &Path) -> Result<(), String> {
                 .args(["--context", "kind-kubebook", "apply", "--server-side", "-f"])
                 .arg(&f))?;
         }
+        // Applied is not ready: a lab's first apply must not meet a webhook with no
+        // endpoint yet (D5). Every Deployment the fixtures created must roll out.
+        run(Command::new("kubectl").args([
+            "--context",
+            "kind-kubebook",
+            "wait",
+            "--for=condition=Available",
+            "deployment",
+            "--all",
+            "--all-namespaces",
+            "--timeout=180s",
+        ]))?;
+    }
+    if !have("cloud-provider-kind", &["--help"]) {
+        eprintln!(
+            "note: labs that need Ingress or the Gateway API (requires=ingress / gateway) run when cloud-provider-kind runs beside the cluster: go install sigs.k8s.io/cloud-provider-kind@v0.11.0 && cloud-provider-kind &"
+        );
     }
     Ok(())
+}
+
+/// Pull the pinned images and load them into the nodes. `kind load docker-image` fails under
+/// Docker's containerd image store (kind#3795: the saved archive lists every platform but
+/// holds the host's only), so each image is saved for the host platform and loaded as an
+/// archive. A failure is a warning: the node then pulls the image itself.
+fn preload_images(root: &Path) {
+    let images = std::fs::read_to_string(root.join("labs/images.txt")).unwrap_or_default();
+    let platform = format!(
+        "linux/{}",
+        match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            other => other,
+        }
+    );
+    let Ok(dir) = tempfile::tempdir() else {
+        eprintln!("warning: no temporary directory; images are not preloaded");
+        return;
+    };
+    let ok = |cmd: &mut Command| {
+        cmd.stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    for img in images
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let tar = dir.path().join("image.tar");
+        let loaded =
+            ok(Command::new("docker").args(["pull", "--quiet", "--platform", &platform, img]))
+                && ok(Command::new("docker")
+                    .args(["save", "--platform", &platform, "-o"])
+                    .arg(&tar)
+                    .arg(img))
+                && ok(Command::new("kind")
+                    .args(["load", "image-archive", "--name", "kubebook"])
+                    .arg(&tar));
+        if !loaded {
+            eprintln!(
+                "warning: could not preload {img}; the nodes will pull it when a lab needs it"
+            );
+        }
+        let _ = std::fs::remove_file(&tar);
+    }
 }
 
 fn random_suffix() -> String {
@@ -590,6 +654,10 @@ fn progress_line(k: usize, total: usize, r: &LabResult, level: Option<Level>) ->
     }
 }
 
+/// The IngressClass and GatewayClass of cloud-provider-kind, kind's own load balancer, Ingress
+/// and Gateway controller (ingress-nginx was retired in March 2026).
+const CLOUD_PROVIDER_KIND: &str = "cloud-provider-kind";
+
 /// Is a lab's requirement met on this target? Fixtures are probed through the target's own
 /// client (never the ambient kubectl context), for readiness, not mere existence.
 fn probe(requirement: &str, target: Option<&Target>) -> bool {
@@ -599,13 +667,25 @@ fn probe(requirement: &str, target: Option<&Target>) -> bool {
         "helm" => have_on(target, "helm", &["version"]),
         "python3" => have_on(target, "python3", &["--version"]),
         "curl" => have_on(target, "curl", &["--version"]),
-        // Controllers that need real Pods: never on the control plane's fake nodes.
-        "ingress" | "metrics-server" if target.is_some_and(|t| t.level == Level::ControlPlane) => {
+        // Controllers that need real Pods or containers: never on the control plane's fake
+        // nodes.
+        "ingress" | "gateway" | "metrics-server"
+            if target.is_some_and(|t| t.level == Level::ControlPlane) =>
+        {
             false
         }
-        "ingress" => target.is_some_and(|t| {
-            t.cluster
-                .deployment_available("ingress-nginx", "ingress-nginx-controller")
+        // cloud-provider-kind serves both Ingress (IngressClass `cloud-provider-kind`) and the
+        // Gateway API (GatewayClass `cloud-provider-kind`, Accepted once it runs).
+        "ingress" | "gateway" => target.is_some_and(|t| {
+            t.cluster.gateway_class_accepted(CLOUD_PROVIDER_KIND)
+                && (requirement == "gateway"
+                    || t.cluster
+                        .cluster_object_exists(
+                            "networking.k8s.io/v1",
+                            "IngressClass",
+                            CLOUD_PROVIDER_KIND,
+                        )
+                        .unwrap_or(false))
         }),
         "metrics-server" => {
             target.is_some_and(|t| t.cluster.api_service_available("v1beta1.metrics.k8s.io"))
@@ -806,6 +886,52 @@ fn write_reports(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_partition_the_chosen_labs_in_book_order() {
+        let labs: Vec<Lab> = (1..=7)
+            .map(|i| Lab {
+                id: format!("ch0{i}-x"),
+                chapter: format!("0{i}"),
+                chapter_number: i,
+                title: "x".into(),
+                requires: vec![],
+                skip_ci: None,
+                serial: false,
+                file: "book/x.md".into(),
+                line: 1,
+                blocks: vec![],
+            })
+            .collect();
+        let opts = |shard| Options {
+            ids: vec![],
+            root: ".".into(),
+            chapter: None,
+            shard,
+            jobs: 1,
+            context: None,
+            allow_non_kind: false,
+            create_cluster: false,
+            keep: false,
+            report: None,
+            record: false,
+            control_plane: false,
+            json: None,
+        };
+        let ids = |shard| -> Vec<String> {
+            pick(&labs, &opts(shard))
+                .unwrap()
+                .iter()
+                .map(|l| l.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(Some((1, 3))), ["ch01-x", "ch04-x", "ch07-x"]);
+        assert_eq!(ids(Some((2, 3))), ["ch02-x", "ch05-x"]);
+        assert_eq!(ids(Some((3, 3))), ["ch03-x", "ch06-x"]);
+        assert_eq!(ids(Some((1, 1))), ids(None));
+        // More shards than labs: the extra shards are empty, never an error.
+        assert!(ids(Some((9, 9))).is_empty());
+    }
 
     #[test]
     fn namespaces_are_valid_names() {

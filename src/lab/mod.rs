@@ -164,6 +164,7 @@ pub const REQUIREMENTS: &[&str] = &[
     "curl",
     "kustomize",
     "ingress",
+    "gateway",
     "metrics-server",
     "cluster",
 ];
