@@ -84,8 +84,11 @@ pub enum Command {
 pub enum LabsCommand {
     /// List the labs: id, chapter, title, requirements
     List {
-        #[arg(default_value = ".")]
+        #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// ROOT as a plain argument, as the first releases took it (kept so scripts work)
+        #[arg(hide = true, conflicts_with = "root")]
+        root_arg: Option<PathBuf>,
     },
     /// Show one lab's steps as a reader sees them
     Show {

@@ -7,10 +7,12 @@ use std::path::Path;
 
 pub fn run(cmd: LabsCommand) -> u8 {
     match cmd {
-        LabsCommand::List { root } => with_book(&root, |labs, records| {
-            list(labs, records);
-            0
-        }),
+        LabsCommand::List { root, root_arg } => {
+            with_book(&root_arg.unwrap_or(root), |labs, records| {
+                list(labs, records);
+                0
+            })
+        }
         LabsCommand::Show { id, root } => {
             with_labs(&root, |labs| match labs.iter().find(|l| l.id == id) {
                 Some(l) => {
