@@ -104,6 +104,15 @@ pub enum LabsCommand {
     },
     /// Run labs against a kind cluster, or the local control plane (--control-plane)
     Run(RunArgs),
+    /// What this machine has for running the labs (kind, Docker, kubectl, the cluster and its
+    /// fixtures, the control plane), each gap with the command that fills it
+    #[command(
+        after_help = "Exit status: 0 when labs can run on kind or on the control plane, 1 when on neither.\nIt only reads: nothing on the machine or the cluster is changed."
+    )]
+    Doctor {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Build or start the local Kubernetes control plane labs run on without Docker
     #[command(name = "control-plane")]
     ControlPlane {

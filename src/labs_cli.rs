@@ -71,8 +71,10 @@ pub fn run(cmd: LabsCommand) -> u8 {
         }
         #[cfg(feature = "cluster")]
         LabsCommand::ControlPlane { command } => crate::controlplane_cli::run(command),
+        #[cfg(feature = "cluster")]
+        LabsCommand::Doctor { root } => doctor(&root),
         #[cfg(not(feature = "cluster"))]
-        LabsCommand::Run(_) | LabsCommand::ControlPlane { .. } => {
+        LabsCommand::Run(_) | LabsCommand::ControlPlane { .. } | LabsCommand::Doctor { .. } => {
             eprintln!(
                 "error: this kubebook was built without the `cluster` feature; rebuild with default features to run labs"
             );
@@ -285,4 +287,50 @@ fn write_new(dir: &Path, rel: &str, bytes: &[u8], executable: bool) -> std::io::
     std::fs::rename(&tmp, &path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// `labs doctor`: the findings as a table, then one line per target.
+#[cfg(feature = "cluster")]
+fn doctor(root: &Path) -> u8 {
+    use crate::cluster::doctor::{self, Need, Status};
+    let toml = root.join("book/book.toml");
+    let minor = std::fs::read_to_string(&toml)
+        .ok()
+        .and_then(|t| crate::config::Config::parse(&t, &toml).ok())
+        .map(|c| c.book.kubernetes)
+        .unwrap_or_else(|| "1.37".into());
+    let d = doctor::examine(&minor);
+    let mut t = format!("Kubernetes {minor} (book/book.toml)\n");
+    for (need, title) in [
+        (Need::Kind, "on kind"),
+        (
+            Need::ControlPlane,
+            "on the local control plane (--control-plane)",
+        ),
+    ] {
+        t.push_str(&format!("\n{title}\n"));
+        for c in d.checks.iter().filter(|c| c.target == need) {
+            let mark = match c.status {
+                Status::Pass => "ok     ",
+                Status::Warn => "warn   ",
+                Status::Missing => "MISSING",
+            };
+            t.push_str(&format!("  {mark} {:<44} {}\n", c.name, c.detail));
+            if let Some(h) = &c.hint {
+                t.push_str(&format!("          → {h}\n"));
+            }
+        }
+    }
+    let yes = |b: bool| if b { "ready" } else { "not ready" };
+    t.push_str(&format!(
+        "\nlabs on kind: {}; labs on the control plane: {}\n",
+        yes(d.kind_ready),
+        yes(d.control_plane_ready)
+    ));
+    crate::cli::out(&t);
+    if d.kind_ready || d.control_plane_ready {
+        0
+    } else {
+        1
+    }
 }

@@ -721,3 +721,65 @@ fn the_control_plane_leaves_no_process_and_no_folder() {
     assert!(!folder.exists(), "{} is left", folder.display());
     assert_eq!(processes_under(&folder), "");
 }
+
+/// `labs doctor` reads the real cluster of `kind-kubebook` (here the control plane under that
+/// name), reports its version and nodes and the missing fixtures, and fails only when labs
+/// can run nowhere.
+#[test]
+fn doctor_reports_the_cluster_and_what_is_missing() {
+    let _g = lock();
+    if !control_plane_built() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let up = Up::start(dir.path(), "kind-kubebook");
+    // PATH without kind, Docker or cloud-provider-kind: only the control plane's kubectl.
+    let kubectl_dir = kubebook::controlplane::binaries::Binaries::find(&["kubectl"])
+        .ok()
+        .and_then(|b| {
+            b.path("kubectl")
+                .and_then(|p| p.parent())
+                .map(Path::to_path_buf)
+        })
+        .unwrap();
+    let path = format!("{}:/usr/bin:/bin", kubectl_dir.display());
+    let doctor = |env: &[(&str, &str)]| {
+        let mut c = Command::new(bin());
+        c.args(["labs", "doctor", "--root", env!("CARGO_MANIFEST_DIR")])
+            .env("PATH", &path)
+            .env("KUBECONFIG", &up.kubeconfig);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, out) = doctor(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Kubernetes v1.37.2"), "{out}");
+    assert!(out.contains("3 node(s), all Ready"), "{out}");
+    assert!(out.contains("Client Version: v1.37.2"), "{out}");
+    assert!(out.contains("MISSING kind"), "{out}");
+    assert!(
+        out.contains("cloud-provider-kind --gateway-channel standard"),
+        "{out}"
+    );
+    assert!(out.contains("labs on the control plane: ready"), "{out}");
+    // No control plane built either (an empty cache): ready nowhere, exit 1.
+    let empty = tempfile::tempdir().unwrap();
+    let e = empty.path().to_str().unwrap();
+    let (code, out) = doctor(&[
+        ("HOME", e),
+        ("XDG_CACHE_HOME", e),
+        ("KUBEBOOK_CONTROL_PLANE_DIR", e),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("kubebook labs control-plane install"), "{out}");
+    assert!(
+        out.contains("labs on kind: not ready; labs on the control plane: not ready"),
+        "{out}"
+    );
+}

@@ -82,6 +82,32 @@ impl Cluster {
         Ok(v.git_version)
     }
 
+    /// Every node: name, Ready, kubelet version.
+    pub fn nodes(&self) -> Result<Vec<(String, bool, String)>, String> {
+        let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
+        let list = self
+            .rt
+            .block_on(api.list(&ListParams::default()))
+            .map_err(|e| format!("cannot list nodes: {e}"))?;
+        Ok(list
+            .items
+            .into_iter()
+            .map(|n| {
+                let status = n.status.unwrap_or_default();
+                let ready = status
+                    .conditions
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|c| c.type_ == "Ready" && c.status == "True");
+                let version = status
+                    .node_info
+                    .map(|i| i.kubelet_version)
+                    .unwrap_or_default();
+                (n.metadata.name.unwrap_or_default(), ready, version)
+            })
+            .collect())
+    }
+
     /// Create (or take over) the lab's namespace with server-side apply.
     pub fn apply_namespace(&self, name: &str, lab: &str) -> Result<(), String> {
         let api: Api<Namespace> = Api::all(self.client.clone());

@@ -3,6 +3,7 @@
 //! goes through the kube crate.
 
 pub mod api;
+pub mod doctor;
 pub mod exec;
 pub mod report;
 pub mod run;

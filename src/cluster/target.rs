@@ -118,12 +118,27 @@ fn choose_context(
 /// A kind (or, when allowed, any) cluster from the user's kubeconfig. The safety check runs
 /// before any request is sent.
 pub fn from_kubeconfig(context: Option<&str>, allow_non_kind: bool) -> Result<Target, RunError> {
+    connect(context, allow_non_kind, true)
+}
+
+/// The same, without saying where it connects (`labs doctor` reports it instead).
+pub fn from_kubeconfig_quiet(context: Option<&str>) -> Result<Target, RunError> {
+    connect(context, false, false)
+}
+
+fn connect(
+    context: Option<&str>,
+    allow_non_kind: bool,
+    announce: bool,
+) -> Result<Target, RunError> {
     let paths = kubeconfig_paths();
     let kc = read_merged(&paths)?;
     let (ctx, cluster_name, server, user) = choose_context(&kc, context)?;
     safety::check_context(&ctx, &server, allow_non_kind && context.is_some())
         .map_err(RunError::Refused)?;
-    eprintln!("connecting to {server} (context {ctx})");
+    if announce {
+        eprintln!("connecting to {server} (context {ctx})");
+    }
     let cluster = Cluster::connect(kc, &ctx).map_err(RunError::Environment)?;
     let server_version = cluster.server_version().map_err(|e| {
         RunError::Environment(format!("cannot reach the cluster of context `{ctx}`: {e}"))

@@ -1,0 +1,324 @@
+//! `kubebook labs doctor`: what this machine has for running the labs, on kind and on the
+//! local control plane, each missing piece with the command that supplies it. It reads and
+//! asks; it never changes the machine or the cluster.
+
+use super::target;
+use crate::controlplane::binaries::{self, Binaries};
+use std::process::{Command, Stdio};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    /// Works, but something a lab expects differs (a version skew, a missing fixture).
+    Warn,
+    /// Missing: the target that needs it cannot run.
+    Missing,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Which target needs it.
+    pub target: Need,
+    pub name: String,
+    pub status: Status,
+    pub detail: String,
+    /// How to fix it, when it is not Ok.
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Kind,
+    ControlPlane,
+}
+
+/// What the doctor found, and for each target whether labs can run there.
+pub struct Diagnosis {
+    pub checks: Vec<Check>,
+    pub kind_ready: bool,
+    pub control_plane_ready: bool,
+}
+
+/// The Kubernetes minor the book is written for (book.toml), e.g. `1.37`.
+pub fn examine(book_minor: &str) -> Diagnosis {
+    let mut checks = Vec::new();
+    kind_checks(book_minor, &mut checks);
+    control_plane_checks(&mut checks);
+    let ready = |need: Need| {
+        checks
+            .iter()
+            .filter(|c| c.target == need)
+            .all(|c| c.status != Status::Missing)
+    };
+    Diagnosis {
+        kind_ready: ready(Need::Kind),
+        control_plane_ready: ready(Need::ControlPlane),
+        checks,
+    }
+}
+
+/// First line of `cmd args`' output, if it runs and succeeds.
+fn version_of(cmd: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(cmd)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    Some(text.lines().next().unwrap_or("").trim().to_string())
+}
+
+/// `1.37` of `v1.37.2`, `Client Version: v1.37.0`, `kind v0.33.0 go1.26 linux/amd64`, …
+fn minor_of(text: &str, major: &str) -> Option<String> {
+    let i = text.find(&format!("v{major}."))?;
+    let rest = &text[i + 1..];
+    let mut parts = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty());
+    Some(format!("{}.{}", parts.next()?, parts.next()?))
+}
+
+fn check(target: Need, name: &str, status: Status, detail: String, hint: Option<&str>) -> Check {
+    Check {
+        target,
+        name: name.into(),
+        status,
+        detail,
+        hint: hint.map(str::to_string),
+    }
+}
+
+fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
+    use Need::Kind;
+    match version_of("kind", &["version"]) {
+        Some(v) if minor_of(&v, "0").as_deref() == Some("0.33") => {
+            out.push(check(Kind, "kind", Status::Pass, v, None))
+        }
+        Some(v) => out.push(check(
+            Kind,
+            "kind",
+            Status::Warn,
+            v,
+            Some("the book is tested with kind v0.33 (labs/kind.yaml pins the node image either way)"),
+        )),
+        None => out.push(check(
+            Kind,
+            "kind",
+            Status::Missing,
+            "not found".into(),
+            Some("go install sigs.k8s.io/kind@v0.33.0 (or https://kind.sigs.k8s.io/docs/user/quick-start/)"),
+        )),
+    }
+    match version_of("docker", &["info", "--format", "{{.ServerVersion}}"]) {
+        Some(v) => out.push(check(
+            Kind,
+            "Docker engine",
+            Status::Pass,
+            format!("server {v}"),
+            None,
+        )),
+        None => out.push(check(
+            Kind,
+            "Docker engine",
+            Status::Missing,
+            "`docker info` fails".into(),
+            Some(
+                "start Docker (kind runs its nodes as containers); without it use --control-plane",
+            ),
+        )),
+    }
+    let client = version_of("kubectl", &["version", "--client"]);
+    match &client {
+        Some(v) => {
+            let skew = minor_of(v, "1").as_deref() != Some(book_minor);
+            out.push(check(
+                Kind,
+                "kubectl",
+                if skew { Status::Warn } else { Status::Pass },
+                v.clone(),
+                skew.then_some(
+                    "use kubectl of the book's minor release: outputs differ across minors",
+                ),
+            ))
+        }
+        None => out.push(check(
+            Kind,
+            "kubectl",
+            Status::Missing,
+            "not found".into(),
+            Some("https://kubernetes.io/docs/tasks/tools/ (the control plane brings its own)"),
+        )),
+    }
+    cluster_checks(book_minor, out);
+    for (tool, args, why) in [
+        (
+            "helm",
+            &["version", "--short"][..],
+            "labs with requires=helm are skipped",
+        ),
+        (
+            "curl",
+            &["--version"][..],
+            "labs with requires=curl are skipped",
+        ),
+        (
+            "cloud-provider-kind",
+            &["--help"][..],
+            "Ingress and Gateway API labs are skipped: go install sigs.k8s.io/cloud-provider-kind@v0.11.0",
+        ),
+    ] {
+        let found = Command::new(tool)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        out.push(check(
+            Kind,
+            tool,
+            if found { Status::Pass } else { Status::Warn },
+            if found {
+                "found".into()
+            } else {
+                "not found".into()
+            },
+            (!found).then_some(why),
+        ));
+    }
+}
+
+/// The `kind-kubebook` cluster: reachable, its version, its nodes, the fixtures.
+fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
+    use Need::Kind;
+    let t = match target::from_kubeconfig_quiet(Some("kind-kubebook")) {
+        Ok(t) => t,
+        Err(e) => {
+            out.push(check(
+                Kind,
+                "cluster kind-kubebook",
+                Status::Missing,
+                e.to_string().lines().next().unwrap_or_default().to_string(),
+                Some("kind create cluster --name kubebook --config labs/kind.yaml (or labs run --create-cluster)"),
+            ));
+            return;
+        }
+    };
+    let skew = minor_of(&t.server_version, "1").as_deref() != Some(book_minor);
+    out.push(check(
+        Kind,
+        "cluster kind-kubebook",
+        if skew { Status::Warn } else { Status::Pass },
+        format!("Kubernetes {}", t.server_version),
+        skew.then_some("recreate it from labs/kind.yaml: its node image is the book's release"),
+    ));
+    match t.cluster.nodes() {
+        Ok(nodes) => {
+            let not_ready: Vec<&str> = nodes
+                .iter()
+                .filter(|n| !n.1)
+                .map(|n| n.0.as_str())
+                .collect();
+            out.push(check(
+                Kind,
+                "nodes",
+                if not_ready.is_empty() && nodes.len() == 3 {
+                    Status::Pass
+                } else {
+                    Status::Warn
+                },
+                format!(
+                    "{} node(s){}",
+                    nodes.len(),
+                    if not_ready.is_empty() {
+                        ", all Ready".to_string()
+                    } else {
+                        format!(", not Ready: {}", not_ready.join(", "))
+                    }
+                ),
+                (nodes.len() != 3 || !not_ready.is_empty())
+                    .then_some("labs/kind.yaml makes one control-plane node and two workers"),
+            ));
+        }
+        Err(e) => out.push(check(Kind, "nodes", Status::Warn, e, None)),
+    }
+    let fixtures = [
+        (
+            "Gateway API and Ingress (cloud-provider-kind)",
+            t.cluster.gateway_class_accepted("cloud-provider-kind"),
+            "cloud-provider-kind --gateway-channel standard & (see labs/fixtures/README.md)",
+        ),
+        (
+            "metrics-server",
+            t.cluster.api_service_available("v1beta1.metrics.k8s.io"),
+            "see labs/fixtures/README.md; labs with requires=metrics-server are skipped",
+        ),
+    ];
+    for (name, ok, hint) in fixtures {
+        out.push(check(
+            Kind,
+            name,
+            if ok { Status::Pass } else { Status::Warn },
+            if ok {
+                "ready".into()
+            } else {
+                "not installed or not ready".into()
+            },
+            (!ok).then_some(hint),
+        ));
+    }
+}
+
+fn control_plane_checks(out: &mut Vec<Check>) {
+    use Need::ControlPlane;
+    match Binaries::find(binaries::FULL) {
+        Result::Ok(b) => out.push(check(
+            ControlPlane,
+            "control plane binaries",
+            Status::Pass,
+            b.path(binaries::APISERVER)
+                .and_then(|p| p.parent())
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            None,
+        )),
+        Err(e) => out.push(check(
+            ControlPlane,
+            "control plane binaries",
+            Status::Missing,
+            e,
+            Some("kubebook labs control-plane install (needs Go 1.26; ~20 min once)"),
+        )),
+    }
+    match version_of("go", &["version"]) {
+        Some(v) => out.push(check(ControlPlane, "go", Status::Pass, v, None)),
+        None => out.push(check(
+            ControlPlane,
+            "go",
+            Status::Warn,
+            "not found".into(),
+            Some("only needed to build the control plane: https://go.dev/dl/ or apt-get install golang"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minors_are_read_from_every_version_line() {
+        assert_eq!(minor_of("v1.37.2", "1").as_deref(), Some("1.37"));
+        assert_eq!(
+            minor_of("Client Version: v1.37.0", "1").as_deref(),
+            Some("1.37")
+        );
+        assert_eq!(
+            minor_of("kind v0.33.0 go1.26.8 linux/amd64", "0").as_deref(),
+            Some("0.33")
+        );
+        assert_eq!(minor_of("no version here", "1"), None);
+        assert_eq!(minor_of("v1.", "1"), None);
+    }
+}
