@@ -783,3 +783,43 @@ fn doctor_reports_the_cluster_and_what_is_missing() {
         "{out}"
     );
 }
+
+/// D11: a lab that labels and taints nodes by selector and by a computed name, and changes
+/// a label that was there before, leaves every node as it found it, also when it fails.
+#[test]
+fn node_labels_and_taints_are_restored_after_a_failing_lab() {
+    let _g = lock();
+    if !control_plane_built() {
+        return;
+    }
+    let p = Project::new();
+    p.chapter(
+        "01-n.md",
+        "Nodes",
+        "```console lab=ch01-nodes timeout=5s\n\
+         $ kubectl label nodes -l kubernetes.io/os=linux kubebook-test=yes\n\
+         ...\n\
+         $ kubectl label node \"$(kubectl get nodes -o name | tail -n 1 | cut -d/ -f2)\" kubernetes.io/os=plan9 --overwrite\n\
+         ...\n\
+         $ kubectl taint nodes -l kubebook-test=yes kubebook-test=lab:NoSchedule\n\
+         ...\n\
+         $ kubectl get nodes -l kubebook-test=yes -o name\n\
+         this line never matches\n\
+         ```\n",
+    );
+    let up = Up::start(p.root(), "kind-kubebook");
+    let state = |up: &Up| {
+        up.kubectl(&[
+            "get",
+            "nodes",
+            "-o",
+            "jsonpath={range .items[*]}{.metadata.name} {.metadata.labels} {.spec.taints}{\"\\n\"}{end}",
+        ])
+    };
+    let before = state(&up);
+    assert!(before.contains("kubebook-control-plane"), "{before}");
+    let (code, err) = finish(labs_run(&p, &up.kubeconfig.display().to_string(), &[]));
+    assert_eq!(code, 1, "the lab fails on purpose: {err}");
+    assert!(err.contains("FAIL ch01-nodes"), "{err}");
+    assert_eq!(state(&up), before, "nodes restored");
+}

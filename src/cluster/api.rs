@@ -15,6 +15,15 @@ pub const FIELD_MANAGER: &str = "kubebook";
 /// The label every namespace the runner creates carries, so leftovers can be found.
 pub const LAB_LABEL: &str = "kubebook.dev/lab";
 
+/// Node name → (labels, taints as JSON).
+pub type NodeState = std::collections::BTreeMap<
+    String,
+    (
+        std::collections::BTreeMap<String, String>,
+        serde_json::Value,
+    ),
+>;
+
 pub struct Cluster {
     client: Client,
     rt: tokio::runtime::Runtime,
@@ -80,6 +89,66 @@ impl Cluster {
             })?
             .map_err(|e| format!("the API server does not answer: {e}"))?;
         Ok(v.git_version)
+    }
+
+    /// Every node's labels and taints, to put back after a lab that changes them.
+    pub fn node_state(&self) -> Result<NodeState, String> {
+        let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
+        let list = self
+            .rt
+            .block_on(api.list(&ListParams::default()))
+            .map_err(|e| format!("cannot list nodes: {e}"))?;
+        Ok(list
+            .items
+            .into_iter()
+            .map(|n| {
+                let taints = n.spec.and_then(|s| s.taints).unwrap_or_default();
+                (
+                    n.metadata.name.unwrap_or_default(),
+                    (
+                        n.metadata.labels.unwrap_or_default(),
+                        serde_json::to_value(taints).unwrap_or_default(),
+                    ),
+                )
+            })
+            .collect())
+    }
+
+    /// Put every node's labels and taints back as `before` had them: labels a lab added are
+    /// removed, labels it changed or removed come back with their old value (also ones
+    /// that were there before the lab, which a name-based undo would delete), taints are
+    /// replaced by the old list. Returns the nodes that needed it.
+    pub fn restore_nodes(&self, before: &NodeState) -> Result<Vec<String>, String> {
+        let now = self.node_state()?;
+        let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
+        let mut restored = Vec::new();
+        for (name, (labels, taints)) in before {
+            let Some((now_labels, now_taints)) = now.get(name) else {
+                continue;
+            };
+            if now_labels == labels && now_taints == taints {
+                continue;
+            }
+            let mut patch_labels = serde_json::Map::new();
+            for k in now_labels.keys().filter(|k| !labels.contains_key(*k)) {
+                patch_labels.insert(k.clone(), serde_json::Value::Null);
+            }
+            for (k, v) in labels {
+                if now_labels.get(k) != Some(v) {
+                    patch_labels.insert(k.clone(), serde_json::Value::String(v.clone()));
+                }
+            }
+            // A JSON merge patch replaces a list whole: the taints become the old list.
+            let patch = serde_json::json!({
+                "metadata": {"labels": patch_labels},
+                "spec": {"taints": taints},
+            });
+            self.rt
+                .block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&patch)))
+                .map_err(|e| format!("cannot restore node {name}: {e}"))?;
+            restored.push(name.clone());
+        }
+        Ok(restored)
     }
 
     /// Every node: name, Ready, kubelet version.

@@ -274,7 +274,23 @@ fn unmet(lab: &Lab, probe: &dyn Fn(&str) -> bool) -> Option<String> {
     (!missing.is_empty()).then(|| format!("needs {}", missing.join(", ")))
 }
 
-/// Node labels and taints a lab's commands add, to be removed when it ends.
+/// Whether a lab may change nodes (labels, taints, cordons): such a lab runs alone, and the
+/// nodes are put back as they were when it ends. Any mention counts, whatever the quoting or
+/// the way the node is named (`-l`, `$(kubectl get nodes …)`).
+pub fn changes_nodes(lab: &Lab) -> bool {
+    lab.steps().any(|(_, s)| {
+        let words: Vec<&str> = s.command.split_whitespace().collect();
+        words.windows(2).any(|w| {
+            matches!(w[0], "label" | "taint" | "cordon" | "uncordon" | "drain")
+                && (matches!(w[0], "cordon" | "uncordon" | "drain")
+                    || w[1].starts_with("node")
+                    || w[1] == "no"
+                    || w[1].starts_with("node/"))
+        })
+    })
+}
+
+/// Node labels and taints a lab's commands add, by name: what `--keep` says to undo by hand.
 pub fn node_changes(lab: &Lab) -> Vec<Vec<String>> {
     let mut undo = Vec::new();
     for (_, s) in lab.steps() {
@@ -389,6 +405,8 @@ struct Workspace {
     ns: Option<String>,
     /// Tracked cluster-scoped objects this run may delete at the end.
     owned: Vec<ClusterObject>,
+    /// Node labels and taints before a lab that may change them, restored at the end (D11).
+    nodes: Option<super::api::NodeState>,
 }
 
 fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
@@ -417,10 +435,14 @@ fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
         dir,
         ns: None,
         owned: Vec::new(),
+        nodes: None,
     };
     let Some(t) = sh.target.filter(|_| !lab.host_only()) else {
         return Ok(ws);
     };
+    if changes_nodes(lab) {
+        ws.nodes = Some(t.cluster.node_state()?);
+    }
     ws.owned = claim_cluster_objects(lab, sh, &t.cluster)?;
     let ns = namespace_for(&lab.id);
     t.cluster.apply_namespace(&ns, &lab.id)?;
@@ -570,13 +592,10 @@ fn clean_up(lab: &Lab, sh: &Shared, ws: Workspace) {
         eprintln!("{}: kept {}", lab.id, kept.join(", "));
         return;
     }
-    for undo in node_changes(lab) {
-        let _ = Command::new(&undo[0])
-            .args(&undo[1..])
-            .envs(ws.env.vars.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+    if let Some(before) = &ws.nodes
+        && let Err(e) = t.cluster.restore_nodes(before)
+    {
+        eprintln!("warning: {e}");
     }
     for o in &ws.owned {
         if let Err(e) = t
@@ -598,11 +617,7 @@ fn run_lab(lab: &Lab, sh: &Shared) -> LabResult {
     // `serial` labs and labs that change nodes (labels, taints) run alone: a taint affects
     // every other lab's scheduling. Labs with cluster-scoped objects or background commands
     // (local port numbers) never run at the same time as each other.
-    let alone = lab.serial
-        || !node_changes(lab).is_empty()
-        || lab.steps().any(|(_, s)| {
-            s.command.contains("kubectl taint") || s.command.contains("kubectl label node")
-        });
+    let alone = lab.serial || changes_nodes(lab);
     let _alone = alone.then(|| sh.cluster_lock.write().unwrap_or_else(|e| e.into_inner()));
     let _shared = (!alone).then(|| sh.cluster_lock.read().unwrap_or_else(|e| e.into_inner()));
     let exclusive = sh.objects.get(&lab.id).is_some_and(|o| !o.is_empty())
