@@ -38,7 +38,7 @@ var KEY="kubebook-scroll:"+location.pathname;
 try{var y=sessionStorage.getItem(KEY);if(y!==null){sessionStorage.removeItem(KEY);window.scrollTo(0,+y);}}catch(e){}
 var page=location.pathname.replace(/^.*\//,"")||"index.html";
 function overlay(text){var o=document.getElementById("kubebook-error");if(!o){o=document.createElement("div");o.id="kubebook-error";o.className="error-overlay";o.setAttribute("role","alert");document.body.appendChild(o);}
-o.innerHTML="<h2>The book has errors; showing the last good build</h2>";var pre=document.createElement("pre");pre.textContent=text;o.appendChild(pre);}
+o.innerHTML="<h2>The book has errors; showing the last good build</h2>";var b=document.createElement("button");b.type="button";b.className="overlay-close";b.textContent="Dismiss";b.addEventListener("click",function(){o.hidden=true;});o.appendChild(b);var pre=document.createElement("pre");pre.textContent=text;o.appendChild(pre);o.hidden=false;}
 var es=new EventSource("/__kubebook/events");
 es.addEventListener("reload",function(e){var pages=JSON.parse(e.data);if(pages.indexOf("*")>=0||pages.indexOf(page)>=0){try{sessionStorage.setItem(KEY,String(window.scrollY));}catch(x){}location.reload();}});
 es.addEventListener("error",function(e){if(e.data){overlay(JSON.parse(e.data).text);}});

@@ -60,11 +60,32 @@
   // ---- sidebar on phones ---------------------------------------------------------------
   var navToggle = document.querySelector(".nav-toggle");
   var sidebar = document.getElementById("sidebar");
+  // The bar's real height (it wraps on phones): the drawer starts below it and anchors land
+  // clear of it.
+  var topbar = document.querySelector(".topbar");
+  function fitBar() {
+    if (!topbar) return;
+    var h = topbar.getBoundingClientRect().height;
+    document.documentElement.style.setProperty("--bar-h", h + "px");
+    document.documentElement.style.scrollPaddingTop = (h + 12) + "px";
+  }
+  fitBar();
+  window.addEventListener("resize", fitBar);
+  function setDrawer(open) {
+    sidebar.classList.toggle("open", open);
+    document.body.classList.toggle("drawer-open", open);
+    navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
   if (navToggle && sidebar) {
     navToggle.hidden = false;
     navToggle.addEventListener("click", function () {
-      var open = sidebar.classList.toggle("open");
-      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+      setDrawer(!sidebar.classList.contains("open"));
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && sidebar.classList.contains("open")) {
+        setDrawer(false);
+        navToggle.focus();
+      }
     });
   }
 
@@ -75,7 +96,11 @@
   }
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || typing(e)) return;
-    if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+    // Arrow keys scroll a focused code block or table; chapters change only when focus is
+    // on the page itself.
+    var onPage = !e.target || e.target === document.body || e.target === document.documentElement
+      || e.target.id === "main";
+    if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && onPage) {
       var a = document.querySelector(e.key === "ArrowLeft" ? "a[rel=prev]" : "a[rel=next]");
       if (a) { e.preventDefault(); window.location.href = a.href; }
     } else if (e.key === "/") {
