@@ -90,7 +90,6 @@ fn all_namespaces(words: &[&str]) -> bool {
 /// Why a lab command must not run, if it must not.
 pub fn refuse(command: &str) -> Option<&'static str> {
     let words: Vec<&str> = command.split_whitespace().collect();
-    let kubectl = words.iter().position(|w| *w == "kubectl");
     if command.contains("KUBECONFIG=")
         || words.iter().any(|w| {
             matches!(
@@ -101,8 +100,26 @@ pub fn refuse(command: &str) -> Option<&'static str> {
     {
         return Some("it chooses another kubeconfig or context");
     }
-    if let Some(k) = kubectl {
+    // Every kubectl of the line (`a && kubectl …`, `$(kubectl …)`), each up to its own end.
+    for k in (0..words.len()).filter(|&i| words[i] == "kubectl" || words[i].ends_with("(kubectl")) {
+        // kubectl's own arguments end at `--` (what follows is the container's command, as in
+        // `kubectl exec web -- curl -s …`) or at the end of the shell command.
         let rest = &words[k + 1..];
+        let end = rest
+            .iter()
+            .enumerate()
+            .find_map(|(i, w)| {
+                if matches!(*w, "--" | "|" | "||" | "&&" | ";" | "&") {
+                    Some(i)
+                } else if w.ends_with([';', ')', '|', '&']) {
+                    // `…jsonpath='{.x}');` ends a `$(kubectl …)` glued to its last word.
+                    Some(i + 1)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or(rest.len());
+        let rest = &rest[..end];
         if rest.iter().any(|w| {
             TARGET_FLAGS.contains(&flag_name(w)) || (w.starts_with("-s") && !w.starts_with("--"))
         }) {
@@ -162,6 +179,8 @@ mod tests {
             "kubectl delete node kind-worker",
             "kubectl drain kind-worker",
             "kind delete cluster",
+            "kubectl get pods -s https://elsewhere -- x",
+            "kubectl get pods && kubectl --server=https://x get pods",
         ] {
             assert!(refuse(bad).is_some(), "{bad}");
         }
@@ -172,6 +191,11 @@ mod tests {
             "kubectl get pods -A",
             "kubectl label node kind-worker disktype=ssd",
             "kubectl delete -f pv.yaml",
+            // Flags after `--` are the container command's, not kubectl's.
+            "kubectl exec client -- curl -s http://web",
+            "kubectl exec client -- wget -s --server x",
+            "kubectl get pods | grep -s web",
+            "IP=$(kubectl get ingress web -o jsonpath='{.status}'); curl -s http://$IP/",
         ] {
             assert!(refuse(ok).is_none(), "{ok}");
         }
