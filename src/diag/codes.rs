@@ -87,6 +87,31 @@ registry! {
     K8S005: Error, "The kind does not exist in this Kubernetes version.", "";
     K8S006: Error, "The kind exists but not under this apiVersion.", "";
     K8S007: Warning, "A custom resource whose CRD is not known; not validated.", "";
+    // Semantic rules of the API server (src/validate/semantic/), Kubernetes 1.37.
+    K8S101: Error, "An object name is not valid for its kind (DNS-1123 subdomain or label; Services are DNS-1123 labels in 1.37).", "staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateObjectMetaAccessor with the kind's name function (pkg/apis/core/validation/validation.go ValidatePodName, ValidateServiceCreate, ValidateNamespaceName; pkg/apis/apps/validation/validation.go ValidateStatefulSetName, ValidateDeploymentName; …)";
+    K8S102: Error, "A CronJob name is longer than 52 characters.", "pkg/apis/batch/validation/validation.go ValidateCronJobCreate";
+    K8S103: Error, "A label key or value is not valid (qualified name; value at most 63 characters).", "staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go ValidateLabels";
+    K8S104: Error, "An annotation key is not a qualified name, or the annotations exceed 256 KiB.", "staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateAnnotations";
+    K8S105: Error, "A finalizer is not a qualified name.", "staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateFinalizerName";
+    K8S110: Error, "A container name is not a DNS-1123 label.", "pkg/apis/core/validation/validation.go validateContainerCommon";
+    K8S111: Error, "Two containers of a Pod (init containers included) share a name.", "pkg/apis/core/validation/validation.go validateContainers, validateInitContainers";
+    K8S112: Error, "A port number is outside 1-65535 (container, host, Service, target or probe port).", "pkg/apis/core/validation/validation.go validateContainerPorts, validateServicePort, ValidatePortNumOrName";
+    K8S113: Error, "A port name is not valid (IANA service name for containers; DNS-1123 label for Services).", "pkg/apis/core/validation/validation.go validateContainerPorts, validateServicePort, ValidatePortNumOrName";
+    K8S114: Error, "Two ports of one container or Service share a name.", "pkg/apis/core/validation/validation.go validateContainerPorts, validateServicePort";
+    K8S115: Error, "A volumeMount names a volume the Pod does not define.", "pkg/apis/core/validation/validation.go ValidateVolumeMounts";
+    K8S116: Error, "A volume name is not a DNS-1123 label, or two volumes share a name.", "pkg/apis/core/validation/validation.go ValidateVolumes";
+    K8S117: Error, "Two volumeMounts of one container share a mountPath.", "pkg/apis/core/validation/validation.go ValidateVolumeMounts";
+    K8S118: Error, "A liveness or startup probe has a successThreshold other than 1.", "pkg/apis/core/validation/validation.go validateLivenessProbe, validateStartupProbe";
+    K8S119: Error, "An init container without restartPolicy: Always has probes or lifecycle hooks.", "pkg/apis/core/validation/validation.go validateInitContainers";
+    K8S120: Error, "A count or duration that must not be negative is negative (replicas, minReadySeconds, probe timings, Job and CronJob limits).", "staging/src/k8s.io/apimachinery/pkg/api/validation/generic.go ValidateNonnegativeField, called by pkg/apis/apps/validation/validation.go ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec, ValidateDaemonSetSpec; pkg/apis/batch/validation/validation.go validateJobSpec, validateCronJobSpec; pkg/apis/core/validation/validation.go validateProbe";
+    K8S121: Error, "The Pod template's restartPolicy (after defaulting to Always) is not allowed for the workload, or activeDeadlineSeconds is set in a controller template.", "pkg/apis/apps/validation/validation.go ValidatePodTemplateSpecForReplicaSet, ValidateStatefulSetSpec, ValidateDaemonSetSpec; pkg/apis/batch/validation/validation.go validateJobSpec";
+    K8S122: Error, "A Deployment's strategy is not valid (rollingUpdate with Recreate, maxSurge and maxUnavailable both 0, over 100%, progressDeadlineSeconds not above minReadySeconds).", "pkg/apis/apps/validation/validation.go ValidateDeploymentStrategy, ValidateRollingUpdateDeployment, ValidatePositiveIntOrPercent, IsNotMoreThan100Percent, ValidateDeploymentSpec";
+    K8S123: Error, "A workload's selector is empty.", "pkg/apis/apps/validation/validation.go ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec, ValidateDaemonSetSpec";
+    K8S124: Error, "A CronJob's jobTemplate sets a selector (it is generated).", "pkg/apis/batch/validation/validation.go ValidateJobTemplateSpec";
+    K8S130: Error, "A Service nodePort is outside the API server's node port range (30000-32767 by default).", "pkg/registry/core/service/storage/alloc.go initNodePorts (pkg/registry/core/service/portallocator/allocator.go ErrNotInRange)";
+    K8S131: Error, "A Service with more than one port has an unnamed port.", "pkg/apis/core/validation/validation.go validateServicePort (requireName)";
+    K8S132: Error, "Two ports of one Service share a port and protocol, or a nodePort and protocol.", "pkg/apis/core/validation/validation.go validateService";
+    K8S133: Error, "A ClusterIP Service sets a nodePort.", "pkg/apis/core/validation/validation.go validateService";
     CRD001: Error, "A CRD file cannot be read.", "";
     CRD002: Warning, "A file in the CRD folder is not a CustomResourceDefinition with a schema.", "";
     // Lints.

@@ -3,6 +3,7 @@
 pub mod crd;
 pub mod lint;
 pub mod schema;
+pub mod semantic;
 pub mod suggest;
 pub mod yaml;
 
@@ -216,7 +217,15 @@ pub fn check_book(
             let key = format!("{api_version}/{kind}");
             if let Some((def, _)) = s.kinds.get(&key) {
                 if let Some(node) = s.definition(def) {
-                    for issue in schema::validate(&doc.value, node) {
+                    let issues = schema::validate(&doc.value, node);
+                    // The API server decodes before it validates: semantic rules only see
+                    // objects that match their schema.
+                    let issues = if issues.is_empty() {
+                        semantic::check(&api_version, &kind, &doc.value)
+                    } else {
+                        issues
+                    };
+                    for issue in issues {
                         results[i].diags.push(issue_diag(b, &doc, &issue, &kind));
                     }
                 }
@@ -342,7 +351,18 @@ pub fn validate_text(text: &str) -> Result<Vec<schema::Issue>, yaml::YamlError> 
             doc.str_at("/kind").unwrap_or_default()
         );
         match s.kinds.get(&key).and_then(|(def, _)| s.definition(def)) {
-            Some(def) => issues.extend(schema::validate(&doc.value, def)),
+            Some(def) => {
+                let found = schema::validate(&doc.value, def);
+                if found.is_empty() {
+                    issues.extend(semantic::check(
+                        doc.str_at("/apiVersion").unwrap_or_default(),
+                        doc.str_at("/kind").unwrap_or_default(),
+                        &doc.value,
+                    ));
+                } else {
+                    issues.extend(found);
+                }
+            }
             None => issues.push(schema::Issue {
                 code: codes::K8S005,
                 message: format!("unknown kind {key}"),
