@@ -1,6 +1,7 @@
 //! Loading the book: book.toml, chapter discovery (`book/NN-slug.md`), front matter.
 
 use crate::config::Config;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Report, Sources, Span};
 use crate::validate::yaml::{self, Document};
 use std::collections::BTreeMap;
@@ -72,7 +73,7 @@ pub fn load(root: &Path) -> Result<Book, Report> {
             };
             report.push(
                 Diagnostic::error(
-                    "CFG000",
+                    codes::CFG000,
                     format!("cannot read {}: {e}", book_dir.join("book.toml").display()),
                 )
                 .with_hint(hint),
@@ -83,7 +84,7 @@ pub fn load(root: &Path) -> Result<Book, Report> {
     let chapters = discover(root, &mut report, &mut sources);
     if chapters.is_empty() && !report.has_errors() {
         report.push(
-            Diagnostic::error("BOOK001", "the book has no chapters")
+            Diagnostic::error(codes::BOOK001, "the book has no chapters")
                 .with_hint("add book/01-introduction.md (files are named NN-slug.md)"),
         );
     }
@@ -131,7 +132,7 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
             Ok(e) => e,
             Err(e) => {
                 report.push(Diagnostic::error(
-                    "BOOK002",
+                    codes::BOOK002,
                     format!("cannot list book/: {e}"),
                 ));
                 continue;
@@ -146,7 +147,7 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
         let Some((number, stem)) = parse_chapter_name(&name) else {
             report.push(
                 Diagnostic::error(
-                    "BOOK003",
+                    codes::BOOK003,
                     format!("`{name}` is not a chapter name"),
                 )
                 .at(Span::new(&rel, 1, 1))
@@ -163,7 +164,7 @@ fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chap
                 if let Some(prev) = by_number.get(&number) {
                     report.push(
                         Diagnostic::error(
-                            "BOOK006",
+                            codes::BOOK006,
                             format!(
                                 "chapter number {number:02} is used twice: {} and {name}",
                                 prev.file_name
@@ -213,7 +214,7 @@ fn read_chapter(
         Ok(b) => b,
         Err(InputError::TooLarge(_)) => {
             report.push(
-                Diagnostic::error("BOOK004", format!("{name} is larger than 8 MiB"))
+                Diagnostic::error(codes::BOOK004, format!("{name} is larger than 8 MiB"))
                     .at(Span::new(rel, 1, 1))
                     .with_hint("split the chapter"),
             );
@@ -221,7 +222,7 @@ fn read_chapter(
         }
         Err(e @ (InputError::NotRegular(_) | InputError::OutsideProject(_))) => {
             report.push(
-                Diagnostic::warning("BOOK007", format!("{name} is skipped: {e}"))
+                Diagnostic::warning(codes::BOOK007, format!("{name} is skipped: {e}"))
                     .at(Span::new(rel, 1, 1))
                     .with_hint("a chapter is a regular file in book/ (a link must stay inside the project)"),
             );
@@ -229,7 +230,7 @@ fn read_chapter(
         }
         Err(e) => {
             report.push(
-                Diagnostic::error("BOOK002", format!("cannot read {name}: {e}"))
+                Diagnostic::error(codes::BOOK002, format!("cannot read {name}: {e}"))
                     .at(Span::new(rel, 1, 1)),
             );
             return None;
@@ -242,7 +243,7 @@ fn read_chapter(
             let valid = &e.as_bytes()[..off];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             report.push(
-                Diagnostic::error("BOOK005", format!("{name} is not valid UTF-8"))
+                Diagnostic::error(codes::BOOK005, format!("{name} is not valid UTF-8"))
                     .at(Span::new(rel, line, 1))
                     .with_hint("save the file as UTF-8"),
             );
@@ -254,7 +255,10 @@ fn read_chapter(
 /// A chapter from its file name (`NN-slug.md`) and text: front matter read, body located.
 pub fn parse_chapter(file_name: &str, source: String) -> Result<Chapter, Diagnostic> {
     let (number, stem) = parse_chapter_name(file_name).ok_or_else(|| {
-        Diagnostic::error("BOOK003", format!("`{file_name}` is not a chapter name"))
+        Diagnostic::error(
+            codes::BOOK003,
+            format!("`{file_name}` is not a chapter name"),
+        )
     })?;
     let stem = stem.to_string();
     chapter_from_source(file_name, number, &stem, source)
@@ -292,7 +296,7 @@ struct FrontMatter {
 /// Split off and read the `---` front matter. Returns it and the body's byte offset.
 fn front_matter(source: &str, rel: &Path) -> Result<(FrontMatter, usize), Diagnostic> {
     let fm_err = |line: usize, col: usize, msg: String, hint: &str| {
-        Diagnostic::error("FM001", msg)
+        Diagnostic::error(codes::FM001, msg)
             .at(Span::new(rel, line, col))
             .with_hint(hint.to_string())
     };

@@ -1,5 +1,6 @@
 //! `book/book.toml`: strict, so a misspelled key is an error naming the key and its line.
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, LineIndex, Span};
 use serde::Deserialize;
 use std::path::Path;
@@ -60,7 +61,7 @@ impl Config {
             } else {
                 "see docs/authoring.md, section book.toml"
             };
-            Diagnostic::error("CFG001", format!("invalid book.toml: {msg}"))
+            Diagnostic::error(codes::CFG001, format!("invalid book.toml: {msg}"))
                 .at_opt(span.or_else(|| Some(Span::new(file, 1, 1))))
                 .with_hint(hint)
         })?;
@@ -85,14 +86,14 @@ impl Config {
             Span::new(file, line, col)
         };
         if self.book.title.trim().is_empty() {
-            return Err(Diagnostic::error("CFG002", "book.title is empty")
+            return Err(Diagnostic::error(codes::CFG002, "book.title is empty")
                 .at(key_span("title"))
                 .with_hint("give the book a title"));
         }
         let v = self.book.kubernetes.trim();
         if v != SCHEMA_KUBERNETES_VERSION {
             return Err(Diagnostic::error(
-                "CFG003",
+                codes::CFG003,
                 format!(
                     "book.kubernetes = \"{v}\" but this kubebook validates against Kubernetes {SCHEMA_KUBERNETES_VERSION}"
                 ),
@@ -131,7 +132,7 @@ mod tests {
     #[test]
     fn unknown_key_names_key_and_line() {
         let e = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.37\"\ntitel = \"x\"\n").unwrap_err();
-        assert_eq!(e.code, "CFG001");
+        assert_eq!(e.code, codes::CFG001);
         assert!(e.message.contains("titel"), "{}", e.message);
         assert_eq!(e.location(), "book/book.toml:4:1");
     }
@@ -145,7 +146,7 @@ mod tests {
     #[test]
     fn wrong_kubernetes_version() {
         let e = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.20\"\n").unwrap_err();
-        assert_eq!(e.code, "CFG003");
+        assert_eq!(e.code, codes::CFG003);
         assert_eq!(e.location(), "book/book.toml:3:1");
     }
 }

@@ -1,6 +1,8 @@
 //! Diagnostics: one type for every problem kubebook reports, and the four ways to print them
 //! (rustc-style text with a code frame, JSON, GitHub annotations, JUnit XML).
 
+pub mod codes;
+
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -46,6 +48,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            codes::get(code).is_some_and(|c| c.severity == Level::Error),
+            "{code} is not an error in the registry"
+        );
         Diagnostic {
             level: Level::Error,
             code,
@@ -56,9 +62,17 @@ impl Diagnostic {
         }
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            codes::get(code).is_some_and(|c| c.severity == Level::Warning),
+            "{code} is not a warning in the registry"
+        );
         Diagnostic {
             level: Level::Warning,
-            ..Diagnostic::error(code, message)
+            code,
+            message: message.into(),
+            span: None,
+            path: None,
+            hint: None,
         }
     }
     pub fn at(mut self, span: Span) -> Self {
@@ -399,12 +413,13 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
 
     #[test]
     fn human_rendering_has_frame_and_caret() {
         let mut s = Sources::default();
         s.insert("a.md", "one\n  comand: x\n");
-        let d = Diagnostic::error("K8S001", "unknown field \"comand\"")
+        let d = Diagnostic::error(codes::K8S001, "unknown field \"comand\"")
             .at(Span::new("a.md", 2, 3))
             .with_hint("did you mean `command`?");
         let out = render_human(&d, &s, false);
@@ -420,7 +435,7 @@ mod tests {
     #[test]
     fn github_escapes_newlines_and_commas() {
         let mut r = Report::default();
-        r.push(Diagnostic::warning("LINT005", "a\nb").at(Span::new("x,y.md", 3, 4)));
+        r.push(Diagnostic::warning(codes::LINT005, "a\nb").at(Span::new("x,y.md", 3, 4)));
         let out = render_github(&r);
         assert_eq!(
             out,
@@ -449,7 +464,7 @@ mod tests {
         assert_eq!(terminal_safe("tab\tand\nnewline"), "tab\tand\nnewline");
         let mut s = Sources::default();
         s.insert("a.md", "evil \u{1b}[2J line\n");
-        let d = Diagnostic::error("MD001", "bad \u{9b}").at(Span::new("a.md", 1, 1));
+        let d = Diagnostic::error(codes::MD001, "bad \u{9b}").at(Span::new("a.md", 1, 1));
         let out = render_human(&d, &s, false);
         assert!(
             !out.contains('\u{1b}') && !out.contains('\u{9b}'),

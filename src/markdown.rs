@@ -2,6 +2,7 @@
 //! blocks (for labs and validation), interview questions and search text.
 
 use crate::book::{Chapter, parse_chapter_name};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, LineIndex, Span};
 use crate::highlight::{self, escape_html};
 use crate::lab::{CodeBlock, console, fence};
@@ -150,7 +151,7 @@ impl State<'_> {
             let span = self.span(offset);
             self.out.diagnostics.push(
                 Diagnostic::error(
-                    "MD006",
+                    codes::MD006,
                     format!("heading id `#{id}` is used twice in this chapter"),
                 )
                 .at(span)
@@ -422,7 +423,7 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
                             replaced = true;
                         }
                         Err(msg) => st.out.diagnostics.push(
-                            Diagnostic::error("MD004", msg).at(span).with_hint(
+                            Diagnostic::error(codes::MD004, msg).at(span).with_hint(
                                 "write {{#interview chapters=1-8}} on a line of its own",
                             ),
                         ),
@@ -559,7 +560,7 @@ fn rewrite_link<'a>(st: &mut State, dest: &CowStr<'a>, offset: usize, image: boo
     if let Some(scheme) = dangerous_scheme(d).filter(|s| !(image && *s == "data")) {
         let span = st.span(offset);
         st.out.diagnostics.push(
-            Diagnostic::warning("MD007", format!("link with a `{scheme}:` URL"))
+            Diagnostic::warning(codes::MD007, format!("link with a `{scheme}:` URL"))
                 .at(span)
                 .with_hint("a reader who clicks it runs code or opens an unknown document; link to an https:// page instead"),
         );
@@ -627,7 +628,7 @@ fn code_block(
         Ok(i) => i,
         Err(e) => {
             st.out.diagnostics.push(
-                Diagnostic::error("LAB001", e.message)
+                Diagnostic::error(codes::LAB001, e.message)
                     .at(Span::new(
                         &st.ch.rel_path,
                         line,
@@ -820,7 +821,7 @@ mod tests {
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
         let r = render_body("## A {#same}\n\n## B {#same}\n");
         assert_eq!(r.diagnostics.len(), 1);
-        assert_eq!(r.diagnostics[0].code, "MD006");
+        assert_eq!(r.diagnostics[0].code, codes::MD006);
         assert_eq!(r.diagnostics[0].location(), "book/01-t.md:6:1");
     }
 
@@ -835,7 +836,7 @@ mod tests {
         ] {
             let r = render_body(&format!("{bad}\n"));
             let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
-            assert_eq!(codes, vec!["MD007"], "{bad}");
+            assert_eq!(codes, vec![codes::MD007], "{bad}");
         }
         for ok in [
             "[x](https://example.org/javascript:)",
@@ -899,7 +900,7 @@ mod tests {
         assert_eq!((r.directives[0].from, r.directives[0].to), (1, 8));
         assert!(r.html.contains(&r.directives[0].placeholder));
         assert_eq!(r.diagnostics.len(), 1);
-        assert_eq!(r.diagnostics[0].code, "MD004");
+        assert_eq!(r.diagnostics[0].code, codes::MD004);
     }
 
     #[test]
@@ -920,7 +921,7 @@ mod tests {
     #[test]
     fn bad_info_string_is_reported() {
         let r = render_body("```yaml title=\"x\n```\n");
-        assert_eq!(r.diagnostics[0].code, "LAB001");
+        assert_eq!(r.diagnostics[0].code, codes::LAB001);
         assert_eq!(r.diagnostics[0].span.as_ref().unwrap().line, 4);
     }
 

@@ -2,6 +2,7 @@
 //! manifests → one `Output` that `site` writes and `check` reports.
 
 use crate::book::{self, Book};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Report, Span};
 use crate::highlight::escape_html;
 use crate::lab::{self, ChapterBlocks, Lab};
@@ -236,9 +237,12 @@ fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
         Err(crate::fsx::InputError::NotFound) => return Default::default(),
         Err(e) => {
             report.push(
-                Diagnostic::error("LAB020", format!("cannot read labs/verified.json: {e}"))
-                    .at(Span::new("labs/verified.json", 1, 1))
-                    .with_hint("it is a regular file written by `kubebook labs run --record`"),
+                Diagnostic::error(
+                    codes::LAB020,
+                    format!("cannot read labs/verified.json: {e}"),
+                )
+                .at(Span::new("labs/verified.json", 1, 1))
+                .with_hint("it is a regular file written by `kubebook labs run --record`"),
             );
             return Default::default();
         }
@@ -247,11 +251,14 @@ fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
         Ok(records) => records,
         Err(e) => {
             report.push(
-                Diagnostic::error("LAB020", format!("labs/verified.json is not valid: {e}"))
-                    .at(Span::new("labs/verified.json", e.line(), e.column()))
-                    .with_hint(
-                        "it is written by `kubebook labs run --record`; delete it to start over",
-                    ),
+                Diagnostic::error(
+                    codes::LAB020,
+                    format!("labs/verified.json is not valid: {e}"),
+                )
+                .at(Span::new("labs/verified.json", e.line(), e.column()))
+                .with_hint(
+                    "it is written by `kubebook labs run --record`; delete it to start over",
+                ),
             );
             Default::default()
         }
@@ -277,9 +284,12 @@ fn check_config_links(book: &Book, report: &mut Report) {
             .position(|l| l.trim_start().starts_with(key))
             .map_or(1, |i| i + 1);
         report.push(
-            Diagnostic::warning("MD007", format!("book.toml `{key}` is a `{scheme}:` URL"))
-                .at(Span::new("book/book.toml", line, 1))
-                .with_hint("it is linked from every page; use an https:// URL"),
+            Diagnostic::warning(
+                codes::MD007,
+                format!("book.toml `{key}` is a `{scheme}:` URL"),
+            )
+            .at(Span::new("book/book.toml", line, 1))
+            .with_hint("it is linked from every page; use an https:// URL"),
         );
     }
 }
@@ -336,7 +346,7 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                     if let Err(why) = crate::site::image_file(&book.root, &decoded) {
                         report.push(
                             Diagnostic::error(
-                                "MD003",
+                                codes::MD003,
                                 format!("image `{p}` is not published: {why}"),
                             )
                             .at(link.span.clone())
@@ -363,7 +373,7 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                     });
                 report.push(
                     Diagnostic::error(
-                        "MD001",
+                        codes::MD001,
                         format!("link to `{target}`, which is not a chapter of this book"),
                     )
                     .at(link.span.clone())
@@ -382,7 +392,7 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                         format!("anchors are heading slugs; see the headings of {target}")
                     });
                 report.push(
-                    Diagnostic::error("MD002", format!("`{target}` has no anchor `#{a}`"))
+                    Diagnostic::error(codes::MD002, format!("`{target}` has no anchor `#{a}`"))
                         .at(link.span.clone())
                         .with_hint(hint),
                 );
@@ -426,7 +436,7 @@ fn expand_directives(book: &Book, rendered: &mut [Rendered], report: &mut Report
             }
             if count == 0 {
                 report.push(
-                    Diagnostic::warning("MD005", format!("chapters {}-{} have no interview questions", d.from, d.to))
+                    Diagnostic::warning(codes::MD005, format!("chapters {}-{} have no interview questions", d.from, d.to))
                         .at(d.span.clone())
                         .with_hint("interview questions are `###` headings under a `## … {.interview}` heading"),
                 );

@@ -2,6 +2,7 @@
 //! downloads, and the atomic swap of the output directory.
 
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use crate::highlight;
 use crate::pipeline::Output;
 use serde::Serialize;
@@ -85,7 +86,7 @@ impl Theme {
                 Ok(s) => Ok(s),
                 Err(crate::fsx::InputError::NotFound) => Ok(fallback.to_string()),
                 Err(e) => Err(Diagnostic::error(
-                    "THEME001",
+                    codes::THEME001,
                     format!("cannot read {}: {e}", p.display()),
                 )
                 .with_hint("theme files are regular files inside the project")),
@@ -101,7 +102,7 @@ impl Theme {
         }
         tera.add_raw_templates(templates.iter().map(|(n, c)| (n.as_str(), c.as_str())))
             .map_err(|e| {
-                Diagnostic::error("THEME002", format!("theme template error: {e}")).with_hint(
+                Diagnostic::error(codes::THEME002, format!("theme template error: {e}")).with_hint(
                     format!("check the templates in {}/templates", dir.display()),
                 )
             })?;
@@ -127,7 +128,10 @@ impl Theme {
 
     fn render(&self, template: &str, ctx: &Value) -> Result<String, Diagnostic> {
         let ctx = tera::Context::from_serialize(ctx).map_err(|e| {
-            Diagnostic::error("THEME003", format!("cannot build template context: {e}"))
+            Diagnostic::error(
+                codes::THEME003,
+                format!("cannot build template context: {e}"),
+            )
         })?;
         self.tera.render(template, &ctx).map_err(|e| {
             let mut msg = e.to_string();
@@ -136,7 +140,10 @@ impl Theme {
                 msg.push_str(&format!(": {s}"));
                 src = s.source();
             }
-            Diagnostic::error("THEME003", format!("rendering {template} failed: {msg}"))
+            Diagnostic::error(
+                codes::THEME003,
+                format!("rendering {template} failed: {msg}"),
+            )
         })
     }
 }
@@ -489,8 +496,9 @@ fn copy_images(root: &Path, files: &mut Files) -> Result<(), Diagnostic> {
         return Ok(());
     }
     for entry in walkdir::WalkDir::new(&real).follow_links(false) {
-        let entry = entry
-            .map_err(|e| Diagnostic::error("SITE001", format!("cannot read book/images: {e}")))?;
+        let entry = entry.map_err(|e| {
+            Diagnostic::error(codes::SITE001, format!("cannot read book/images: {e}"))
+        })?;
         if entry.file_type().is_dir() {
             continue;
         }
@@ -502,7 +510,9 @@ fn copy_images(root: &Path, files: &mut Files) -> Result<(), Diagnostic> {
             continue;
         };
         let bytes = crate::fsx::read_input_bytes(root, &path, crate::fsx::MAX_IMAGE_BYTES)
-            .map_err(|e| Diagnostic::error("SITE001", format!("cannot read book/{rel}: {e}")))?;
+            .map_err(|e| {
+                Diagnostic::error(codes::SITE001, format!("cannot read book/{rel}: {e}"))
+            })?;
         files.insert(rel, bytes);
     }
     Ok(())

@@ -7,6 +7,7 @@ pub mod matcher;
 pub mod runtime;
 pub mod safety;
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use console::Step;
 use fence::Info;
@@ -233,7 +234,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
             let info = &b.info;
             if let Err(e) = fence::check_known(info) {
                 diags.push(
-                    Diagnostic::error("LAB001", e.message)
+                    Diagnostic::error(codes::LAB001, e.message)
                         .at(b.info_span(e.col))
                         .with_hint(format!("attributes: {}", fence::KNOWN.join(", "))),
                 );
@@ -254,7 +255,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     if info.has(key) {
                         diags.push(
                             Diagnostic::error(
-                                "LAB002",
+                                codes::LAB002,
                                 format!("`{key}` is only meaningful on a lab block"),
                             )
                             .at(b.attr_span(key))
@@ -266,7 +267,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
             };
             if !valid_id(id) {
                 diags.push(
-                    Diagnostic::error("LAB003", format!("lab id `{id}` is not valid"))
+                    Diagnostic::error(codes::LAB003, format!("lab id `{id}` is not valid"))
                         .at(b.attr_span("lab"))
                         .with_hint("use lower-case letters, digits and dashes, at most 63 characters (e.g. ch06-first-pod)"),
                 );
@@ -277,7 +278,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     if labs[i].chapter != ch.stem {
                         diags.push(
                             Diagnostic::error(
-                                "LAB004",
+                                codes::LAB004,
                                 format!("lab id `{id}` is already used in {}", labs[i].file.display()),
                             )
                             .at(b.attr_span("lab"))
@@ -289,7 +290,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                         if info.has(key) {
                             diags.push(
                                 Diagnostic::error(
-                                    "LAB005",
+                                    codes::LAB005,
                                     format!("`{key}` belongs on the lab's first block"),
                                 )
                                 .at(b.attr_span(key))
@@ -315,12 +316,15 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     for r in &requires {
                         if !REQUIREMENTS.contains(&r.as_str()) {
                             diags.push(
-                                Diagnostic::error("LAB006", format!("unknown requirement `{r}`"))
-                                    .at(b.attr_span("requires"))
-                                    .with_hint(format!(
-                                        "known requirements: {}",
-                                        REQUIREMENTS.join(", ")
-                                    )),
+                                Diagnostic::error(
+                                    codes::LAB006,
+                                    format!("unknown requirement `{r}`"),
+                                )
+                                .at(b.attr_span("requires"))
+                                .with_hint(format!(
+                                    "known requirements: {}",
+                                    REQUIREMENTS.join(", ")
+                                )),
                             );
                         }
                     }
@@ -346,9 +350,12 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     Some(d) => d,
                     None => {
                         diags.push(
-                            Diagnostic::error("LAB007", format!("timeout `{v}` is not a duration"))
-                                .at(b.attr_span("timeout"))
-                                .with_hint("write e.g. timeout=90s or timeout=5m (at most 60m)"),
+                            Diagnostic::error(
+                                codes::LAB007,
+                                format!("timeout `{v}` is not a duration"),
+                            )
+                            .at(b.attr_span("timeout"))
+                            .with_hint("write e.g. timeout=90s or timeout=5m (at most 60m)"),
                         );
                         DEFAULT_TIMEOUT
                     }
@@ -357,7 +364,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
             let kind = if info.lang == "console" {
                 if info.has("file") {
                     diags.push(
-                        Diagnostic::error("LAB008", "a console block cannot be a file")
+                        Diagnostic::error(codes::LAB008, "a console block cannot be a file")
                             .at(b.attr_span("file"))
                             .with_hint("use a yaml/bash/… block for the file and a console block for the commands"),
                     );
@@ -369,7 +376,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                         for st in steps.iter().filter(|_| runs) {
                             if let Some(why) = safety::refuse(&st.command) {
                                 diags.push(
-                                    Diagnostic::error("LAB014", format!("`kubebook labs run` refuses this command: {why}"))
+                                    Diagnostic::error(codes::LAB014, format!("`kubebook labs run` refuses this command: {why}"))
                                         .at(b.span_in(st.line + 1, 1))
                                         .with_hint("labs run in a namespace of their own on a throw-away cluster; clean up what the lab created instead"),
                                 );
@@ -380,7 +387,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                     Err(e) => {
                         diags.push(
                             Diagnostic::error(
-                                "LAB009",
+                                codes::LAB009,
                                 format!("malformed console block: {}", e.message),
                             )
                             .at(b.span_in(e.line + 1, 1))
@@ -392,7 +399,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
             } else if let Some(name) = info.value("file") {
                 if !safe_file_name(name) {
                     diags.push(
-                        Diagnostic::error("LAB010", format!("file name `{name}` is not allowed"))
+                        Diagnostic::error(codes::LAB010, format!("file name `{name}` is not allowed"))
                             .at(b.attr_span("file"))
                             .with_hint("use a relative name inside the lab directory: letters, digits, - _ . and /; no `..`, no leading /"),
                     );
@@ -400,7 +407,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                 }
                 if EXPORT_FILES.contains(&name) {
                     diags.push(
-                        Diagnostic::error("LAB010", format!("file name `{name}` is reserved"))
+                        Diagnostic::error(codes::LAB010, format!("file name `{name}` is reserved"))
                             .at(b.attr_span("file"))
                             .with_hint("`kubebook labs export` writes the lab's run.sh and README.txt itself; name the file differently"),
                     );
@@ -410,7 +417,7 @@ pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
                 if !file_names.insert((lab_index, name.to_string())) {
                     diags.push(
                         Diagnostic::error(
-                            "LAB011",
+                            codes::LAB011,
                             format!("lab `{id}` already has a file named `{name}`"),
                         )
                         .at(b.attr_span("file"))
@@ -541,7 +548,14 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                "LAB004", "LAB010", "LAB011", "LAB009", "LAB002", "LAB003", "LAB006", "LAB001"
+                codes::LAB004,
+                codes::LAB010,
+                codes::LAB011,
+                codes::LAB009,
+                codes::LAB002,
+                codes::LAB003,
+                codes::LAB006,
+                codes::LAB001
             ]
         );
         assert_eq!(diags[3].location(), "book/01-a.md:12:1");

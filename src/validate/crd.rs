@@ -1,6 +1,7 @@
 //! CustomResourceDefinitions: schemas for custom resources, from labs/crds/ and from CRDs
 //! that the book's own labs define.
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Report, Span};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -28,8 +29,11 @@ impl Registry {
                 Ok(t) => t,
                 Err(e) => {
                     report.push(
-                        Diagnostic::error("CRD001", format!("cannot read {}: {e}", rel.display()))
-                            .at(Span::new(&rel, 1, 1)),
+                        Diagnostic::error(
+                            codes::CRD001,
+                            format!("cannot read {}: {e}", rel.display()),
+                        )
+                        .at(Span::new(&rel, 1, 1)),
                     );
                     continue;
                 }
@@ -40,7 +44,7 @@ impl Registry {
                         let doc = super::yaml::Document::new(d);
                         if !self.add_from_value(&doc.value) {
                             report.push(
-                                Diagnostic::warning("CRD002", "not a CustomResourceDefinition with a schema")
+                                Diagnostic::warning(codes::CRD002, "not a CustomResourceDefinition with a schema")
                                     .at(Span::new(&rel, doc.start.line, doc.start.col))
                                     .with_hint("labs/crds/ holds apiextensions.k8s.io/v1 CustomResourceDefinitions"),
                             );

@@ -2,6 +2,7 @@
 
 use super::Manifest;
 use super::schema::parse_quantity;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use crate::lab::{BlockKind, CodeBlock, Lab};
 use serde_json::{Map, Value};
@@ -100,7 +101,7 @@ pub fn lint(blocks: &[&CodeBlock], manifests: &[Manifest], labs: &[Lab]) -> Out 
         if m.lab.is_some() && m.doc.value.pointer("/metadata/namespace").is_some() {
             out.push((
                 m.block,
-                Diagnostic::warning("LINT008", format!("{} sets metadata.namespace", m.kind))
+                Diagnostic::warning(codes::LINT008, format!("{} sets metadata.namespace", m.kind))
                     .at(at(blocks, m, "/metadata/namespace", true))
                     .with_path("metadata.namespace")
                     .with_hint("labs run in a namespace of their own; remove the namespace so the manifest works in any namespace"),
@@ -186,7 +187,7 @@ fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) 
             {
                 out.push((
                     m.block,
-                    Diagnostic::warning("LINT005", format!("image `{img}` {problem}"))
+                    Diagnostic::warning(codes::LINT005, format!("image `{img}` {problem}"))
                         .at(at(blocks, m, &format!("{base}/image"), false))
                         .with_path(super::yaml::pointer_to_path(&format!("{base}/image")))
                         .with_hint("pin a tag (e.g. nginx:1.27.3) so the lab behaves the same next year and works offline after `kind load`"),
@@ -207,7 +208,7 @@ fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) 
                         );
                         out.push((
                             m.block,
-                            Diagnostic::error("LINT006", format!("{res} limit {} is below its request {}", show(lv), show(&req[res])))
+                            Diagnostic::error(codes::LINT006, format!("{res} limit {} is below its request {}", show(lv), show(&req[res])))
                                 .at(at(blocks, m, &ptr, false))
                                 .with_path(super::yaml::pointer_to_path(&ptr))
                                 .with_hint("the API server rejects a limit below its request; raise the limit or lower the request"),
@@ -232,7 +233,7 @@ fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) 
                     {
                         out.push((
                             m.block,
-                            Diagnostic::warning("LINT007", format!("{probe} uses port `{port}`, which the container does not declare"))
+                            Diagnostic::warning(codes::LINT007, format!("{probe} uses port `{port}`, which the container does not declare"))
                                 .at(at(blocks, m, &ptr, false))
                                 .with_path(super::yaml::pointer_to_path(&ptr))
                                 .with_hint("name the port under `ports:` (name: http) or use the port number"),
@@ -278,7 +279,7 @@ fn selector_matches_template(blocks: &[&CodeBlock], m: &Manifest, t: &Template, 
             );
             out.push((
                 m.block,
-                Diagnostic::error("LINT001", format!("selector {k}={} does not match the Pod template's labels", show(v)))
+                Diagnostic::error(codes::LINT001, format!("selector {k}={} does not match the Pod template's labels", show(v)))
                     .at(at(blocks, m, &ptr, true))
                     .with_path(super::yaml::pointer_to_path(&ptr))
                     .with_hint(format!("the API server rejects a {} whose selector does not select its own template; add {k}: {} to spec.template.metadata.labels", m.kind, show(v))),
@@ -316,7 +317,7 @@ fn service(
             .collect();
         out.push((
             m.block,
-            Diagnostic::warning("LINT002", format!("Service `{}` selects {} but no Pod template in the lab has those labels", m.name(), shown.join(",")))
+            Diagnostic::warning(codes::LINT002, format!("Service `{}` selects {} but no Pod template in the lab has those labels", m.name(), shown.join(",")))
                 .at(at(blocks, m, "/spec/selector", true))
                 .with_path("spec.selector")
                 .with_hint("a Service with no matching Pods has no endpoints; compare the selector with spec.template.metadata.labels"),
@@ -380,7 +381,7 @@ fn service(
         if !ok {
             out.push((
                 m.block,
-                Diagnostic::warning("LINT007", format!("Service `{}` sends traffic to port {} but the selected containers declare {}", m.name(), show(&target), {
+                Diagnostic::warning(codes::LINT007, format!("Service `{}` sends traffic to port {} but the selected containers declare {}", m.name(), show(&target), {
                     let mut v: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
                     v.sort();
                     v.join(", ")
@@ -448,7 +449,7 @@ fn ingress(
                 if !text.contains(name) {
                     out.push((
                         m.block,
-                        Diagnostic::warning("LINT003", format!("Ingress backend names Service `{name}`, which the lab does not define"))
+                        Diagnostic::warning(codes::LINT003, format!("Ingress backend names Service `{name}`, which the lab does not define"))
                             .at(at(blocks, m, &format!("{b}/name"), false))
                             .with_path(super::yaml::pointer_to_path(&format!("{b}/name")))
                             .with_hint("define the Service in the lab or fix the name"),
@@ -480,7 +481,7 @@ fn ingress(
                     out.push((
                         m.block,
                         Diagnostic::warning(
-                            "LINT003",
+                            codes::LINT003,
                             format!("Service `{name}` has no such port"),
                         )
                         .at(at(blocks, m, &ptr, false))
@@ -592,7 +593,7 @@ fn references(
             if !defined(kind, &name) {
                 out.push((
                     m.block,
-                    Diagnostic::warning("LINT004", format!("{} refers to {kind} `{name}`, which the lab neither defines nor creates", m.kind))
+                    Diagnostic::warning(codes::LINT004, format!("{} refers to {kind} `{name}`, which the lab neither defines nor creates", m.kind))
                         .at(at(blocks, m, &ptr, false))
                         .with_path(super::yaml::pointer_to_path(&ptr))
                         .with_hint(format!("add the {kind} to the lab (or a step that creates it), or mark the reference optional: true")),
@@ -624,7 +625,7 @@ fn command_images(blocks: &[&CodeBlock], lab: &Lab, out: &mut Out) {
                 {
                     out.push((
                         lab_block_index(lab, b, blocks),
-                        Diagnostic::warning("LINT005", format!("image `{img}` {problem}"))
+                        Diagnostic::warning(codes::LINT005, format!("image `{img}` {problem}"))
                             .at(Span::new(&lab.file, b.line + s.line, 1))
                             .with_hint("pin a tag, e.g. --image=busybox:1.36.1"),
                     ));

@@ -3,9 +3,11 @@
 pub mod crd;
 pub mod lint;
 pub mod schema;
+pub mod semantic;
 pub mod suggest;
 pub mod yaml;
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Report, Span};
 use crate::lab::{CodeBlock, Lab};
 use serde::Serialize;
@@ -117,7 +119,7 @@ pub fn check_book(
                     results[i].diags.push(
                         Diagnostic::error(e.code, format!("invalid YAML: {}", e.message))
                             .at(b.span_in(e.pos.line, e.pos.col))
-                            .with_hint(if e.code == "YAML002" {
+                            .with_hint(if e.code == codes::YAML002 {
                                 "remove or rename one of the two keys"
                             } else {
                                 "check indentation and quoting around this position"
@@ -144,7 +146,7 @@ pub fn check_book(
                     .map(|c| format!("did you mean `{c}`?"))
                     .unwrap_or_else(|| "name a Kubernetes type such as Container, PodSpec, Probe, Volume, ServicePort".into());
                 results[i].diags.push(
-                    Diagnostic::error("LAB012", format!("unknown fragment type `{ty}`"))
+                    Diagnostic::error(codes::LAB012, format!("unknown fragment type `{ty}`"))
                         .at(b.attr_span("fragment"))
                         .with_hint(hint),
                 );
@@ -188,7 +190,7 @@ pub fn check_book(
             };
             let Some(kind) = kind.as_str().map(str::to_string) else {
                 results[i].diags.push(
-                    Diagnostic::error("K8S002", "`kind` must be a string")
+                    Diagnostic::error(codes::K8S002, "`kind` must be a string")
                         .at(span_at(b, &doc, "/kind")),
                 );
                 continue;
@@ -199,7 +201,7 @@ pub fn check_book(
                 .map(str::to_string)
             else {
                 results[i].diags.push(
-                    Diagnostic::error("K8S003", format!("{kind} has no apiVersion"))
+                    Diagnostic::error(codes::K8S003, format!("{kind} has no apiVersion"))
                         .at(b.span_in(doc.start.line, doc.start.col))
                         .with_hint(match s.versions_of(&kind).first() {
                             Some(v) => format!("add `apiVersion: {v}`"),
@@ -215,7 +217,15 @@ pub fn check_book(
             let key = format!("{api_version}/{kind}");
             if let Some((def, _)) = s.kinds.get(&key) {
                 if let Some(node) = s.definition(def) {
-                    for issue in schema::validate(&doc.value, node) {
+                    let issues = schema::validate(&doc.value, node);
+                    // The API server decodes before it validates: semantic rules only see
+                    // objects that match their schema.
+                    let issues = if issues.is_empty() {
+                        semantic::check(&api_version, &kind, &doc.value)
+                    } else {
+                        issues
+                    };
+                    for issue in issues {
                         results[i].diags.push(issue_diag(b, &doc, &issue, &kind));
                     }
                 }
@@ -258,7 +268,7 @@ pub fn check_book(
                         format!("it reports {}", got.join(", "))
                     };
                     report.push(
-                        Diagnostic::error("LAB013", format!("this block is marked expect-error={code}, but {what}"))
+                        Diagnostic::error(codes::LAB013, format!("this block is marked expect-error={code}, but {what}"))
                             .at(b.attr_span("expect-error"))
                             .with_hint("a block broken on purpose must produce exactly the diagnostic it names; fix the marker or the manifest"),
                     );
@@ -303,7 +313,7 @@ fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str) ->
             .any(|k| k.strip_prefix(group).is_some_and(|r| r.starts_with('/')));
     if let Some(v) = served.first() {
         return Diagnostic::error(
-            "K8S006",
+            codes::K8S006,
             format!("{kind} {api_version} is not served by Kubernetes {}", s.kubernetes),
         )
         .at(span)
@@ -320,7 +330,7 @@ fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str) ->
             .map(|k| format!("did you mean `{k}`?"))
             .unwrap_or_else(|| "check the kind's spelling and its apiVersion".into());
         return Diagnostic::error(
-            "K8S005",
+            codes::K8S005,
             format!(
                 "{api_version} {kind} does not exist in Kubernetes {}",
                 s.kubernetes
@@ -330,7 +340,7 @@ fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str) ->
         .with_path("kind")
         .with_hint(hint);
     }
-    Diagnostic::warning("K8S007", format!("{kind} ({api_version}) is a custom resource without a known CRD; not validated"))
+    Diagnostic::warning(codes::K8S007, format!("{kind} ({api_version}) is a custom resource without a known CRD; not validated"))
         .at(span_at(b, doc, "/kind"))
         .with_hint("put its CustomResourceDefinition in labs/crds/ (or define the CRD in the lab) to validate it")
 }
@@ -348,9 +358,20 @@ pub fn validate_text(text: &str) -> Result<Vec<schema::Issue>, yaml::YamlError> 
             doc.str_at("/kind").unwrap_or_default()
         );
         match s.kinds.get(&key).and_then(|(def, _)| s.definition(def)) {
-            Some(def) => issues.extend(schema::validate(&doc.value, def)),
+            Some(def) => {
+                let found = schema::validate(&doc.value, def);
+                if found.is_empty() {
+                    issues.extend(semantic::check(
+                        doc.str_at("/apiVersion").unwrap_or_default(),
+                        doc.str_at("/kind").unwrap_or_default(),
+                        &doc.value,
+                    ));
+                } else {
+                    issues.extend(found);
+                }
+            }
             None => issues.push(schema::Issue {
-                code: "K8S005",
+                code: codes::K8S005,
                 message: format!("unknown kind {key}"),
                 pointer: "/kind".into(),
                 at_key: false,

@@ -3,6 +3,7 @@
 
 use super::suggest;
 use super::yaml::{escape_pointer, pointer_to_path};
+use crate::diag::codes;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -293,7 +294,7 @@ impl Walker {
         if int_or_string {
             if !(v.is_string() || v.is_i64() || v.is_u64()) {
                 self.push(
-                    "K8S004",
+                    codes::K8S004,
                     format!(
                         "{} is not valid here: expected an integer or a string",
                         show(v)
@@ -312,7 +313,7 @@ impl Walker {
                 _ => false,
             };
             if !ok {
-                self.push("K8S004", format!("{} is not a Kubernetes quantity", show(v)), ptr, false, Some("write a number with an optional suffix, e.g. 250m, 0.5, 128Mi, 1Gi (no spaces)".into()));
+                self.push(codes::K8S004, format!("{} is not a Kubernetes quantity", show(v)), ptr, false, Some("write a number with an optional suffix, e.g. 250m, 0.5, 128Mi, 1Gi (no spaces)".into()));
             }
             return;
         }
@@ -331,7 +332,7 @@ impl Walker {
             });
             if !ok {
                 self.push(
-                    "K8S004",
+                    codes::K8S004,
                     format!("{} does not match any allowed form", show(v)),
                     ptr,
                     false,
@@ -358,21 +359,21 @@ impl Walker {
                 .unwrap_or("null");
             let (code, hint) = match (want, v) {
                 ("string", Value::Number(_)) => (
-                    "YAML003",
+                    codes::YAML003,
                     Some(format!("YAML reads {} as a number; quote it to keep it text: \"{}\"", show(v), v)),
                 ),
                 ("string", Value::Bool(_)) => (
-                    "YAML003",
+                    codes::YAML003,
                     Some("YAML reads yes/no/on/off/true/false as booleans; quote the value to keep it text".to_string()),
                 ),
                 ("integer" | "number", Value::String(t)) if t.trim().parse::<f64>().is_ok() => {
-                    ("K8S002", Some(format!("remove the quotes: {t}")))
+                    (codes::K8S002, Some(format!("remove the quotes: {t}")))
                 }
-                ("array", Value::Object(_)) | ("array", Value::String(_)) => ("K8S002", Some("this field takes a list: start each item with `- `".to_string())),
-                ("object", Value::Array(_)) => ("K8S002", Some("this field takes a mapping, not a list: remove the `- `".to_string())),
-                _ => ("K8S002", None),
+                ("array", Value::Object(_)) | ("array", Value::String(_)) => (codes::K8S002, Some("this field takes a list: start each item with `- `".to_string())),
+                ("object", Value::Array(_)) => (codes::K8S002, Some("this field takes a mapping, not a list: remove the `- `".to_string())),
+                _ => (codes::K8S002, None),
             };
-            let msg = if code == "YAML003" {
+            let msg = if code == codes::YAML003 {
                 format!(
                     "{} is read as {} here, but this field is a string",
                     show(v),
@@ -407,7 +408,7 @@ impl Walker {
                 None => format!("allowed: {}", names.join(", ")),
             };
             self.push(
-                "K8S004",
+                codes::K8S004,
                 format!("{} is not an allowed value", show(v)),
                 ptr,
                 false,
@@ -421,7 +422,7 @@ impl Walker {
                     && i32::try_from(i).is_err()
                 {
                     self.push(
-                        "K8S004",
+                        codes::K8S004,
                         format!("{i} does not fit in a 32-bit integer"),
                         ptr,
                         false,
@@ -433,7 +434,7 @@ impl Walker {
                     && f < min
                 {
                     self.push(
-                        "K8S004",
+                        codes::K8S004,
                         format!("{n} is below the minimum {min}"),
                         ptr,
                         false,
@@ -444,7 +445,7 @@ impl Walker {
                     && f > max
                 {
                     self.push(
-                        "K8S004",
+                        codes::K8S004,
                         format!("{n} is above the maximum {max}"),
                         ptr,
                         false,
@@ -458,7 +459,7 @@ impl Walker {
                     && len < min
                 {
                     self.push(
-                        "K8S004",
+                        codes::K8S004,
                         format!("{} is shorter than {min} characters", show(v)),
                         ptr,
                         false,
@@ -469,7 +470,7 @@ impl Walker {
                     && len > max
                 {
                     self.push(
-                        "K8S004",
+                        codes::K8S004,
                         format!("{} is longer than {max} characters", show(v)),
                         ptr,
                         false,
@@ -482,7 +483,7 @@ impl Walker {
                     && items.len() as u64 > max
                 {
                     self.push(
-                        "K8S004",
+                        codes::K8S004,
                         format!("the list has more than {max} items"),
                         ptr,
                         false,
@@ -493,7 +494,7 @@ impl Walker {
                     && (items.len() as u64) < min
                 {
                     self.push(
-                        "K8S004",
+                        codes::K8S004,
                         format!("the list needs at least {min} items"),
                         ptr,
                         false,
@@ -527,7 +528,7 @@ impl Walker {
                         format!("`{}`", pointer_to_path(ptr))
                     };
                     self.push(
-                        "K8S003",
+                        codes::K8S003,
                         format!("missing required field \"{r}\" in {where_}"),
                         ptr,
                         true,
@@ -556,7 +557,13 @@ impl Walker {
                                     format!("known fields here: {}", shown.join(", "))
                                 })
                             });
-                        self.push("K8S001", format!("unknown field \"{k}\""), ptr, true, hint);
+                        self.push(
+                            codes::K8S001,
+                            format!("unknown field \"{k}\""),
+                            ptr,
+                            true,
+                            hint,
+                        );
                     }
                     Some(extra @ Value::Object(_)) => self.walk(val, extra, ptr),
                     _ => {}
@@ -610,26 +617,26 @@ mod tests {
         );
         let got: Vec<(&str, String)> = issues.iter().map(|i| (i.code, i.path())).collect();
         for want in [
-            ("K8S003", "spec".to_string()),
-            ("K8S002", "spec.replicas".into()),
+            (codes::K8S003, "spec".to_string()),
+            (codes::K8S002, "spec.replicas".into()),
             (
-                "K8S001",
+                codes::K8S001,
                 "spec.template.spec.containers[0].imagePullPolicyy".into(),
             ),
             (
-                "K8S002",
+                codes::K8S002,
                 "spec.template.spec.containers[0].ports[0].containerPort".into(),
             ),
             (
-                "K8S004",
+                codes::K8S004,
                 "spec.template.spec.containers[0].resources.limits.memory".into(),
             ),
             (
-                "K8S004",
+                codes::K8S004,
                 "spec.template.spec.containers[0].readinessProbe.httpGet.port".into(),
             ),
             (
-                "K8S004",
+                codes::K8S004,
                 "spec.template.spec.containers[0].imagePullPolicy".into(),
             ),
         ] {
@@ -638,7 +645,7 @@ mod tests {
                 "missing {want:?} in {got:?}"
             );
         }
-        let typo = issues.iter().find(|i| i.code == "K8S001").unwrap();
+        let typo = issues.iter().find(|i| i.code == codes::K8S001).unwrap();
         assert_eq!(
             typo.hint.as_deref(),
             Some("did you mean `imagePullPolicy`?")
@@ -652,7 +659,7 @@ mod tests {
             json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "labels": {"version": 1.1}}, "data": {"enabled": true}}),
         );
         assert_eq!(
-            issues.iter().filter(|i| i.code == "YAML003").count(),
+            issues.iter().filter(|i| i.code == codes::YAML003).count(),
             2,
             "{issues:?}"
         );

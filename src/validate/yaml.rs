@@ -1,6 +1,7 @@
 //! YAML with a position for every key and value, read the way kubectl reads it (YAML 1.1
 //! octals and booleans, merge keys), converted to JSON for schema validation.
 
+use crate::diag::codes;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -200,7 +201,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
     let (depth, line) = nesting_depth(text);
     if depth > MAX_NESTING {
         return Err(YamlError {
-            code: "YAML001",
+            code: codes::YAML001,
             message: format!("YAML is nested more than {MAX_NESTING} levels deep"),
             pos: Pos { line, col: 1 },
         });
@@ -217,9 +218,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
                 .unwrap_or(Pos { line: 1, col: 1 });
             let raw = e.to_string();
             let code = if raw.contains("duplicate") {
-                "YAML002"
+                codes::YAML002
             } else {
-                "YAML001"
+                codes::YAML001
             };
             YamlError {
                 code,
@@ -230,7 +231,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
     for d in &docs {
         if count_nodes(d) > MAX_NODES {
             return Err(YamlError {
-                code: "YAML001",
+                code: codes::YAML001,
                 message: format!("document has more than {MAX_NODES} nodes"),
                 pos: Pos::of(&d.referenced),
             });
@@ -391,14 +392,14 @@ mod tests {
     #[test]
     fn duplicate_key_is_yaml002() {
         let e = parse_documents("a: 1\nb: 2\na: 3\n").unwrap_err();
-        assert_eq!(e.code, "YAML002", "{}", e.message);
+        assert_eq!(e.code, codes::YAML002, "{}", e.message);
         assert_eq!(e.pos.line, 3);
     }
 
     #[test]
     fn syntax_error_has_position() {
         let e = parse_documents("a:\n  b: [1, 2\nc: 3\n").unwrap_err();
-        assert_eq!(e.code, "YAML001");
+        assert_eq!(e.code, codes::YAML001);
         assert!(e.pos.line >= 2, "{:?}", e);
     }
 

@@ -1,0 +1,327 @@
+//! Pod specs and containers: pkg/apis/core/validation/validation.go ValidatePodSpec and what
+//! it calls (ValidateVolumes, validateContainers, validateInitContainers,
+//! validateContainerCommon, validateContainerPorts, ValidateVolumeMounts, validateProbe).
+
+use super::format::{dns1123_label, port_name, port_num};
+use super::{Out, child, meta};
+use crate::diag::codes;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// pkg/apis/core/validation/validation.go ValidatePodTemplateSpec: labels, annotations, spec.
+pub fn template(ptr: &str, t: &Value, out: &mut Out) {
+    template_with(ptr, t, &[], out)
+}
+
+/// A template whose Pods also get `extra` volumes (a StatefulSet's volumeClaimTemplates,
+/// apps/validation volumesToAddForTemplates).
+pub fn template_with(ptr: &str, t: &Value, extra: &[&str], out: &mut Out) {
+    meta::labels(
+        &format!("{ptr}/metadata/labels"),
+        &t["metadata"]["labels"],
+        out,
+    );
+    meta::annotations(
+        &format!("{ptr}/metadata/annotations"),
+        &t["metadata"]["annotations"],
+        out,
+    );
+    pod_spec_with(&format!("{ptr}/spec"), &t["spec"], extra, out);
+}
+
+/// ValidatePodSpec (the parts kubebook mirrors exactly).
+pub fn pod_spec(ptr: &str, spec: &Value, out: &mut Out) {
+    pod_spec_with(ptr, spec, &[], out)
+}
+
+fn pod_spec_with(ptr: &str, spec: &Value, extra: &[&str], out: &mut Out) {
+    if !spec.is_object() {
+        return;
+    }
+    let mut volumes = volumes(ptr, spec, out);
+    volumes.extend(extra.iter().copied());
+    let containers = spec["containers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let inits = spec["initContainers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    // validateContainers: names unique among regular containers.
+    let mut names: HashSet<&str> = HashSet::new();
+    for (i, c) in containers.iter().enumerate() {
+        let cp = format!("{ptr}/containers/{i}");
+        container_common(&cp, c, &volumes, out);
+        let name = c["name"].as_str().unwrap_or("");
+        if !names.insert(name) {
+            out.duplicate(
+                codes::K8S111,
+                &format!("{cp}/name"),
+                &c["name"],
+                "container names must be unique within a Pod (init containers included); rename one",
+            );
+        }
+        probes(&cp, c, true, out);
+    }
+    // validateInitContainers: names unique across regular and init containers.
+    let mut all: HashSet<&str> = containers
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or(""))
+        .collect();
+    for (i, c) in inits.iter().enumerate() {
+        let cp = format!("{ptr}/initContainers/{i}");
+        container_common(&cp, c, &volumes, out);
+        let name = c["name"].as_str().unwrap_or("");
+        if all.contains(name) {
+            out.duplicate(
+                codes::K8S111,
+                &format!("{cp}/name"),
+                &c["name"],
+                "container names must be unique within a Pod (init containers included); rename one",
+            );
+        } else if !name.is_empty() {
+            all.insert(name);
+        }
+        let sidecar = c["restartPolicy"].as_str() == Some("Always");
+        if sidecar {
+            probes(&cp, c, true, out);
+        } else {
+            for p in [
+                "livenessProbe",
+                "readinessProbe",
+                "startupProbe",
+                "lifecycle",
+            ] {
+                if !c[p].is_null() {
+                    out.forbidden(
+                        codes::K8S119,
+                        &format!("{cp}/{p}"),
+                        "may not be set for init containers without restartPolicy=Always",
+                        "an init container runs to completion before the app starts; remove the field, or make it a sidecar with `restartPolicy: Always`",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// ValidateVolumes: names are DNS-1123 labels and unique. Returns every volume name given
+/// (a mount of an invalid volume is reported by the volume's own problem).
+fn volumes<'a>(ptr: &str, spec: &'a Value, out: &mut Out) -> HashSet<&'a str> {
+    let mut names = HashSet::new();
+    for (i, v) in spec["volumes"].as_array().into_iter().flatten().enumerate() {
+        let Some(name) = v["name"].as_str() else {
+            continue;
+        };
+        let np = format!("{ptr}/volumes/{i}/name");
+        if !name.is_empty() {
+            let errs = dns1123_label(name);
+            if !errs.is_empty() {
+                out.invalid_at(
+                    codes::K8S116,
+                    &np,
+                    &v["name"],
+                    &errs.join(", "),
+                    "a volume name is a DNS-1123 label: lower-case letters, digits and `-`",
+                );
+            }
+        }
+        if !names.insert(name) {
+            out.duplicate(
+                codes::K8S116,
+                &np,
+                &v["name"],
+                "volume names must be unique within a Pod",
+            );
+        }
+    }
+    names
+}
+
+/// validateContainerCommon: name, ports, volume mounts.
+fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out) {
+    if let Some(name) = c["name"].as_str()
+        && !name.is_empty()
+    {
+        let errs = dns1123_label(name);
+        if !errs.is_empty() {
+            out.invalid_at(
+                codes::K8S110,
+                &format!("{cp}/name"),
+                &c["name"],
+                &errs.join(", "),
+                &format!(
+                    "a container name is a DNS-1123 label; try `{}`",
+                    name.to_ascii_lowercase().replace(['_', '.', ' '], "-")
+                ),
+            );
+        }
+    }
+    // validateContainerPorts
+    let mut port_names: HashSet<&str> = HashSet::new();
+    for (j, p) in c["ports"].as_array().into_iter().flatten().enumerate() {
+        let pp = format!("{cp}/ports/{j}");
+        if let Some(n) = p["name"].as_str()
+            && !n.is_empty()
+        {
+            let errs = port_name(n);
+            if !errs.is_empty() {
+                out.invalid_at(
+                    codes::K8S113,
+                    &format!("{pp}/name"),
+                    &p["name"],
+                    &errs.join(", "),
+                    "a port name has at most 15 characters: lower-case letters, digits and single `-`, with at least one letter (e.g. http, metrics)",
+                );
+            } else if !port_names.insert(n) {
+                out.duplicate(
+                    codes::K8S114,
+                    &format!("{pp}/name"),
+                    &p["name"],
+                    "port names must be unique within a container",
+                );
+            }
+        }
+        if let Some(n) = p["containerPort"].as_i64() {
+            if n == 0 {
+                out.required(
+                    codes::K8S112,
+                    &format!("{pp}/containerPort"),
+                    "",
+                    "give the port the container listens on (1-65535)",
+                );
+            } else if !port_num(n).is_empty() {
+                out.invalid_at(
+                    codes::K8S112,
+                    &format!("{pp}/containerPort"),
+                    &p["containerPort"],
+                    &port_num(n).join(", "),
+                    "a port number is between 1 and 65535",
+                );
+            }
+        }
+        if let Some(n) = p["hostPort"].as_i64()
+            && n != 0
+            && !port_num(n).is_empty()
+        {
+            out.invalid_at(
+                codes::K8S112,
+                &format!("{pp}/hostPort"),
+                &p["hostPort"],
+                &port_num(n).join(", "),
+                "a port number is between 1 and 65535 (or leave hostPort out)",
+            );
+        }
+    }
+    // ValidateVolumeMounts
+    let mut paths: HashSet<&str> = HashSet::new();
+    for (j, m) in c["volumeMounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let mp = format!("{cp}/volumeMounts/{j}");
+        if let Some(n) = m["name"].as_str()
+            && !volumes.contains(n)
+        {
+            let hint = if volumes.is_empty() {
+                format!("the Pod defines no volumes; add one named `{n}` under spec.volumes")
+            } else {
+                let mut known: Vec<&str> = volumes.iter().copied().collect();
+                known.sort();
+                match crate::validate::suggest::closest(n, known.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? the Pod's volumes are {}",
+                        known.join(", ")
+                    ),
+                    None => format!(
+                        "the Pod's volumes are {}; add `{n}` under spec.volumes",
+                        known.join(", ")
+                    ),
+                }
+            };
+            out.not_found(codes::K8S115, &format!("{mp}/name"), &m["name"], &hint);
+        }
+        if let Some(p) = m["mountPath"].as_str()
+            && !paths.insert(p)
+        {
+            out.invalid_at(
+                codes::K8S117,
+                &format!("{mp}/mountPath"),
+                &m["mountPath"],
+                "must be unique",
+                "two mounts of one container cannot share a mountPath; use another path or subPath",
+            );
+        }
+    }
+}
+
+/// validateLivenessProbe, validateReadinessProbe, validateStartupProbe → validateProbe.
+fn probes(cp: &str, c: &Value, _regular: bool, out: &mut Out) {
+    for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        let p = &c[kind];
+        if !p.is_object() {
+            continue;
+        }
+        let pp = format!("{cp}/{kind}");
+        for f in [
+            "initialDelaySeconds",
+            "timeoutSeconds",
+            "periodSeconds",
+            "successThreshold",
+            "failureThreshold",
+        ] {
+            out.nonnegative(&child(&pp, f), &p[f]);
+        }
+        // successThreshold 0 is defaulted to 1 (SetDefaults_Probe); liveness and startup
+        // probes must keep 1 (validateLivenessProbe, validateStartupProbe).
+        if kind != "readinessProbe"
+            && let Some(n) = p["successThreshold"].as_i64()
+            && n != 1
+            && n != 0
+        {
+            out.invalid_at(
+                codes::K8S118,
+                &format!("{pp}/successThreshold"),
+                &p["successThreshold"],
+                "must be 1",
+                "only a readinessProbe may need more than one success; remove successThreshold",
+            );
+        }
+        // validateHandler → ValidatePortNumOrName for httpGet and tcpSocket ports.
+        for h in ["httpGet", "tcpSocket"] {
+            let port = &p[h]["port"];
+            let ptr = format!("{pp}/{h}/port");
+            match port {
+                Value::Number(n) => {
+                    if let Some(n) = n.as_i64()
+                        && !port_num(n).is_empty()
+                    {
+                        out.invalid_at(
+                            codes::K8S112,
+                            &ptr,
+                            port,
+                            &port_num(n).join(", "),
+                            "a port number is between 1 and 65535",
+                        );
+                    }
+                }
+                Value::String(s) => {
+                    let errs = port_name(s);
+                    if !errs.is_empty() {
+                        out.invalid_at(
+                            codes::K8S113,
+                            &ptr,
+                            port,
+                            &errs.join(", "),
+                            "name a port the container declares (e.g. http) or give its number",
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

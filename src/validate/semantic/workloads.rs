@@ -1,0 +1,257 @@
+//! Workloads: pkg/apis/apps/validation/validation.go (ValidateDeploymentSpec,
+//! ValidateReplicaSetSpec, ValidateStatefulSetSpec, ValidateDaemonSetSpec,
+//! ValidatePodTemplateSpecForReplicaSet, ValidateDeploymentStrategy,
+//! ValidateRollingUpdateDeployment) and pkg/apis/batch/validation/validation.go
+//! (validateJobSpec, validateCronJobSpec, ValidateJobTemplateSpec).
+
+use super::format::is_percent;
+use super::{Out, child, pod};
+use crate::diag::codes;
+use serde_json::Value;
+
+/// The template's restartPolicy after SetDefaults_PodSpec (empty → Always).
+fn restart_policy(spec: &Value) -> &str {
+    spec["restartPolicy"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("Always")
+}
+
+pub fn apps(kind: &str, v: &Value, out: &mut Out) {
+    let spec = &v["spec"];
+    if !spec.is_object() {
+        return;
+    }
+    if kind != "DaemonSet" {
+        out.nonnegative("/spec/replicas", &spec["replicas"]);
+    }
+    out.nonnegative("/spec/minReadySeconds", &spec["minReadySeconds"]);
+    if matches!(kind, "Deployment" | "DaemonSet") {
+        out.nonnegative("/spec/revisionHistoryLimit", &spec["revisionHistoryLimit"]);
+    }
+    // An empty selector: `selector: {}` (the schema requires the field).
+    if let Some(sel) = spec["selector"].as_object() {
+        let n = sel
+            .get("matchLabels")
+            .and_then(Value::as_object)
+            .map_or(0, |m| m.len())
+            + sel
+                .get("matchExpressions")
+                .and_then(Value::as_array)
+                .map_or(0, |a| a.len());
+        if n == 0 {
+            let what = match kind {
+                "StatefulSet" => "statefulset",
+                "DaemonSet" => "daemonset",
+                _ => "deployment",
+            };
+            out.invalid_at(
+                codes::K8S123,
+                "/spec/selector",
+                &spec["selector"],
+                &format!("empty selector is invalid for {what}"),
+                "select the Pods by a label of the template, e.g. matchLabels: {app: web}",
+            );
+        }
+    }
+    let claims: Vec<&str> = spec["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["metadata"]["name"].as_str())
+        .collect();
+    pod::template_with("/spec/template", &spec["template"], &claims, out);
+    let policy = restart_policy(&spec["template"]["spec"]);
+    if policy != "Always" {
+        out.not_supported(
+            codes::K8S121,
+            "/spec/template/spec/restartPolicy",
+            &Value::String(policy.into()),
+            &["Always"],
+            &format!("a {kind} restarts its Pods forever; remove restartPolicy (or use a Job for run-to-completion work)"),
+        );
+    }
+    if !spec["template"]["spec"]["activeDeadlineSeconds"].is_null() {
+        out.forbidden(
+            codes::K8S121,
+            "/spec/template/spec/activeDeadlineSeconds",
+            &format!("activeDeadlineSeconds in {kind} is not Supported"),
+            "remove activeDeadlineSeconds; it is for Pods that run to completion",
+        );
+    }
+    if kind == "Deployment" {
+        deployment_strategy(spec, out);
+        // SetDefaults_Deployment: progressDeadlineSeconds defaults to 600.
+        let min_ready = spec["minReadySeconds"].as_i64().unwrap_or(0);
+        let given = spec["progressDeadlineSeconds"].as_i64();
+        out.nonnegative(
+            "/spec/progressDeadlineSeconds",
+            &spec["progressDeadlineSeconds"],
+        );
+        let deadline = given.unwrap_or(600);
+        if deadline <= min_ready {
+            let (ptr, val) = if given.is_some() {
+                (
+                    "/spec/progressDeadlineSeconds",
+                    spec["progressDeadlineSeconds"].clone(),
+                )
+            } else {
+                ("/spec/minReadySeconds", Value::from(600))
+            };
+            out.invalid(
+                codes::K8S122,
+                ptr,
+                "spec.progressDeadlineSeconds",
+                &val,
+                "must be greater than minReadySeconds",
+                "set progressDeadlineSeconds above minReadySeconds (it defaults to 600)",
+            );
+        }
+    }
+}
+
+/// An int-or-percent as getIntOrPercentValue reads it.
+fn int_or_percent(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) if is_percent(s) => s.trim_end_matches('%').parse().ok(),
+        _ => None,
+    }
+}
+
+/// ValidateDeploymentStrategy and ValidateRollingUpdateDeployment, after
+/// SetDefaults_Deployment (type RollingUpdate, maxSurge and maxUnavailable 25 %).
+fn deployment_strategy(spec: &Value, out: &mut Out) {
+    let st = &spec["strategy"];
+    let ty = st["type"].as_str().unwrap_or("RollingUpdate");
+    let ptr = "/spec/strategy";
+    if ty == "Recreate" {
+        if !st["rollingUpdate"].is_null() {
+            out.forbidden(
+                codes::K8S122,
+                &child(ptr, "rollingUpdate"),
+                "may not be specified when strategy `type` is 'Recreate'",
+                "remove rollingUpdate, or use type: RollingUpdate",
+            );
+        }
+        return;
+    }
+    if ty != "RollingUpdate" {
+        return; // the schema's enum reports it
+    }
+    let ru = &st["rollingUpdate"];
+    let quarter = Value::String("25%".into());
+    let surge = if ru["maxSurge"].is_null() {
+        &quarter
+    } else {
+        &ru["maxSurge"]
+    };
+    let unavail = if ru["maxUnavailable"].is_null() {
+        &quarter
+    } else {
+        &ru["maxUnavailable"]
+    };
+    for (f, v) in [("maxUnavailable", unavail), ("maxSurge", surge)] {
+        let fp = format!("{ptr}/rollingUpdate/{f}");
+        match v {
+            Value::String(s) if !is_percent(s) => out.invalid_at(
+                codes::K8S122,
+                &fp,
+                v,
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                "write a whole number of Pods (1) or a percentage (25%)",
+            ),
+            Value::Number(_) => out.nonnegative(&fp, v),
+            _ => {}
+        }
+    }
+    if int_or_percent(unavail) == Some(0) && int_or_percent(surge) == Some(0) {
+        out.invalid_at(
+            codes::K8S122,
+            "/spec/strategy/rollingUpdate/maxUnavailable",
+            unavail,
+            "may not be 0 when `maxSurge` is 0",
+            "a rollout that may neither add nor remove a Pod cannot progress; allow maxSurge: 1 or maxUnavailable: 1",
+        );
+    }
+    if let Value::String(s) = unavail
+        && is_percent(s)
+        && int_or_percent(unavail).is_some_and(|p| p > 100)
+    {
+        out.invalid_at(
+            codes::K8S122,
+            "/spec/strategy/rollingUpdate/maxUnavailable",
+            unavail,
+            "must not be greater than 100%",
+            "at most 100% of the Pods can be unavailable",
+        );
+    }
+}
+
+/// validateJobSpec (non-negative counts, restartPolicy OnFailure or Never after defaulting).
+pub fn job(ptr: &str, spec: &Value, out: &mut Out) {
+    if !spec.is_object() {
+        return;
+    }
+    for f in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+    ] {
+        out.nonnegative(&child(ptr, f), &spec[f]);
+    }
+    let tp = format!("{ptr}/template");
+    pod::template(&tp, &spec["template"], out);
+    let rp = format!("{tp}/spec/restartPolicy");
+    match restart_policy(&spec["template"]["spec"]) {
+        "Always" => out.required(
+            codes::K8S121,
+            &rp,
+            "valid values: \"OnFailure\", \"Never\"",
+            "a Job's Pods run to completion: set restartPolicy: Never (or OnFailure)",
+        ),
+        "Never" | "OnFailure"
+            if !spec["podFailurePolicy"].is_null()
+                && restart_policy(&spec["template"]["spec"]) != "Never" =>
+        {
+            out.invalid_at(
+                codes::K8S121,
+                &rp,
+                &spec["template"]["spec"]["restartPolicy"],
+                "only \"Never\" is supported when podFailurePolicy is specified",
+                "set restartPolicy: Never, or remove podFailurePolicy",
+            );
+        }
+        _ => {}
+    }
+}
+
+/// ValidateCronJobCreate → validateCronJobSpec → ValidateJobTemplateSpec.
+pub fn cron_job(v: &Value, out: &mut Out) {
+    let spec = &v["spec"];
+    if !spec.is_object() {
+        return;
+    }
+    for f in [
+        "startingDeadlineSeconds",
+        "successfulJobsHistoryLimit",
+        "failedJobsHistoryLimit",
+    ] {
+        out.nonnegative(&child("/spec", f), &spec[f]);
+    }
+    let jt = &spec["jobTemplate"];
+    job("/spec/jobTemplate/spec", &jt["spec"], out);
+    if !jt["spec"]["selector"].is_null() {
+        out.invalid_at(
+            codes::K8S124,
+            "/spec/jobTemplate/spec/selector",
+            &jt["spec"]["selector"],
+            "`selector` will be auto-generated",
+            "remove the selector: a CronJob's Jobs get one generated",
+        );
+    }
+}
