@@ -1,6 +1,7 @@
-//! The API server as a judge of manifests: each one is sent as a server-side dry run
-//! (`dryRun=All`, strict field validation), nothing is stored, and the verdict is the API
-//! server's own. The differential tests of `kubebook validate` use it as ground truth.
+//! The API server as a judge of manifests: each one is sent as `kubectl apply` sends a new
+//! object (a create with strict field validation) as a dry run (`dryRun=All`); Services are
+//! created for real and deleted, because the node-port allocator does not run on a dry run.
+//! The verdict is the API server's own. The differential tests of `kubebook validate` use it as ground truth.
 
 use super::{Components, ControlPlane, Options, StartError};
 use k8s_openapi::api::core::v1::Namespace;
@@ -94,6 +95,22 @@ impl Oracle {
                 &Patch::Apply(&obj),
             ))
             .map_err(|e| format!("cannot create namespace {ns}: {e}"))?;
+        // The oracle runs no controller-manager, so nobody makes the namespace's `default`
+        // ServiceAccount, and the ServiceAccount admission plugin would refuse every Pod for
+        // that alone. Make it, as the serviceaccount controller does on every cluster.
+        let sa: Api<k8s_openapi::api::core::v1::ServiceAccount> =
+            Api::namespaced(self.client.clone(), ns);
+        let obj: k8s_openapi::api::core::v1::ServiceAccount = serde_json::from_value(
+            serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}}),
+        )
+        .map_err(|e| e.to_string())?;
+        self.rt
+            .block_on(sa.patch(
+                "default",
+                &PatchParams::apply("kubebook-oracle"),
+                &Patch::Apply(&obj),
+            ))
+            .map_err(|e| format!("cannot create the default ServiceAccount of {ns}: {e}"))?;
         known.insert(ns.to_string());
         Ok(())
     }
@@ -130,14 +147,44 @@ impl Oracle {
         } else {
             Api::all_with(self.client.clone(), &ar)
         };
-        let obj: DynamicObject =
-            serde_json::from_value(manifest.clone()).map_err(|e| format!("not an object: {e}"))?;
+        if !manifest.is_object() {
+            return Err("not an object".into());
+        }
+        // A dry run skips the allocators: a Service's nodePort outside the range, or one
+        // already taken, is refused only when the Service is really created. So Services are
+        // created for real (in the oracle's own etcd) and deleted again.
+        let real = kind == "Service";
+        let name = manifest["metadata"]["name"]
+            .as_str()
+            .filter(|n| !n.is_empty())
+            .ok_or("no metadata.name")?;
+        // A create with strict field validation, as `kubectl apply` sends it (strict is its
+        // default): an unknown or duplicate field is an error, not a warning. kube's
+        // PostParams has no fieldValidation, so the query parameter is added here.
+        // The manifest as written: through DynamicObject, ObjectMeta's typed fields would drop
+        // an unknown `metadata.lables` before the server could refuse it.
+        let body = serde_json::to_vec(manifest).map_err(|e| e.to_string())?;
         let pp = PostParams {
-            dry_run: true,
+            dry_run: !real,
             ..Default::default()
         };
-        match self.rt.block_on(api.create(&pp, &obj)) {
-            Ok(_) => Ok(Verdict::Accepted),
+        let mut req = kube::core::Request::new(api.resource_url())
+            .create(&pp, body)
+            .map_err(|e| e.to_string())?;
+        let uri = req.uri().to_string();
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        *req.uri_mut() = format!("{uri}{sep}fieldValidation=Strict")
+            .parse()
+            .map_err(|e| format!("{e}"))?;
+        match self.rt.block_on(self.client.request::<DynamicObject>(req)) {
+            Ok(_) => {
+                if real {
+                    let _ = self
+                        .rt
+                        .block_on(api.delete(name, &kube::api::DeleteParams::default()));
+                }
+                Ok(Verdict::Accepted)
+            }
             Err(kube::Error::Api(status))
                 if (400..500).contains(&status.code) && status.code != 409 =>
             {
