@@ -299,8 +299,11 @@ test("labs: mark as done, shown on the index with questions mastered; export, im
   // The book's own count, as the index states it.
   const labs = Number(meta.match(/(\d+) labs/)[1]);
   assert.equal(await summary.innerText(), `1 of ${labs} labs done · 2 of ${totalQ} questions mastered.`);
-  const ch6 = page.locator('.chapter-card[data-chapter="06-kubernetes-basics"] .card-progress');
-  assert.match(await ch6.innerText(), /1\/11 labs done, 2\/18 questions mastered/);
+  const card6 = page.locator('.chapter-card[data-chapter="06-kubernetes-basics"]');
+  const [labs6, questions6] = [await card6.getAttribute("data-labs"), await card6.getAttribute("data-questions")];
+  assert.ok(Number(labs6) > 1 && Number(questions6) > 2, `chapter 6 counts ${labs6}, ${questions6}`);
+  const ch6 = card6.locator(".card-progress");
+  assert.equal((await ch6.innerText()).trim(), `· 1/${labs6} labs done, 2/${questions6} questions mastered`);
 
   // Export.
   const [download] = await Promise.all([
