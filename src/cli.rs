@@ -83,6 +83,9 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum LabsCommand {
     /// List the labs: id, chapter, title, requirements
+    #[command(
+        after_help = "Example:\n  kubebook labs list --root .\n\nPROOF is the strongest recorded run: kind, control-plane, or validated (every build)."
+    )]
     List {
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -91,23 +94,30 @@ pub enum LabsCommand {
         root_arg: Option<PathBuf>,
     },
     /// Show one lab's steps as a reader sees them
+    #[command(after_help = "Example:\n  kubebook labs show ch06-first-pod --root .")]
     Show {
         id: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
     /// Write each lab's files and a runnable script into DIR
+    #[command(
+        after_help = "Example:\n  kubebook labs export /tmp/labs --root .\n  bash /tmp/labs/ch06-first-pod/run.sh    # in a namespace of its own, as run.sh says"
+    )]
     Export {
         dir: PathBuf,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
     /// Run labs against a kind cluster, or the local control plane (--control-plane)
+    #[command(
+        after_help = "Examples:\n  kubebook labs run --control-plane                 # no Docker: the API steps of every lab\n  kubebook labs run ch06-first-pod ch07-rolling-update\n  kubebook labs run --chapter 8 --jobs 2 --report junit.xml --record\n  kubebook labs run --shard 2/3                      # the second of three CI shards\n\nExit status: 0 every lab passed (steps that need kind allowed on the control plane), 1 a lab failed,\n2 a usage or environment problem, 130 interrupted (cleaned up)."
+    )]
     Run(RunArgs),
     /// What this machine has for running the labs (kind, Docker, kubectl, the cluster and its
     /// fixtures, the control plane), each gap with the command that fills it
     #[command(
-        after_help = "Exit status: 0 when labs can run on kind or on the control plane, 1 when on neither.\nIt only reads: nothing on the machine or the cluster is changed."
+        after_help = "Example:\n  kubebook labs doctor --root .\n\nExit status: 0 when labs can run on kind or on the control plane, 1 when on neither.\nIt only reads: nothing on the machine or the cluster is changed."
     )]
     Doctor {
         #[arg(long, default_value = ".")]

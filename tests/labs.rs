@@ -137,3 +137,22 @@ fn exported_script_uses_the_runners_pipe_semantics() {
     );
     assert!(stdout.contains("after"), "{stdout}");
 }
+
+/// Every labs subcommand takes `--root` and shows an example in its `--help`.
+#[test]
+fn every_labs_subcommand_has_an_example_and_takes_root() {
+    for sub in ["list", "show", "export", "run", "doctor"] {
+        let r = kubebook(&["labs", sub, "--help"]);
+        assert_eq!(r.code, 0, "{sub}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("Example"),
+            "labs {sub} --help:\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("--root"),
+            "labs {sub} --help:\n{}",
+            r.stdout
+        );
+    }
+}
