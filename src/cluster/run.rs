@@ -41,14 +41,69 @@ fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
             return Err(RunError::Usage(format!("no lab `{id}`{hint}")));
         }
     }
-    Ok(labs
+    let chosen: Vec<&Lab> = labs
         .iter()
         .filter(|l| opts.ids.is_empty() || opts.ids.contains(&l.id))
         .filter(|l| opts.chapter.is_none_or(|c| l.chapter_number == c))
+        .collect();
+    let Some((k, n)) = opts.shard else {
+        return Ok(chosen);
+    };
+    let durations = recorded_durations(&opts.root);
+    Ok(shard(&chosen, &durations, k, n))
+}
+
+/// Seconds each lab took at its last recorded run (kind first, else the control plane).
+fn recorded_durations(root: &Path) -> HashMap<String, f64> {
+    std::fs::read_to_string(root.join("labs/verified.json"))
+        .ok()
+        .and_then(|t| crate::verified::parse(&t).ok())
+        .map(|records| {
+            records
+                .into_iter()
+                .filter_map(|(id, r)| {
+                    let d = r.kind.or(r.control_plane)?.duration_seconds;
+                    Some((id, d))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Shard `k` of `n`: labs dealt longest first to the shard with the least time so far (a lab
+/// never run counts as the median), so N CI jobs finish at about the same time; each shard
+/// keeps book order. The same inputs give the same shards on every job.
+fn shard<'a>(
+    chosen: &[&'a Lab],
+    durations: &HashMap<String, f64>,
+    k: usize,
+    n: usize,
+) -> Vec<&'a Lab> {
+    let mut known: Vec<f64> = chosen
+        .iter()
+        .filter_map(|l| durations.get(&l.id).copied())
+        .collect();
+    known.sort_by(f64::total_cmp);
+    let median = known.get(known.len() / 2).copied().unwrap_or(1.0);
+    let mut order: Vec<(usize, f64)> = chosen
+        .iter()
         .enumerate()
-        .filter(|(i, _)| opts.shard.is_none_or(|(k, n)| i % n == k - 1))
-        .map(|(_, l)| l)
-        .collect())
+        .map(|(i, l)| (i, durations.get(&l.id).copied().unwrap_or(median)))
+        .collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut load = vec![0.0_f64; n];
+    let mut mine = Vec::new();
+    for (i, d) in order {
+        let target = (0..n)
+            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
+        load[target] += d;
+        if target == k - 1 {
+            mine.push(i);
+        }
+    }
+    mine.sort_unstable();
+    mine.into_iter().map(|i| chosen[i]).collect()
 }
 
 fn have(cmd: &str, args: &[&str]) -> bool {
@@ -940,12 +995,33 @@ mod tests {
                 .map(|l| l.id.clone())
                 .collect()
         };
-        assert_eq!(ids(Some((1, 3))), ["ch01-x", "ch04-x", "ch07-x"]);
-        assert_eq!(ids(Some((2, 3))), ["ch02-x", "ch05-x"]);
-        assert_eq!(ids(Some((3, 3))), ["ch03-x", "ch06-x"]);
+        // Every lab in exactly one shard, each shard in book order.
+        let mut all: Vec<String> = (1..=3).flat_map(|k| ids(Some((k, 3)))).collect();
+        all.sort();
+        assert_eq!(all, ids(None));
+        for k in 1..=3 {
+            let s = ids(Some((k, 3)));
+            let mut sorted = s.clone();
+            sorted.sort();
+            assert_eq!(s, sorted, "book order in shard {k}");
+        }
         assert_eq!(ids(Some((1, 1))), ids(None));
         // More shards than labs: the extra shards are empty, never an error.
         assert!(ids(Some((9, 9))).is_empty());
+        // Balanced by recorded time: one 60 s lab alone, six 10 s labs share the other shard.
+        let chosen: Vec<&Lab> = labs.iter().collect();
+        let mut d: HashMap<String, f64> = labs.iter().map(|l| (l.id.clone(), 10.0)).collect();
+        d.insert("ch04-x".into(), 60.0);
+        let one: Vec<&str> = shard(&chosen, &d, 1, 2)
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
+        let two: Vec<&str> = shard(&chosen, &d, 2, 2)
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
+        assert_eq!(one, ["ch04-x"]);
+        assert_eq!(two.len(), 6);
     }
 
     #[test]
