@@ -66,6 +66,11 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Validate Kubernetes manifest files (any, not only the book's) as the API server would
+    #[command(
+        after_help = "Examples:\n  kubebook validate deploy/                      every *.yaml, *.yml, *.json below deploy/\n  helm template web ./chart | kubebook validate -\n  kubebook validate --crds crds/ --output junit manifests/ > validate.xml\n  kubebook validate --ignore-missing-schemas --skip Secret k8s/\n\nExit status: 0 every resource valid (or skipped), 1 a resource is invalid or could not be\njudged (unreadable, broken YAML, no kind, no schema), 2 a usage problem."
+    )]
+    Validate(ValidateArgs),
     /// List, show, export and run the book's labs
     Labs {
         #[command(subcommand)]
@@ -78,6 +83,46 @@ pub enum Command {
         #[arg(long)]
         dest: Option<PathBuf>,
     },
+}
+
+/// Options of `kubebook validate` (read by `validate_cli`).
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    /// Files, directories (searched recursively for *.yaml, *.yml, *.json) or `-` for
+    /// standard input
+    #[arg(required = true, value_name = "FILE|DIR|-")]
+    pub paths: Vec<PathBuf>,
+    /// Kubernetes version to judge against (this kubebook carries the schema and rules of one
+    /// minor release)
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+    /// CustomResourceDefinitions to judge custom resources with: a file or a directory
+    /// (repeatable); CRDs in the input are used too
+    #[arg(long, value_name = "FILE|DIR")]
+    pub crds: Vec<PathBuf>,
+    /// Skip custom resources whose CRD is unknown instead of failing on them
+    #[arg(long)]
+    pub ignore_missing_schemas: bool,
+    /// Kinds not to judge, comma-separated: Kind or apiVersion/Kind
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+    pub skip: Vec<String>,
+    #[arg(long, short = 'o', value_enum, default_value_t = ValidateFormat::Text)]
+    pub output: ValidateFormat,
+    /// Also list the valid and skipped resources (text output)
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// No summary line (text output)
+    #[arg(long)]
+    pub no_summary: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+    Junit,
+    Tap,
+    Github,
 }
 
 #[derive(Subcommand, Debug)]
@@ -263,6 +308,7 @@ pub fn run(cmd: Command) -> u8 {
             open,
             dest,
         } => crate::serve::run(&root, dest, &bind, port, open),
+        Command::Validate(args) => crate::validate_cli::run(args),
         Command::Labs { command } => crate::labs_cli::run(command),
     }
 }
@@ -281,6 +327,11 @@ pub fn print_report(report: &Report, sources: &diag::Sources) {
 
 /// Load and check the book; on a load failure print the report and give the exit code.
 pub fn load(root: &Path) -> Result<Output, u8> {
+    load_with(root, pipeline::run)
+}
+
+/// As [`load`], through `pipeline` (the whole build's, or `check`'s without HTML).
+fn load_with(root: &Path, pipeline: fn(&Path) -> Result<Output, Report>) -> Result<Output, u8> {
     if !root.join("book").is_dir() {
         eprintln!(
             "error: {} has no book/ directory\n  = hint: run kubebook in the project directory, or pass it: kubebook build path/to/project",
@@ -288,7 +339,7 @@ pub fn load(root: &Path) -> Result<Output, u8> {
         );
         return Err(2);
     }
-    pipeline::run(root).map_err(|report| {
+    pipeline(root).map_err(|report| {
         print_report(&report, &diag::Sources::default());
         eprintln!("{}", summary_errors(&report));
         1
@@ -362,7 +413,7 @@ fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
 }
 
 fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
-    let out = match load(root) {
+    let out = match load_with(root, pipeline::check) {
         Ok(o) => o,
         Err(code) => return code,
     };

@@ -108,6 +108,30 @@ pub fn read_input_bytes(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, I
     Ok(bytes)
 }
 
+/// Read a text file named on the command line, wherever it is: a regular file (never a FIFO
+/// or device, which could block or never end), at most `max` bytes, UTF-8.
+pub fn read_regular_text(path: &Path, max: u64) -> Result<String, InputError> {
+    let file = open_nonblocking(path).map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err)?;
+    if !meta.is_file() {
+        return Err(InputError::NotRegular(kind_of(meta.file_type())));
+    }
+    if meta.len() > max {
+        return Err(InputError::TooLarge(max));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(io_err)?;
+    if bytes.len() as u64 > max {
+        return Err(InputError::TooLarge(max));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        InputError::Io(format!(
+            "it is not valid UTF-8 (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// Read an input text file (UTF-8) under the input rule.
 pub fn read_input(root: &Path, path: &Path) -> Result<String, InputError> {
     let bytes = read_input_bytes(root, path, MAX_INPUT_BYTES)?;

@@ -24,4 +24,5 @@ pub mod pipeline;
 pub mod serve;
 pub mod site;
 pub mod validate;
+pub mod validate_cli;
 pub mod verified;

@@ -75,6 +75,10 @@ pub struct RenderContext<'a> {
     pub kubernetes: &'a str,
     /// Lab id → "verified on kind vX on DATE" text.
     pub verified: &'a HashMap<String, String>,
+    /// Produce the page's HTML. `check` wants only what the chapter holds (code blocks,
+    /// headings, links, labs, diagnostics): without HTML nothing is highlighted, the costly
+    /// part of rendering.
+    pub html: bool,
 }
 
 pub fn options() -> Options {
@@ -453,6 +457,9 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
         events.push(Event::Html("</section>\n".into()));
     }
     st.flush_section(String::new(), String::new());
+    if !ctx.html {
+        return st.out;
+    }
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // Fill in each lab card's download list now that all of the lab's files are known.
@@ -649,6 +656,17 @@ fn code_block(
         indent: col.saturating_sub(1),
     };
     st.out.code_blocks.push(block);
+    if !ctx.html {
+        // As below: a lab starts at its first block that is shown.
+        if let Some(lab) = info.value("lab")
+            && !info.has("hidden")
+            && !st.lab_seen.contains_key(lab)
+        {
+            st.lab_seen.insert(lab.to_string(), 1);
+            st.out.labs.push(lab.to_string());
+        }
+        return String::new();
+    }
     let lang = info.lang.as_str();
     let lang_class = if lang.is_empty() {
         String::new()
@@ -793,6 +811,7 @@ mod tests {
             &RenderContext {
                 kubernetes: "1.37",
                 verified: &verified,
+                html: true,
             },
         )
     }

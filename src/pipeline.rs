@@ -61,6 +61,26 @@ pub fn run(root: &Path) -> Result<Output, Report> {
     run_cached(root, &mut Cache::default())
 }
 
+/// Every check of a build, without producing the site: chapters are read for their blocks,
+/// headings and links but not highlighted or turned into HTML, so the cost is linear in the
+/// book's size. `Output::rendered` holds no HTML.
+pub fn check(root: &Path) -> Result<Output, Report> {
+    let book = book::load(root)?;
+    let mut report = Report::default();
+    report.extend(book.warnings.iter().cloned());
+    let records = read_verified(root, &mut report);
+    check_config_links(&book, &mut report);
+    let verified = HashMap::new();
+    let ctx = RenderContext {
+        kubernetes: &book.config.book.kubernetes,
+        verified: &verified,
+        html: false,
+    };
+    let prints = vec![0; book.chapters.len()];
+    let rendered = render_all(&book, &ctx, &Cache::default(), &prints);
+    finish(root, book, rendered, report, verified, records)
+}
+
 /// The pipeline, reusing chapters rendered by an earlier run when their source is unchanged.
 pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let book = book::load(root)?;
@@ -87,6 +107,19 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
         verified = current;
         rendered = render_book(&book, &verified, cache);
     }
+    finish(root, book, rendered, report, verified, records)
+}
+
+/// What build and check share once the chapters are read: links, directives, labs and the
+/// validation of every manifest.
+fn finish(
+    root: &Path,
+    book: Book,
+    mut rendered: Vec<Rendered>,
+    mut report: Report,
+    verified: HashMap<String, String>,
+    records: crate::verified::Records,
+) -> Result<Output, Report> {
     for r in &mut rendered {
         report.extend(r.diagnostics.drain(..));
     }
@@ -137,6 +170,7 @@ fn render_book(
     let ctx = RenderContext {
         kubernetes: &book.config.book.kubernetes,
         verified,
+        html: true,
     };
     let prints: Vec<u64> = book
         .chapters

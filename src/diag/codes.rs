@@ -128,6 +128,10 @@ registry! {
     THEME002: Error, "A theme template does not compile.", "";
     THEME003: Error, "A page cannot be rendered with the theme.", "";
     SITE001: Error, "A file to publish cannot be read.", "";
+    // `kubebook validate` on manifest files.
+    VAL001: Error, "An input file cannot be read (missing, not a regular file, over 8 MiB or not UTF-8).", "";
+    VAL002: Error, "A YAML document is not a Kubernetes object: it has no `kind`.", "";
+    VAL003: Error, "A custom resource has no schema: its CRD was not given (--crds) or found in the input.", "";
 }
 
 /// The registry row of a code.

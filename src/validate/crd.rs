@@ -14,7 +14,14 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Load the CRDs of a book's `labs/crds/` (missing: none).
     pub fn load_dir(&mut self, dir: &Path, report: &mut Report) {
+        self.load_dir_shown(dir, Path::new("labs/crds"), report)
+    }
+
+    /// Load every `*.yaml`/`*.yml` of `dir` (not recursive); diagnostics name the files as
+    /// `shown/NAME`.
+    pub fn load_dir_shown(&mut self, dir: &Path, shown: &Path, report: &mut Report) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -24,7 +31,7 @@ impl Registry {
             if !matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
                 continue;
             }
-            let rel = Path::new("labs/crds").join(p.file_name().unwrap_or_default());
+            let rel = shown.join(p.file_name().unwrap_or_default());
             let text = match std::fs::read_to_string(&p) {
                 Ok(t) => t,
                 Err(e) => {

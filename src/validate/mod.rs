@@ -1,6 +1,8 @@
 //! Manifest validation: YAML with spans → Kubernetes schema and lints → diagnostics.
 
 pub mod crd;
+pub mod files;
+pub mod judge;
 pub mod lint;
 pub mod schema;
 pub mod semantic;
@@ -8,8 +10,9 @@ pub mod suggest;
 pub mod yaml;
 
 use crate::diag::codes;
-use crate::diag::{Diagnostic, Report, Span};
+use crate::diag::{Diagnostic, Report};
 use crate::lab::{CodeBlock, Lab};
+use judge::Status;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
@@ -41,36 +44,9 @@ impl Manifest<'_> {
     }
 }
 
-/// Groups that carry configuration files rather than API objects (kind cluster configs,
-/// kustomizations, kubeconfigs): shown in the book, not validated against the API.
-const CONFIG_GROUPS: &[&str] = &[
-    "kustomize.config.k8s.io",
-    "kind.x-k8s.io",
-    "kubeadm.k8s.io",
-    "kubelet.config.k8s.io",
-    "kubeproxy.config.k8s.io",
-    "apiserver.config.k8s.io",
-    "audit.k8s.io",
-    "client.authentication.k8s.io",
-];
-
-fn is_config_file(api_version: &str, kind: &str) -> bool {
-    let group = api_version.split_once('/').map(|(g, _)| g).unwrap_or("");
-    CONFIG_GROUPS.contains(&group) || (api_version == "v1" && kind == "Config")
-}
-
 /// Diagnostics of one code block, resolved against `expect-error` before they are reported.
 struct BlockResult {
     diags: Vec<Diagnostic>,
-}
-
-fn span_for(b: &CodeBlock, doc: &Document, issue: &schema::Issue) -> Span {
-    let p = if issue.at_key {
-        doc.key_pos(&issue.pointer)
-    } else {
-        doc.pos(&issue.pointer)
-    };
-    b.span_in(p.line, p.col)
 }
 
 /// Validate every YAML block of the book and lint across the objects of each lab.
@@ -170,81 +146,44 @@ pub fn check_book(
                 for (prefix, v) in items {
                     for mut issue in schema::validate(v, &schema_node) {
                         issue.pointer = format!("{prefix}{}", issue.pointer);
-                        results[i].diags.push(issue_diag(
-                            b,
-                            doc,
-                            &issue,
-                            &format!("{ty} fragment"),
-                        ));
+                        let f = judge::finding(doc, "", &issue, &format!("{ty} fragment"));
+                        results[i]
+                            .diags
+                            .push(f.diag.at(b.span_in(f.pos.line, f.pos.col)));
                     }
                 }
             }
             continue;
         }
         for doc in docs {
-            let Some(obj) = doc.value.as_object() else {
-                continue;
-            };
-            let Some(kind) = obj.get("kind") else {
-                continue;
-            };
-            let Some(kind) = kind.as_str().map(str::to_string) else {
-                results[i].diags.push(
-                    Diagnostic::error(codes::K8S002, "`kind` must be a string")
-                        .at(span_at(b, &doc, "/kind")),
-                );
-                continue;
-            };
-            let Some(api_version) = obj
-                .get("apiVersion")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-            else {
-                results[i].diags.push(
-                    Diagnostic::error(codes::K8S003, format!("{kind} has no apiVersion"))
-                        .at(b.span_in(doc.start.line, doc.start.col))
-                        .with_hint(match s.versions_of(&kind).first() {
-                            Some(v) => format!("add `apiVersion: {v}`"),
-                            None => "add `apiVersion: …`".into(),
-                        }),
-                );
-                continue;
-            };
-            if is_config_file(&api_version, &kind) {
-                continue;
-            }
-            stats.manifests += 1;
-            let key = format!("{api_version}/{kind}");
-            if let Some((def, _)) = s.kinds.get(&key) {
-                if let Some(node) = s.definition(def) {
-                    let issues = schema::validate(&doc.value, node);
-                    // The API server decodes before it validates: semantic rules only see
-                    // objects that match their schema.
-                    let issues = if issues.is_empty() {
-                        semantic::check(&api_version, &kind, &doc.value)
-                    } else {
-                        issues
-                    };
-                    for issue in issues {
-                        results[i].diags.push(issue_diag(b, &doc, &issue, &kind));
-                    }
+            let judged = judge::judge_document(&doc, &crds);
+            for j in &judged {
+                for f in &j.findings {
+                    results[i]
+                        .diags
+                        .push(f.diag.clone().at(b.span_in(f.pos.line, f.pos.col)));
                 }
-            } else if let Some(crd_schema) = crds.schema_for(&api_version, &kind) {
-                for issue in schema::validate(&doc.value, &crd_schema) {
-                    results[i].diags.push(issue_diag(b, &doc, &issue, &kind));
-                }
-            } else {
-                results[i]
-                    .diags
-                    .push(unknown_kind(b, &doc, &api_version, &kind));
             }
-            manifests.push(Manifest {
-                block: i,
-                doc,
-                lab: b.info.value("lab"),
-                api_version,
-                kind,
-            });
+            let manifests_here = judged
+                .iter()
+                .filter(|j| matches!(j.status, Status::Checked | Status::NoSchema))
+                .count();
+            stats.manifests += manifests_here;
+            // Lints look at whole documents: one object each (a List's items are judged, not
+            // linted).
+            if let [j] = judged.as_slice()
+                && manifests_here == 1
+                && !doc.value.get("items").is_some_and(Value::is_array)
+            {
+                let (api_version, kind) = (j.api_version.clone(), j.kind.clone());
+                manifests.push(Manifest {
+                    block: i,
+                    doc,
+                    lab: b.info.value("lab"),
+                    api_version,
+                    kind,
+                });
+            }
         }
     }
 
@@ -277,72 +216,6 @@ pub fn check_book(
         }
     }
     stats
-}
-
-fn span_at(b: &CodeBlock, doc: &Document, ptr: &str) -> Span {
-    let p = doc.pos(ptr);
-    b.span_in(p.line, p.col)
-}
-
-fn issue_diag(b: &CodeBlock, doc: &Document, issue: &schema::Issue, what: &str) -> Diagnostic {
-    let mut d = Diagnostic::error(issue.code, format!("{what}: {}", issue.message))
-        .at(span_for(b, doc, issue))
-        .with_path(if issue.pointer.is_empty() {
-            "(top level)".to_string()
-        } else {
-            issue.path()
-        });
-    if let Some(h) = &issue.hint {
-        d = d.with_hint(h.clone());
-    }
-    d
-}
-
-fn unknown_kind(b: &CodeBlock, doc: &Document, api_version: &str, kind: &str) -> Diagnostic {
-    let s = schema::schema();
-    let span = span_at(b, doc, "/apiVersion");
-    let served = s.versions_of(kind);
-    let group = api_version.split_once('/').map(|(g, _)| g).unwrap_or("");
-    // A group of the pinned release (or a dotless typo of one such as `app`); other groups,
-    // also `*.k8s.io` ones that Kubernetes does not serve itself (gateway.networking.k8s.io,
-    // snapshot.storage.k8s.io), are custom resources.
-    let builtin_group = group.is_empty()
-        || !group.contains('.')
-        || s.kinds
-            .keys()
-            .any(|k| k.strip_prefix(group).is_some_and(|r| r.starts_with('/')));
-    if let Some(v) = served.first() {
-        return Diagnostic::error(
-            codes::K8S006,
-            format!("{kind} {api_version} is not served by Kubernetes {}", s.kubernetes),
-        )
-        .at(span)
-        .with_path("apiVersion")
-        .with_hint(format!("use `apiVersion: {v}` (the API was removed or never existed under {api_version}; check the fields too)"));
-    }
-    if builtin_group {
-        let all_kinds: Vec<&str> = s
-            .kinds
-            .keys()
-            .filter_map(|k| k.rsplit('/').next())
-            .collect();
-        let hint = suggest::closest(kind, all_kinds.iter().copied())
-            .map(|k| format!("did you mean `{k}`?"))
-            .unwrap_or_else(|| "check the kind's spelling and its apiVersion".into());
-        return Diagnostic::error(
-            codes::K8S005,
-            format!(
-                "{api_version} {kind} does not exist in Kubernetes {}",
-                s.kubernetes
-            ),
-        )
-        .at(span_at(b, doc, "/kind"))
-        .with_path("kind")
-        .with_hint(hint);
-    }
-    Diagnostic::warning(codes::K8S007, format!("{kind} ({api_version}) is a custom resource without a known CRD; not validated"))
-        .at(span_at(b, doc, "/kind"))
-        .with_hint("put its CustomResourceDefinition in labs/crds/ (or define the CRD in the lab) to validate it")
 }
 
 /// Validate one YAML text of Kubernetes manifests against the schema (no lab lints); returns
