@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Run commands side by side, interleaved, N times each; print median wall time, peak RSS
-and the ratio to the first command. Usage: compare.py N NAME=CMD [NAME=CMD ...]"""
+and the ratio to the first command. Usage: compare.py N NAME=CMD [NAME=CMD ...]
+A non-zero exit status stops the run, unless ANY_STATUS=1 (validators exit 1 when they find
+invalid manifests, which a real corpus has)."""
 import os, shlex, statistics, subprocess, sys, time
 
 def run(cmd):
@@ -8,7 +10,7 @@ def run(cmd):
     p = subprocess.Popen(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t0
-    if status != 0:
+    if status != 0 and os.environ.get("ANY_STATUS") != "1":
         sys.exit(f"command failed ({status}): {cmd}")
     return dt, ru.ru_maxrss / 1024.0
 

@@ -83,35 +83,43 @@ impl Registry {
             else {
                 continue;
             };
+            let Some(complete) = complete(schema) else {
+                continue;
+            };
             self.schemas
-                .insert(format!("{group}/{name}/{kind}"), schema.clone());
+                .insert(format!("{group}/{name}/{kind}"), complete);
             any = true;
         }
         any
     }
 
-    /// The schema of a custom resource, with the fields every object has added.
-    pub fn schema_for(&self, api_version: &str, kind: &str) -> Option<Value> {
-        let s = self.schemas.get(&format!("{api_version}/{kind}"))?;
-        let mut top = s.clone();
-        if !top.is_object() {
-            return None;
-        }
-        let props = top
-            .as_object_mut()?
-            .entry("properties")
-            .or_insert_with(|| json!({}));
-        if let Some(p) = props.as_object_mut() {
-            p.insert("apiVersion".into(), json!({"type": "string"}));
-            p.insert("kind".into(), json!({"type": "string"}));
-            p.insert(
-                "metadata".into(),
-                json!({"$ref": "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}),
-            );
-        }
-        strict(&mut top);
-        Some(top)
+    /// The schema of a custom resource (made complete and strict when it was added).
+    pub fn schema_for(&self, api_version: &str, kind: &str) -> Option<&Value> {
+        self.schemas.get(&format!("{api_version}/{kind}"))
     }
+}
+
+/// A CRD version's schema with the fields every object has added, made strict; once per CRD,
+/// not per custom resource judged.
+fn complete(s: &Value) -> Option<Value> {
+    let mut top = s.clone();
+    if !top.is_object() {
+        return None;
+    }
+    let props = top
+        .as_object_mut()?
+        .entry("properties")
+        .or_insert_with(|| json!({}));
+    if let Some(p) = props.as_object_mut() {
+        p.insert("apiVersion".into(), json!({"type": "string"}));
+        p.insert("kind".into(), json!({"type": "string"}));
+        p.insert(
+            "metadata".into(),
+            json!({"$ref": "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}),
+        );
+    }
+    strict(&mut top);
+    Some(top)
 }
 
 /// The API server prunes unknown fields of structural schemas; kubectl's field validation

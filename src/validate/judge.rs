@@ -181,7 +181,7 @@ fn judge_at(doc: &Document, prefix: &str, v: &Value, crds: &crd::Registry) -> Ju
             issues
         }
     } else if let Some(crd_schema) = crds.schema_for(&j.api_version, &j.kind) {
-        schema::validate(v, &crd_schema)
+        schema::validate(v, crd_schema)
     } else {
         let (diag, ptr) = unknown_kind(&j.api_version, &j.kind);
         if diag.code == codes::K8S007 {
