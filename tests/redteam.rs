@@ -463,8 +463,15 @@ fn check_is_linear_in_manifest_blocks() {
         p.chapter("01-a.md", "A", &body);
         let out = kubebook::pipeline::check(p.root()).expect("loads");
         assert_eq!(out.stats.manifests, n);
-        assert!(!out.report.has_errors(), "{:?}", out.report.diagnostics.first());
-        assert!(out.rendered.iter().all(|r| r.html.is_empty()), "check renders no HTML");
+        assert!(
+            !out.report.has_errors(),
+            "{:?}",
+            out.report.diagnostics.first()
+        );
+        assert!(
+            out.rendered.iter().all(|r| r.html.is_empty()),
+            "check renders no HTML"
+        );
     });
 }
 

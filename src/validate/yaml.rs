@@ -277,9 +277,11 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn new(n: Node) -> Document {
+    pub fn new(mut n: Node) -> Document {
         Document {
-            value: to_json(&n),
+            // Positions need the tree's structure and keys, not its scalar values: those move
+            // into the JSON instead of being copied.
+            value: to_json(&mut n),
             start: Pos::of(&n.referenced),
             root: n,
         }
@@ -330,16 +332,17 @@ impl Document {
     }
 }
 
-fn to_json(n: &Node) -> Value {
-    match &n.value {
+/// The node as JSON; its strings are moved out (the tree keeps only structure and keys).
+fn to_json(n: &mut Node) -> Value {
+    match &mut n.value {
         Kind::Null => Value::Null,
         Kind::Bool(b) => Value::Bool(*b),
         Kind::Int(i) => Value::from(*i),
         Kind::Float(f) => serde_json::Number::from_f64(*f)
             .map(Value::Number)
             .unwrap_or(Value::Null),
-        Kind::Str(s) => Value::String(s.clone()),
-        Kind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        Kind::Str(s) => Value::String(std::mem::take(s)),
+        Kind::Seq(items) => Value::Array(items.iter_mut().map(to_json).collect()),
         Kind::Map(entries) => {
             let mut m = Map::with_capacity(entries.len());
             for (k, v) in entries {
