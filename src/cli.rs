@@ -159,6 +159,28 @@ pub enum LabsCommand {
         after_help = "Examples:\n  kubebook labs run --control-plane                 # no Docker: the API steps of every lab\n  kubebook labs run ch06-first-pod ch07-rolling-update\n  kubebook labs run --chapter 8 --jobs 2 --report junit.xml --record\n  kubebook labs run --shard 2/3                      # the second of three CI shards\n\nExit status: 0 every lab passed (steps that need kind allowed on the control plane), 1 a lab failed,\n2 a usage or environment problem, 130 interrupted (cleaned up)."
     )]
     Run(RunArgs),
+    /// After doing a lab by hand: run its read-only checks on your cluster and say what differs
+    #[command(
+        after_help = "Examples:\n  kubebook labs verify ch06-first-pod\n  kubebook labs verify ch07-rolling-update --step 5     right after step 5\n  kubebook labs verify ch06-first-pod --context kind-dev --namespace practice\n\nOnly commands that read are run (kubectl get, describe, logs, rollout status, auth can-i, …).\nExit status: 0 every check matches, 1 one differs, 2 a usage or environment problem."
+    )]
+    Verify {
+        id: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// kubeconfig context (default kind-kubebook, else the current one); any cluster, as
+        /// nothing is changed
+        #[arg(long)]
+        context: Option<String>,
+        /// Namespace you ran the lab in (default: the lab's id, as its card sets up)
+        #[arg(long)]
+        namespace: Option<String>,
+        /// Only the check of step N (numbered as on the card and in `labs show`)
+        #[arg(long, value_name = "N")]
+        step: Option<usize>,
+        /// Seconds a check may retry until it matches
+        #[arg(long, default_value_t = 10)]
+        patience: u64,
+    },
     /// What this machine has for running the labs (kind, Docker, kubectl, the cluster and its
     /// fixtures, the control plane), each gap with the command that fills it
     #[command(

@@ -19,15 +19,7 @@ pub fn run(cmd: LabsCommand) -> u8 {
                     crate::cli::out(&crate::diag::terminal_safe(&show(l)));
                     0
                 }
-                None => {
-                    let ids: Vec<&str> = labs.iter().map(|l| l.id.as_str()).collect();
-                    let hint = crate::validate::suggest::closest(&id, ids.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| "`kubebook labs list` shows every lab".into());
-                    let id = crate::diag::terminal_safe(&id);
-                    eprintln!("error: no lab `{id}`\n  = hint: {hint}");
-                    2
-                }
+                None => no_such_lab(labs, &id),
             })
         }
         LabsCommand::Export { dir, root } => with_labs(&root, |labs| {
@@ -73,11 +65,84 @@ pub fn run(cmd: LabsCommand) -> u8 {
         LabsCommand::ControlPlane { command } => crate::controlplane_cli::run(command),
         #[cfg(feature = "cluster")]
         LabsCommand::Doctor { root } => doctor(&root),
+        #[cfg(feature = "cluster")]
+        LabsCommand::Verify {
+            id,
+            root,
+            context,
+            namespace,
+            step,
+            patience,
+        } => with_labs(&root, |labs| {
+            let Some(lab) = labs.iter().find(|l| l.id == id) else {
+                return no_such_lab(labs, &id);
+            };
+            verify(lab, context.as_deref(), namespace, step, patience)
+        }),
         #[cfg(not(feature = "cluster"))]
-        LabsCommand::Run(_) | LabsCommand::ControlPlane { .. } | LabsCommand::Doctor { .. } => {
+        LabsCommand::Run(_)
+        | LabsCommand::ControlPlane { .. }
+        | LabsCommand::Doctor { .. }
+        | LabsCommand::Verify { .. } => {
             eprintln!(
                 "error: this kubebook was built without the `cluster` feature; rebuild with default features to run labs"
             );
+            2
+        }
+    }
+}
+
+/// An unknown lab id: say so with the closest id, exit 2.
+fn no_such_lab(labs: &[Lab], id: &str) -> u8 {
+    let ids: Vec<&str> = labs.iter().map(|l| l.id.as_str()).collect();
+    let hint = crate::validate::suggest::closest(id, ids.iter().copied())
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_else(|| "`kubebook labs list` shows every lab".into());
+    let id = crate::diag::terminal_safe(id);
+    eprintln!("error: no lab `{id}`\n  = hint: {hint}");
+    2
+}
+
+#[cfg(feature = "cluster")]
+fn verify(
+    lab: &Lab,
+    context: Option<&str>,
+    namespace: Option<String>,
+    step: Option<usize>,
+    patience: u64,
+) -> u8 {
+    use crate::cluster::{RunError, target, verify};
+    let target = match target::for_reading(context) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let opts = verify::Options {
+        namespace: namespace.unwrap_or_else(|| lab.id.clone()),
+        step,
+        patience: std::time::Duration::from_secs(patience.max(1)),
+    };
+    // Ctrl-C stops the check in progress; the working folder is removed on the way out.
+    let cancel = crate::cluster::run::install_signal_handler();
+    match verify::verify(lab, &target, &opts, &cancel) {
+        Ok(checks) => {
+            crate::cli::out(&crate::diag::terminal_safe(&verify::report(
+                lab,
+                &opts.namespace,
+                &target.context,
+                &checks,
+            )));
+            if checks.iter().all(|c| c.outcome.ok) {
+                0
+            } else {
+                1
+            }
+        }
+        Err(RunError::Interrupted(_)) => 130,
+        Err(e) => {
+            eprintln!("error: {e}");
             2
         }
     }

@@ -823,3 +823,106 @@ fn node_labels_and_taints_are_restored_after_a_failing_lab() {
     assert!(err.contains("FAIL ch01-nodes"), "{err}");
     assert_eq!(state(&up), before, "nodes restored");
 }
+
+/// `labs verify`: after a learner did a lab by hand, its read-only checks run on their
+/// cluster in the lab's namespace and say what differs (issue 19).
+#[test]
+fn verify_says_what_differs_until_the_lab_is_done() {
+    if !control_plane_built() {
+        return;
+    }
+    let _l = lock();
+    let p = Project::new();
+    p.chapter(
+        "01-a.md",
+        "A",
+        "```yaml lab=ch01-v file=cm.yaml title=\"Verify\"\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {colour: blue}\n```\n\n```console lab=ch01-v\n$ kubectl apply -f cm.yaml\nconfigmap/web created\n$ kubectl get configmap web -o jsonpath='{.data.colour}'\nblue\n$ kubectl get configmap web\nNAME   DATA   AGE\nweb    1      [AGE]\n```\n",
+    );
+    let up = Up::start(p.root(), "kind-kubebook");
+    let verify = |extra: &[&str]| -> (i32, String) {
+        let out = Command::new(bin())
+            .args(["labs", "verify", "ch01-v", "--patience", "1", "--root"])
+            .arg(p.root())
+            .args(extra)
+            .env("KUBECONFIG", &up.kubeconfig)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run kubebook");
+        (
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    // Nothing done yet: both checks differ, and the apply step is never run.
+    let (code, out) = verify(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("verifying ch01-v in namespace ch01-v (context kind-kubebook)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DIFFERS step  2  $ kubectl get configmap web -o jsonpath"),
+        "{out}"
+    );
+    assert!(out.contains("0 of 2 checks match"), "{out}");
+    assert!(
+        up.kubectl(&["get", "namespace", "ch01-v"])
+            .contains("NotFound")
+    );
+
+    // The learner follows the card: the namespace, then the step.
+    up.kubectl(&["create", "namespace", "ch01-v"]);
+    let cm = p.root().join("cm.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {colour: blue}\n",
+    )
+    .unwrap();
+    let applied = up.kubectl(&["-n", "ch01-v", "apply", "-f", &cm.display().to_string()]);
+    assert!(applied.contains("created"), "{applied}");
+    let (code, out) = verify(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("ok      step  3  $ kubectl get configmap web"),
+        "{out}"
+    );
+    assert!(out.contains("2 of 2 checks match"), "{out}");
+
+    // A change by hand shows up as the line that differs.
+    up.kubectl(&[
+        "-n",
+        "ch01-v",
+        "patch",
+        "configmap",
+        "web",
+        "-p",
+        r#"{"data":{"colour":"red"}}"#,
+    ]);
+    let (code, out) = verify(&["--step", "2"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("> blue") && out.contains("> red"), "{out}");
+    assert!(out.contains("0 of 1 checks match"), "{out}");
+
+    // Step 1 changes the cluster: verify refuses to treat it as a check.
+    let (code, out) = verify(&["--step", "1"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("step 1 of ch01-v is not a check"), "{out}");
+    let (code, out) = verify(&["--namespace", "elsewhere"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("in namespace elsewhere"), "{out}");
+    // Its working folder is gone.
+    let left = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("kubebook-verify-ch01-v")
+        })
+        .count();
+    assert_eq!(left, 0, "verify left its working folder behind");
+}

@@ -9,6 +9,7 @@ pub mod report;
 pub mod run;
 pub mod safety;
 pub mod target;
+pub mod verify;
 
 use std::fmt;
 

@@ -127,7 +127,7 @@ fn have_on(target: Option<&Target>, cmd: &str, args: &[&str]) -> bool {
 
 /// PATH with the target's tool folder (the control plane's kubectl, helm) in front, if it
 /// has one.
-fn target_path(target: Option<&Target>) -> Option<String> {
+pub(crate) fn target_path(target: Option<&Target>) -> Option<String> {
     let prefix = target.and_then(|t| t.path_prefix.as_ref())?;
     let mut path = vec![prefix.clone()];
     path.extend(std::env::split_paths(
@@ -397,7 +397,7 @@ pub fn node_changes(lab: &Lab) -> Vec<Vec<String>> {
 /// The lab's kubeconfig: one context (the chosen cluster and user, the lab's namespace) in a
 /// file of its own, listed before the target's files, which are never written to.
 /// Serialised from kube's types, so no cluster or user name can break its syntax.
-fn lab_kubeconfig(dir: &Path, t: &Target, ns: &str) -> std::io::Result<String> {
+pub(crate) fn lab_kubeconfig(dir: &Path, t: &Target, ns: &str) -> std::io::Result<String> {
     let p = dir.join(".kubebook-kubeconfig");
     let kc = Kubeconfig {
         api_version: Some("v1".into()),
@@ -828,7 +828,7 @@ fn kind_version() -> Option<String> {
 }
 
 /// Ctrl-C, SIGTERM and SIGHUP stop the run and clean up; a second signal exits at once.
-fn install_signal_handler() -> Arc<AtomicBool> {
+pub(crate) fn install_signal_handler() -> Arc<AtomicBool> {
     let cancel = Arc::new(AtomicBool::new(false));
     let c = cancel.clone();
     let _ = ctrlc::set_handler(move || {

@@ -118,12 +118,18 @@ fn choose_context(
 /// A kind (or, when allowed, any) cluster from the user's kubeconfig. The safety check runs
 /// before any request is sent.
 pub fn from_kubeconfig(context: Option<&str>, allow_non_kind: bool) -> Result<Target, RunError> {
-    connect(context, allow_non_kind, true)
+    connect(context, allow_non_kind && context.is_some(), true)
 }
 
 /// The same, without saying where it connects (`labs doctor` reports it instead).
 pub fn from_kubeconfig_quiet(context: Option<&str>) -> Result<Target, RunError> {
     connect(context, false, false)
+}
+
+/// Any context, for commands that only read (`labs verify` runs read-only checks): the
+/// learner's cluster need not be kind.
+pub fn for_reading(context: Option<&str>) -> Result<Target, RunError> {
+    connect(context, true, false)
 }
 
 fn connect(
@@ -134,8 +140,7 @@ fn connect(
     let paths = kubeconfig_paths();
     let kc = read_merged(&paths)?;
     let (ctx, cluster_name, server, user) = choose_context(&kc, context)?;
-    safety::check_context(&ctx, &server, allow_non_kind && context.is_some())
-        .map_err(RunError::Refused)?;
+    safety::check_context(&ctx, &server, allow_non_kind).map_err(RunError::Refused)?;
     if announce {
         eprintln!("connecting to {server} (context {ctx})");
     }
@@ -152,7 +157,7 @@ fn connect(
         kubeconfigs: paths,
         path_prefix: None,
         level: Level::Kind,
-        allowed_non_kind: allow_non_kind && context.is_some(),
+        allowed_non_kind: allow_non_kind,
         control_plane: None,
     })
 }
