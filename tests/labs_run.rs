@@ -768,6 +768,26 @@ fn doctor_reports_the_cluster_and_what_is_missing() {
         "{out}"
     );
     assert!(out.contains("labs on the control plane: ready"), "{out}");
+    assert!(
+        out.contains("kind-kubebook: the kubeconfig has the book's cluster"),
+        "{out}"
+    );
+    assert!(out.contains("GiB available"), "{out}");
+    assert!(out.contains("there is no Podman"), "{out}");
+    // A kubeconfig whose only context is not kind's: the doctor says the runner refuses it.
+    let other = dir.path().join("other.kubeconfig");
+    std::fs::copy(&up.kubeconfig, &other).unwrap();
+    let renamed = Command::new(kubectl_path())
+        .arg(format!("--kubeconfig={}", other.display()))
+        .args(["config", "rename-context", "kind-kubebook", "prod"])
+        .output()
+        .unwrap();
+    assert!(renamed.status.success(), "{renamed:?}");
+    let (_, out) = doctor(&[("KUBECONFIG", other.to_str().unwrap())]);
+    assert!(
+        out.contains("prod: the current context (there is no kind-kubebook context); not a kind cluster, so labs run refuses it"),
+        "{out}"
+    );
     // No control plane built either (an empty cache): ready nowhere, exit 1.
     let empty = tempfile::tempdir().unwrap();
     let e = empty.path().to_str().unwrap();

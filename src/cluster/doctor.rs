@@ -111,24 +111,8 @@ fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
             Some("go install sigs.k8s.io/kind@v0.33.0 (or https://kind.sigs.k8s.io/docs/user/quick-start/)"),
         )),
     }
-    match version_of("docker", &["info", "--format", "{{.ServerVersion}}"]) {
-        Some(v) => out.push(check(
-            Kind,
-            "Docker engine",
-            Status::Pass,
-            format!("server {v}"),
-            None,
-        )),
-        None => out.push(check(
-            Kind,
-            "Docker engine",
-            Status::Missing,
-            "`docker info` fails".into(),
-            Some(
-                "start Docker (kind runs its nodes as containers); without it use --control-plane",
-            ),
-        )),
-    }
+    engine_checks(out);
+    memory_check(out);
     let client = version_of("kubectl", &["version", "--client"]);
     match &client {
         Some(v) => {
@@ -189,18 +173,122 @@ fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
     }
 }
 
-/// The `kind-kubebook` cluster: reachable, its version, its nodes, the fixtures.
+/// The container engine kind runs its nodes in (Docker, or Podman with kind's experimental
+/// provider) and, for Docker, its image store: preloading images works on both stores
+/// (`docker save --platform` + `kind load image-archive`), but it is worth knowing which.
+fn engine_checks(out: &mut Vec<Check>) {
+    use Need::Kind;
+    if let Some(v) = version_of("docker", &["info", "--format", "{{.ServerVersion}}"]) {
+        out.push(check(
+            Kind,
+            "Docker engine",
+            Status::Pass,
+            format!("server {v}"),
+            None,
+        ));
+        let store = version_of("docker", &["info", "--format", "{{.DriverStatus}}"])
+            .map(|d| {
+                if d.contains("io.containerd.snapshotter") {
+                    "containerd image store"
+                } else {
+                    "classic image store"
+                }
+            })
+            .unwrap_or("image store unknown");
+        out.push(check(Kind, "image store", Status::Pass, store.into(), None));
+        return;
+    }
+    if let Some(v) = version_of("podman", &["version", "--format", "{{.Server.Version}}"]) {
+        let selected = std::env::var("KIND_EXPERIMENTAL_PROVIDER").is_ok_and(|p| p == "podman");
+        out.push(check(
+            Kind,
+            "container engine",
+            if selected { Status::Pass } else { Status::Warn },
+            format!("Podman {v} (no Docker)"),
+            (!selected).then_some("export KIND_EXPERIMENTAL_PROVIDER=podman so kind uses Podman"),
+        ));
+        return;
+    }
+    out.push(check(
+        Kind,
+        "Docker engine",
+        Status::Missing,
+        "`docker info` fails and there is no Podman".into(),
+        Some("start Docker (kind runs its nodes as containers); without it use --control-plane"),
+    ));
+}
+
+/// kind's three nodes and the labs' Pods want a few GiB; a small machine shows up as
+/// Pending Pods and evictions, not as a clear error.
+fn memory_check(out: &mut Vec<Check>) {
+    let available_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        m.lines()
+            .find_map(|l| l.strip_prefix("MemAvailable:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+    });
+    let Some(kib) = available_kib else {
+        return;
+    };
+    let gib = kib as f64 / (1024.0 * 1024.0);
+    let enough = gib >= MIN_FREE_GIB;
+    out.push(check(
+        Need::Kind,
+        "free memory",
+        if enough { Status::Pass } else { Status::Warn },
+        format!("{gib:.1} GiB available"),
+        (!enough).then_some(
+            "kind's three nodes and the labs need about 4 GiB free: close something, or use --control-plane",
+        ),
+    ));
+}
+
+/// Free memory below which kind labs are likely to see Pending Pods or evictions.
+const MIN_FREE_GIB: f64 = 4.0;
+
+/// The cluster the runner would pick (and why): reachable, its version, its nodes, the
+/// fixtures.
 fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
     use Need::Kind;
-    let t = match target::from_kubeconfig_quiet(Some("kind-kubebook")) {
+    let create = "kind create cluster --name kubebook --config labs/kind.yaml (or labs run --create-cluster)";
+    let (context, why) = match target::default_context() {
+        Ok(c) => c,
+        Err(e) => {
+            out.push(check(
+                Kind,
+                "context",
+                Status::Missing,
+                e.to_string().lines().next().unwrap_or_default().to_string(),
+                Some(create),
+            ));
+            return;
+        }
+    };
+    if !context.starts_with("kind-") {
+        out.push(check(
+            Kind,
+            "context",
+            Status::Missing,
+            format!("{context}: {why}; not a kind cluster, so labs run refuses it"),
+            Some(create),
+        ));
+        return;
+    }
+    out.push(check(
+        Kind,
+        "context",
+        Status::Pass,
+        format!("{context}: {why}"),
+        None,
+    ));
+    let t = match target::from_kubeconfig_quiet(Some(&context)) {
         Ok(t) => t,
         Err(e) => {
             out.push(check(
                 Kind,
-                "cluster kind-kubebook",
+                &format!("cluster {context}"),
                 Status::Missing,
                 e.to_string().lines().next().unwrap_or_default().to_string(),
-                Some("kind create cluster --name kubebook --config labs/kind.yaml (or labs run --create-cluster)"),
+                Some(create),
             ));
             return;
         }
@@ -208,7 +296,7 @@ fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
     let skew = minor_of(&t.server_version, "1").as_deref() != Some(book_minor);
     out.push(check(
         Kind,
-        "cluster kind-kubebook",
+        &format!("cluster {context}"),
         if skew { Status::Warn } else { Status::Pass },
         format!("Kubernetes {}", t.server_version),
         skew.then_some("recreate it from labs/kind.yaml: its node image is the book's release"),

@@ -81,6 +81,26 @@ fn read_merged(paths: &[PathBuf]) -> Result<Kubeconfig, RunError> {
     })
 }
 
+/// The context `labs run` uses without `--context`, and why: `kind-kubebook` when the
+/// kubeconfig has it, else the current context.
+pub fn default_context() -> Result<(String, &'static str), RunError> {
+    let kc = read_merged(&kubeconfig_paths())?;
+    if kc.contexts.iter().any(|c| c.name == "kind-kubebook") {
+        return Ok((
+            "kind-kubebook".into(),
+            "the kubeconfig has the book's cluster (kind-kubebook)",
+        ));
+    }
+    kc.current_context
+        .clone()
+        .map(|c| (c, "the current context (there is no kind-kubebook context)"))
+        .ok_or_else(|| {
+            RunError::Environment(
+                "the kubeconfig has no current context and no kind-kubebook context".into(),
+            )
+        })
+}
+
 /// The chosen context's (context, cluster, server, user).
 fn choose_context(
     kc: &Kubeconfig,
