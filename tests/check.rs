@@ -141,9 +141,9 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "limit below request",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n      resources:\n        requests: {memory: 256Mi}\n        limits: {memory: 128Mi}\n",
-        "LINT006",
-        "spec.containers[0].resources.limits.memory",
-        "15:26",
+        "K8S140",
+        "spec.containers[0].resources.requests.memory",
+        "14:28",
     ),
 ];
 

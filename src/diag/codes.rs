@@ -108,10 +108,30 @@ registry! {
     K8S122: Error, "A Deployment's strategy is not valid (rollingUpdate with Recreate, maxSurge and maxUnavailable both 0, over 100%, progressDeadlineSeconds not above minReadySeconds).", "pkg/apis/apps/validation/validation.go ValidateDeploymentStrategy, ValidateRollingUpdateDeployment, ValidatePositiveIntOrPercent, IsNotMoreThan100Percent, ValidateDeploymentSpec";
     K8S123: Error, "A workload's selector is empty.", "pkg/apis/apps/validation/validation.go ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec, ValidateDaemonSetSpec";
     K8S124: Error, "A CronJob's jobTemplate sets a selector (it is generated).", "pkg/apis/batch/validation/validation.go ValidateJobTemplateSpec";
+    K8S125: Error, "A probe or lifecycle hook has no handler or more than one (exec, httpGet, tcpSocket, grpc, sleep), or an exec handler has no command.", "pkg/apis/core/validation/validation.go validateHandler, validateExecAction (from validateProbe, validateLifecycle)";
+    K8S126: Error, "A probe's terminationGracePeriodSeconds is not positive, or is set on a readiness probe.", "pkg/apis/core/validation/validation.go validateProbe, validateReadinessProbe";
+    K8S127: Error, "A CronJob schedule is not a cron expression (5 fields or a @macro), or names a time zone (TZ=, CRON_TZ=).", "pkg/apis/batch/validation/validation.go validateScheduleFormat (k8s.io/kubernetes/pkg/util/parsers ParseCronScheduleWithPanicRecovery, robfig/cron/v3 ParseStandard)";
+    K8S128: Error, "A CronJob timeZone is not a time zone the API server can load.", "pkg/apis/batch/validation/validation.go validateTimeZone (time.LoadLocation with the embedded time/tzdata of cmd/kube-apiserver)";
     K8S130: Error, "A Service nodePort is outside the API server's node port range (30000-32767 by default).", "pkg/registry/core/service/storage/alloc.go initNodePorts (pkg/registry/core/service/portallocator/allocator.go ErrNotInRange)";
     K8S131: Error, "A Service with more than one port has an unnamed port.", "pkg/apis/core/validation/validation.go validateServicePort (requireName)";
     K8S132: Error, "Two ports of one Service share a port and protocol, or a nodePort and protocol.", "pkg/apis/core/validation/validation.go validateService";
     K8S133: Error, "A ClusterIP Service sets a nodePort.", "pkg/apis/core/validation/validation.go validateService";
+    K8S140: Error, "A container's resource request is above its limit (compared as quantities), differs from the limit of a resource that cannot be overcommitted (extended resources, hugepages), has no limit where one is required, or hugepages come without cpu or memory.", "pkg/apis/core/validation/validation.go validateResourceRequirements (ValidateContainerResourceRequirements), pkg/apis/core/helper/helpers.go IsOvercommitAllowed";
+    K8S141: Error, "A container resource name is not valid (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource such as example.com/gpu).", "pkg/apis/core/validation/validation.go ValidateContainerResourceName, validateResourceName";
+    K8S142: Error, "A resource quantity is negative, or not a whole number for a resource counted in units (extended resources).", "pkg/apis/core/validation/validation.go ValidateResourceQuantityValue, ValidateNonnegativeQuantity";
+    K8S143: Error, "A LimitRange's min, max, default and defaultRequest are out of order (after defaulting), a non-overcommittable default differs from its defaultRequest, a ratio is below 1, or a Pod limit sets defaults.", "pkg/apis/core/validation/validation.go ValidateLimitRange (pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem)";
+    K8S150: Error, "A ConfigMap or Secret key is not a valid config key (letters, digits, '-', '_', '.'; not '.', '..' or starting with '..'), or a ConfigMap key is in data and binaryData.", "pkg/apis/core/validation/validation.go ValidateConfigMap, ValidateSecret (staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go IsConfigMapKey)";
+    K8S151: Error, "A Secret lacks a key its type requires (tls.crt and tls.key, .dockerconfigjson, .dockercfg, username or password, ssh-privatekey, the service-account annotation), or a docker config is not JSON.", "pkg/apis/core/validation/validation.go ValidateSecret";
+    K8S155: Error, "A PersistentVolume or claim has no access modes, an unknown or mixed ReadWriteOncePod mode, no storage request, or a capacity that is missing, not only storage, or not positive.", "pkg/apis/core/validation/validation.go ValidatePersistentVolumeSpec, ValidatePersistentVolumeClaimSpec (pkg/apis/apps/validation/validation.go validateVolumeClaimTemplates)";
+    K8S160: Error, "A PodDisruptionBudget sets both minAvailable and maxUnavailable, or one is negative, not a percentage, or over 100%.", "pkg/apis/policy/validation/validation.go ValidatePodDisruptionBudgetSpec (pkg/apis/apps/validation/validation.go ValidatePositiveIntOrPercent, IsNotMoreThan100Percent)";
+    K8S161: Error, "A HorizontalPodAutoscaler's bounds are wrong (minReplicas below 1, maxReplicas below 1 or below minReplicas) or a resource metric target is not valid.", "pkg/apis/autoscaling/validation/validation.go validateHorizontalPodAutoscalerSpec, validateResourceSource, validateMetricTarget";
+    K8S165: Error, "An RBAC rule has no verbs, a resource rule no apiGroups or resources, or nonResourceURLs are in a Role or mixed with resources.", "pkg/apis/rbac/validation/validation.go ValidatePolicyRule";
+    K8S166: Error, "A binding's roleRef (apiGroup, kind: Role or ClusterRole; ClusterRole only for a ClusterRoleBinding) or a subject (kind, apiGroup, namespace) is not valid.", "pkg/apis/rbac/validation/validation.go ValidateRoleBinding, ValidateClusterRoleBinding, ValidateRoleBindingSubject";
+    K8S170: Error, "An Ingress path is not valid for its pathType (not absolute, '//', '/./', '/../', '%2f', ending in '/.' or '/..'), a pathType is missing, or a rule has no paths.", "pkg/apis/networking/validation/validation.go validateHTTPIngressPath, validateHTTPIngressRuleValue";
+    K8S171: Error, "An Ingress host is an IP address or not a (wildcard) DNS-1123 subdomain.", "pkg/apis/networking/validation/validation.go validateIngressRules";
+    K8S172: Error, "An Ingress backend is not valid (neither or both of service and resource, service port name and number both or neither, bad name or number), or the Ingress has neither rules nor defaultBackend.", "pkg/apis/networking/validation/validation.go validateIngressBackend, ValidateIngressSpec";
+    K8S175: Error, "A NetworkPolicy port is not valid (protocol, port number or name, endPort below port or without a numeric port).", "pkg/apis/networking/validation/validation.go ValidateNetworkPolicyPort";
+    K8S176: Error, "A NetworkPolicy ipBlock except is not a strict subset of its cidr.", "pkg/apis/networking/validation/validation.go ValidateIPBlock";
     CRD001: Error, "A CRD file cannot be read.", "";
     CRD002: Warning, "A file in the CRD folder is not a CustomResourceDefinition with a schema.", "";
     // Lints.
@@ -120,7 +140,7 @@ registry! {
     LINT003: Warning, "An Ingress backend names a Service (or port) the lab does not define.", "";
     LINT004: Warning, "A manifest refers to an object the lab neither defines nor creates.", "";
     LINT005: Warning, "An image has no tag, or uses :latest.", "";
-    LINT006: Error, "A resource limit is below its request.", "pkg/apis/core/validation/validation.go ValidateResourceRequirements";
+    LINT006: Error, "Retired: a limit below its request is now K8S140, judged as the API server judges it.", "pkg/apis/core/validation/validation.go ValidateResourceRequirements";
     LINT007: Warning, "A probe or Service targets a port the container does not declare.", "";
     LINT008: Warning, "A lab manifest sets metadata.namespace (labs run in a namespace of their own).", "";
     // Site and themes.

@@ -214,6 +214,8 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
             );
         }
     }
+    // ValidateContainerResourceRequirements
+    super::resources::container(cp, c, out);
     // ValidateVolumeMounts
     let mut paths: HashSet<&str> = HashSet::new();
     for (j, m) in c["volumeMounts"]
@@ -258,7 +260,8 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
     }
 }
 
-/// validateLivenessProbe, validateReadinessProbe, validateStartupProbe → validateProbe.
+/// validateLivenessProbe, validateReadinessProbe, validateStartupProbe → validateProbe, and
+/// validateLifecycle (postStart, preStop) → validateHandler.
 fn probes(cp: &str, c: &Value, _regular: bool, out: &mut Out) {
     for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
         let p = &c[kind];
@@ -266,6 +269,7 @@ fn probes(cp: &str, c: &Value, _regular: bool, out: &mut Out) {
             continue;
         }
         let pp = format!("{cp}/{kind}");
+        handler(&pp, p, &["exec", "httpGet", "tcpSocket", "grpc"], out);
         for f in [
             "initialDelaySeconds",
             "timeoutSeconds",
@@ -274,6 +278,30 @@ fn probes(cp: &str, c: &Value, _regular: bool, out: &mut Out) {
             "failureThreshold",
         ] {
             out.nonnegative(&child(&pp, f), &p[f]);
+        }
+        // validateProbe: terminationGracePeriodSeconds, when set, is positive;
+        // validateReadinessProbe: a readiness probe may not set it.
+        let tg = &p["terminationGracePeriodSeconds"];
+        if let Some(n) = tg.as_i64() {
+            let tp = format!("{pp}/terminationGracePeriodSeconds");
+            if n <= 0 {
+                out.invalid_at(
+                    codes::K8S126,
+                    &tp,
+                    tg,
+                    "must be greater than 0",
+                    "give the seconds to wait before the kill after a failed probe (at least 1), or remove the field",
+                );
+            }
+            if kind == "readinessProbe" {
+                out.invalid_at(
+                    codes::K8S126,
+                    &tp,
+                    tg,
+                    "must not be set for readinessProbes",
+                    "a failing readiness probe never kills the container; remove terminationGracePeriodSeconds",
+                );
+            }
         }
         // successThreshold 0 is defaulted to 1 (SetDefaults_Probe); liveness and startup
         // probes must keep 1 (validateLivenessProbe, validateStartupProbe).
@@ -290,10 +318,51 @@ fn probes(cp: &str, c: &Value, _regular: bool, out: &mut Out) {
                 "only a readinessProbe may need more than one success; remove successThreshold",
             );
         }
-        // validateHandler → ValidatePortNumOrName for httpGet and tcpSocket ports.
-        for h in ["httpGet", "tcpSocket"] {
-            let port = &p[h]["port"];
-            let ptr = format!("{pp}/{h}/port");
+    }
+    for hook in ["postStart", "preStop"] {
+        let h = &c["lifecycle"][hook];
+        if h.is_object() {
+            handler(
+                &format!("{cp}/lifecycle/{hook}"),
+                h,
+                &["exec", "httpGet", "tcpSocket", "sleep"],
+                out,
+            );
+        }
+    }
+}
+
+/// validateHandler: exactly one handler type; validateExecAction (a command),
+/// ValidatePortNumOrName for httpGet and tcpSocket ports, validateGRPCAction (its port).
+fn handler(pp: &str, p: &Value, kinds: &[&str], out: &mut Out) {
+    let mut found = 0;
+    for &h in kinds {
+        let hv = &p[h];
+        if hv.is_null() {
+            continue;
+        }
+        let hp = format!("{pp}/{h}");
+        if found > 0 {
+            out.forbidden(
+                codes::K8S125,
+                &hp,
+                "may not specify more than 1 handler type",
+                "a probe or hook has exactly one of exec, httpGet, tcpSocket, grpc (probes) or sleep (hooks); keep one",
+            );
+            continue;
+        }
+        found += 1;
+        if h == "exec" && hv["command"].as_array().is_none_or(|a| a.is_empty()) {
+            out.required(
+                codes::K8S125,
+                &format!("{hp}/command"),
+                "",
+                "give the command to run, e.g. command: [\"cat\", \"/tmp/healthy\"]",
+            );
+        }
+        if matches!(h, "httpGet" | "tcpSocket" | "grpc") {
+            let port = &hv["port"];
+            let ptr = format!("{hp}/port");
             match port {
                 Value::Number(n) => {
                     if let Some(n) = n.as_i64()
@@ -308,7 +377,7 @@ fn probes(cp: &str, c: &Value, _regular: bool, out: &mut Out) {
                         );
                     }
                 }
-                Value::String(s) => {
+                Value::String(s) if h != "grpc" => {
                     let errs = port_name(s);
                     if !errs.is_empty() {
                         out.invalid_at(
@@ -323,5 +392,13 @@ fn probes(cp: &str, c: &Value, _regular: bool, out: &mut Out) {
                 _ => {}
             }
         }
+    }
+    if found == 0 {
+        out.required(
+            codes::K8S125,
+            pp,
+            "must specify a handler type",
+            "give the probe or hook one handler: exec, httpGet, tcpSocket, grpc (probes) or sleep (hooks)",
+        );
     }
 }

@@ -137,3 +137,292 @@ fn more_rules() {
     let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.3\n          ports:\n            - {name: http, containerPort: 80}\n            - {name: http, containerPort: 81}\n";
     assert_eq!(judge(dep), vec![(codes::K8S114, 19), (codes::K8S122, 7)]);
 }
+
+/// A one-container Pod whose container ends with `extra` (indented 6 spaces).
+fn pod_with(extra: &str) -> String {
+    format!(
+        "{}{extra}",
+        POD.replace("CNAME", "web").replace("NAME", "p")
+    )
+}
+
+#[test]
+fn resources_compare_as_quantities() {
+    // line 10: requests, 11: its key, 12: limits, 13: its key
+    let res = |req: &str, lim: &str| {
+        pod_with(&format!(
+            "      resources:\n        requests:\n          {req}\n        limits:\n          {lim}\n"
+        ))
+    };
+    assert_eq!(judge(&res("cpu: 500m", "cpu: 1")), vec![]);
+    assert_eq!(judge(&res("memory: 1024Mi", "memory: 1Gi")), vec![]);
+    assert_eq!(judge(&res("memory: 1e9", "memory: 1G")), vec![]);
+    assert_eq!(
+        judge(&res("cpu: \"2\"", "cpu: 1500m")),
+        vec![(codes::K8S140, 11)]
+    );
+    assert_eq!(
+        judge(&res("memory: 1Gi", "memory: 1G")),
+        vec![(codes::K8S140, 11)]
+    );
+    // Extended resources: no overcommit, whole numbers, a limit is required.
+    assert_eq!(
+        judge(&res("example.com/gpu: 1", "example.com/gpu: 1")),
+        vec![]
+    );
+    assert_eq!(
+        judge(&res("example.com/gpu: 1", "example.com/gpu: 2")),
+        vec![(codes::K8S140, 11)]
+    );
+    assert_eq!(
+        judge(&res("example.com/gpu: 500m", "example.com/gpu: 500m")),
+        vec![(codes::K8S142, 13), (codes::K8S142, 11)]
+    );
+    assert_eq!(
+        judge(&res("example.com/gpu: 1", "cpu: 1")),
+        vec![(codes::K8S140, 11)]
+    );
+    // Names: typos and unqualified names.
+    assert_eq!(judge(&res("cpus: 1", "cpu: 1")), vec![(codes::K8S141, 11)]);
+    assert_eq!(
+        judge(&res("cpu: \"-1\"", "cpu: 1")),
+        vec![(codes::K8S142, 11)]
+    );
+    assert_eq!(
+        judge(&res("hugepages-2Mi: 2Mi", "hugepages-2Mi: 2Mi")),
+        vec![(codes::K8S140, 9)]
+    );
+}
+
+#[test]
+fn probes_have_exactly_one_handler() {
+    let probe = |kind: &str, body: &str| pod_with(&format!("      {kind}:\n{body}"));
+    assert_eq!(
+        judge(&probe("livenessProbe", "        periodSeconds: 5\n")),
+        vec![(codes::K8S125, 9)]
+    );
+    assert_eq!(
+        judge(&probe(
+            "readinessProbe",
+            "        httpGet: {path: /, port: 80}\n        tcpSocket: {port: 80}\n"
+        )),
+        vec![(codes::K8S125, 11)]
+    );
+    assert_eq!(
+        judge(&probe("startupProbe", "        exec: {command: []}\n")),
+        vec![(codes::K8S125, 10)]
+    );
+    assert_eq!(
+        judge(&probe(
+            "livenessProbe",
+            "        grpc: {port: 0}\n        periodSeconds: 0\n        timeoutSeconds: 0\n"
+        )),
+        vec![(codes::K8S112, 10)]
+    );
+    assert_eq!(
+        judge(&probe(
+            "livenessProbe",
+            "        tcpSocket: {port: 80}\n        terminationGracePeriodSeconds: 0\n"
+        )),
+        vec![(codes::K8S126, 11)]
+    );
+    assert_eq!(
+        judge(&probe(
+            "readinessProbe",
+            "        tcpSocket: {port: 80}\n        terminationGracePeriodSeconds: 5\n"
+        )),
+        vec![(codes::K8S126, 11)]
+    );
+    assert_eq!(
+        judge(&probe(
+            "lifecycle",
+            "        preStop:\n          sleep: {seconds: 5}\n          exec: {command: [sh]}\n"
+        )),
+        // exec is taken first, as validateHandler does; sleep is the second handler
+        vec![(codes::K8S125, 11)]
+    );
+}
+
+fn doc(av: &str, kind: &str, body: &str) -> String {
+    format!("apiVersion: {av}\nkind: {kind}\nmetadata:\n  name: x\n{body}")
+}
+
+#[test]
+fn config_maps_and_secrets() {
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "ConfigMap",
+            "data:\n  app.properties: a\n  ..data: b\n  a/b: c\n"
+        )),
+        vec![(codes::K8S150, 7), (codes::K8S150, 8)]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "ConfigMap",
+            "data:\n  k: a\nbinaryData:\n  k: YQ==\n"
+        )),
+        vec![(codes::K8S150, 6)]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "Secret",
+            "type: kubernetes.io/tls\nstringData:\n  tls.crt: x\n"
+        )),
+        vec![(codes::K8S151, 6)]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "Secret",
+            "type: kubernetes.io/tls\ndata:\n  tls.crt: eA==\n  tls.key: eA==\n"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "Secret",
+            "type: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: \"[]\"\n"
+        )),
+        vec![(codes::K8S151, 7)]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "Secret",
+            "type: kubernetes.io/basic-auth\nstringData:\n  password: \"\"\n"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "Secret",
+            "type: kubernetes.io/ssh-auth\ndata:\n  ssh-privatekey: \"\"\n"
+        )),
+        vec![(codes::K8S151, 6)]
+    );
+}
+
+#[test]
+fn volumes_and_claims() {
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "PersistentVolumeClaim",
+            "spec:\n  resources:\n    requests:\n      storage: 1Gi\n"
+        )),
+        vec![(codes::K8S155, 5)]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "PersistentVolumeClaim",
+            "spec:\n  accessModes: [ReadWriteOnce, ReadWriteOncePod]\n  resources:\n    requests:\n      storage: \"0\"\n"
+        )),
+        vec![(codes::K8S155, 6), (codes::K8S155, 9)]
+    );
+    assert_eq!(
+        judge(&doc(
+            "v1",
+            "PersistentVolume",
+            "spec:\n  accessModes: [ReadWriteOnce]\n  capacity:\n    storage: 1Gi\n    cpu: \"1\"\n  hostPath: {path: /tmp}\n"
+        )),
+        vec![(codes::K8S155, 9)]
+    );
+}
+
+#[test]
+fn limit_ranges_in_order_after_defaulting() {
+    let lr = |item: &str| {
+        doc(
+            "v1",
+            "LimitRange",
+            &format!("spec:\n  limits:\n    - type: Container\n{item}"),
+        )
+    };
+    assert_eq!(
+        judge(&lr("      max: {cpu: \"1\"}\n      min: {cpu: 100m}\n")),
+        vec![]
+    );
+    assert_eq!(
+        judge(&lr("      max: {cpu: 100m}\n      min: {cpu: \"1\"}\n")),
+        // min > max, and the defaults taken from max are below min
+        vec![(codes::K8S143, 9), (codes::K8S143, 8), (codes::K8S143, 8)]
+    );
+    assert_eq!(
+        judge(&lr(
+            "      default: {memory: 256Mi}\n      defaultRequest: {memory: 512Mi}\n"
+        )),
+        vec![(codes::K8S143, 9)]
+    );
+}
+
+#[test]
+fn budgets_autoscalers_and_rbac() {
+    assert_eq!(
+        judge(&doc(
+            "policy/v1",
+            "PodDisruptionBudget",
+            "spec:\n  minAvailable: 1\n  maxUnavailable: 120%\n"
+        )),
+        vec![(codes::K8S160, 7), (codes::K8S160, 7)]
+    );
+    let hpa = "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 2\n  metrics:\n    - type: Resource\n      resource:\n        name: cpu\n        target: {type: Utilization, averageUtilization: 0}\n";
+    assert_eq!(
+        judge(&doc("autoscaling/v2", "HorizontalPodAutoscaler", hpa)),
+        vec![(codes::K8S161, 8), (codes::K8S161, 13)]
+    );
+    let role = "rules:\n  - apiGroups: [\"\"]\n    resources: [pods]\n    verbs: []\n  - resources: [pods]\n    verbs: [get]\n  - nonResourceURLs: [/healthz]\n    verbs: [get]\n";
+    assert_eq!(
+        judge(&doc("rbac.authorization.k8s.io/v1", "Role", role)),
+        vec![(codes::K8S165, 8), (codes::K8S165, 9), (codes::K8S165, 11)]
+    );
+    let crb = "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n  - {kind: ServiceAccount, name: default}\n  - {kind: User, name: jane}\n";
+    assert_eq!(
+        judge(&doc(
+            "rbac.authorization.k8s.io/v1",
+            "ClusterRoleBinding",
+            crb
+        )),
+        vec![(codes::K8S166, 5), (codes::K8S166, 7)]
+    );
+}
+
+#[test]
+fn ingresses_and_network_policies() {
+    let ing = "spec:\n  rules:\n    - host: 10.0.0.1\n      http:\n        paths:\n          - path: api\n            pathType: Prefix\n            backend:\n              service: {name: web, port: {name: http, number: 80}}\n          - path: /x\n            pathType: ImplementationSpecific\n            backend:\n              service: {name: web, port: {number: 80}}\n";
+    assert_eq!(
+        judge(&doc("networking.k8s.io/v1", "Ingress", ing)),
+        vec![(codes::K8S171, 7), (codes::K8S170, 10), (codes::K8S172, 13)]
+    );
+    let np = "spec:\n  podSelector: {}\n  ingress:\n    - ports:\n        - {port: 8080, endPort: 80}\n        - {port: http, endPort: 90}\n      from:\n        - ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24, 10.0.1.0/24]}\n";
+    assert_eq!(
+        judge(&doc("networking.k8s.io/v1", "NetworkPolicy", np)),
+        vec![(codes::K8S175, 9), (codes::K8S175, 10), (codes::K8S176, 12)]
+    );
+}
+
+#[test]
+fn cron_jobs_schedule_and_time_zone() {
+    let cj = |sched: &str, tz: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"{sched}\"\n{tz}  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: j\n              image: busybox:1.37\n"
+        )
+    };
+    assert_eq!(
+        judge(&cj("*/5 * * * MON-FRI", "  timeZone: Europe/Paris\n")),
+        vec![]
+    );
+    assert_eq!(judge(&cj("@daily", "")), vec![]);
+    assert_eq!(judge(&cj("0 0 * *", "")), vec![(codes::K8S127, 6)]);
+    assert_eq!(judge(&cj("61 * * * *", "")), vec![(codes::K8S127, 6)]);
+    assert_eq!(judge(&cj("TZ=UTC 0 * * * *", "")), vec![(codes::K8S127, 6)]);
+    assert_eq!(
+        judge(&cj("0 * * * *", "  timeZone: Europe/Pariss\n")),
+        vec![(codes::K8S128, 7)]
+    );
+}

@@ -61,6 +61,19 @@ pub fn apps(kind: &str, v: &Value, out: &mut Out) {
         .filter_map(|c| c["metadata"]["name"].as_str())
         .collect();
     pod::template_with("/spec/template", &spec["template"], &claims, out);
+    // validateVolumeClaimTemplates → ValidatePersistentVolumeClaimSpec
+    for (i, c) in spec["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        super::storage::claim_spec(
+            &format!("/spec/volumeClaimTemplates/{i}/spec"),
+            &c["spec"],
+            out,
+        );
+    }
     let policy = restart_policy(&spec["template"]["spec"]);
     if policy != "Always" {
         out.not_supported(
@@ -242,6 +255,40 @@ pub fn cron_job(v: &Value, out: &mut Out) {
         "failedJobsHistoryLimit",
     ] {
         out.nonnegative(&child("/spec", f), &spec[f]);
+    }
+    // validateScheduleFormat
+    if let Some(sched) = spec["schedule"].as_str()
+        && !sched.is_empty()
+    {
+        if sched.contains("TZ") {
+            out.invalid_at(
+                codes::K8S127,
+                "/spec/schedule",
+                &spec["schedule"],
+                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+                "move the zone to spec.timeZone (e.g. timeZone: Europe/Paris)",
+            );
+        } else if let Some(e) = super::cron::schedule_error(sched) {
+            out.invalid_at(
+                codes::K8S127,
+                "/spec/schedule",
+                &spec["schedule"],
+                &e,
+                "a schedule has 5 fields (minute hour day-of-month month day-of-week), e.g. \"*/5 * * * *\", or is a macro such as @hourly",
+            );
+        }
+    }
+    // validateTimeZone
+    if let Some(tz) = spec["timeZone"].as_str()
+        && let Some(e) = super::cron::time_zone_error(tz)
+    {
+        out.invalid_at(
+            codes::K8S128,
+            "/spec/timeZone",
+            &spec["timeZone"],
+            &e,
+            "name an IANA time zone such as Europe/Paris, America/New_York or Etc/UTC",
+        );
     }
     let jt = &spec["jobTemplate"];
     job("/spec/jobTemplate/spec", &jt["spec"], out);
