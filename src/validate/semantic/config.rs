@@ -86,7 +86,7 @@ fn bytes_of(v: &Value, from_string_data: bool) -> Option<Vec<u8>> {
 /// Standard base64 with padding (what encoding/json decodes []byte with).
 fn base64(s: &str) -> Option<Vec<u8>> {
     let s: Vec<u8> = s.bytes().filter(|c| !matches!(c, b'\r' | b'\n')).collect();
-    if s.len() % 4 != 0 {
+    if !s.len().is_multiple_of(4) {
         return None;
     }
     let val = |c: u8| -> Option<u32> {
@@ -203,11 +203,9 @@ pub fn secret(v: &Value, out: &mut Out) {
                 }
             }
         }
-        "kubernetes.io/basic-auth" => {
-            if find("username").is_none() && find("password").is_none() {
-                required("username", out);
-                required("password", out);
-            }
+        "kubernetes.io/basic-auth" if find("username").is_none() && find("password").is_none() => {
+            required("username", out);
+            required("password", out);
         }
         "kubernetes.io/ssh-auth" => {
             let key = "ssh-privatekey";

@@ -158,10 +158,8 @@ fn path(pp: &str, p: &Value, out: &mut Out) {
                 }
             }
         }
-        "ImplementationSpecific" => {
-            if !path.is_empty() && !path.starts_with('/') {
-                bad("must be an absolute path".into(), out);
-            }
+        "ImplementationSpecific" if !path.is_empty() && !path.starts_with('/') => {
+            bad("must be an absolute path".into(), out);
         }
         _ => {} // the schema's enum reports it
     }
@@ -358,16 +356,14 @@ fn np_port(pp: &str, p: &Value, out: &mut Out) {
                 );
             }
         }
-        Value::Null => {
-            if !end.is_null() {
-                out.invalid_at(
-                    codes::K8S175,
-                    &ep,
-                    end,
-                    "may not be specified when `port` is not specified",
-                    "give the first port of the range in port",
-                );
-            }
+        Value::Null if !end.is_null() => {
+            out.invalid_at(
+                codes::K8S175,
+                &ep,
+                end,
+                "may not be specified when `port` is not specified",
+                "give the first port of the range in port",
+            );
         }
         _ => {}
     }

@@ -21,30 +21,28 @@ fn int_or_percent(code: &'static str, ptr: &str, v: &Value, out: &mut Out) {
             PERCENT_MSG,
             "write a whole number of Pods (1) or a percentage (50%)",
         ),
-        Value::String(s) => {
+        // getPercentValue: strconv.Atoi; a value it cannot read counts as 0.
+        Value::String(s)
             if s.trim_end_matches('%')
                 .parse::<u64>()
-                .is_ok_and(|p| p > 100)
-            {
-                out.invalid_at(
-                    code,
-                    ptr,
-                    v,
-                    "must not be greater than 100%",
-                    "a percentage of the Pods is at most 100%",
-                );
-            }
+                .is_ok_and(|p| p > 100) =>
+        {
+            out.invalid_at(
+                code,
+                ptr,
+                v,
+                "must not be greater than 100%",
+                "a percentage of the Pods is at most 100%",
+            );
         }
-        Value::Number(n) => {
-            if n.as_i64().is_some_and(|n| n < 0) {
-                out.invalid_at(
-                    code,
-                    ptr,
-                    v,
-                    "must be greater than or equal to 0",
-                    "use 0 or a positive number",
-                );
-            }
+        Value::Number(n) if n.as_i64().is_some_and(|n| n < 0) => {
+            out.invalid_at(
+                code,
+                ptr,
+                v,
+                "must be greater than or equal to 0",
+                "use 0 or a positive number",
+            );
         }
         _ => {}
     }
@@ -78,7 +76,7 @@ pub fn pdb(v: &Value, out: &mut Out) {
 }
 
 /// validateHorizontalPodAutoscalerSpec after SetDefaults_HorizontalPodAutoscaler
-/// (minReplicas 1), with the HPAScaleToZero feature off (its default): bounds, and the
+/// (minReplicas 1), with the HPAScaleToZero feature on (its 1.37 default): bounds, and the
 /// targets of Resource and ContainerResource metrics.
 pub fn hpa(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
@@ -86,16 +84,39 @@ pub fn hpa(v: &Value, out: &mut Out) {
         return;
     }
     let min_given = spec["minReplicas"].as_i64();
-    if let Some(n) = min_given
-        && n < 1
-    {
-        out.invalid_at(
-            codes::K8S161,
-            "/spec/minReplicas",
-            &spec["minReplicas"],
-            "must be greater than or equal to 1",
-            "an autoscaler keeps at least one replica; use minReplicas: 1 or more",
-        );
+    // HPAScaleToZero is beta and on by default in 1.37: the lower bound is 0
+    // (pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go), and validateMetrics
+    // allows 0 only with an Object or External metric (the defaulted metric is cpu).
+    if let Some(n) = min_given {
+        if n < 0 {
+            out.invalid_at(
+                codes::K8S161,
+                "/spec/minReplicas",
+                &spec["minReplicas"],
+                "must be greater than or equal to 0",
+                "minReplicas is at least 1 (or 0 with an Object or External metric)",
+            );
+        } else if n == 0 {
+            let scales_to_zero = spec["metrics"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|m| matches!(m["type"].as_str(), Some("Object" | "External")));
+            if !scales_to_zero {
+                let (ptr, at_key) = if spec["metrics"].is_null() {
+                    ("/spec/minReplicas", false)
+                } else {
+                    ("/spec/metrics", true)
+                };
+                out.issues.push(super::Issue {
+                    code: codes::K8S161,
+                    message: "spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to zero replicas".into(),
+                    pointer: ptr.into(),
+                    at_key,
+                    hint: Some("scaling to zero needs an Object or External metric to wake the workload; use minReplicas: 1, or add such a metric".into()),
+                });
+            }
+        }
     }
     let min = min_given.unwrap_or(1);
     if let Some(max) = spec["maxReplicas"].as_i64() {

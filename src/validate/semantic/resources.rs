@@ -81,8 +81,9 @@ fn container_resource_name(name: &str) -> Vec<String> {
     let mut errs = qualified_name(name);
     if !errs.is_empty() {
         // validateResourceName returns early; ValidateContainerResourceName goes on.
-        if !name.contains('/')
-            && !(matches!(name, "cpu" | "memory" | "ephemeral-storage") || is_hugepages(name))
+        if !(name.contains('/')
+            || matches!(name, "cpu" | "memory" | "ephemeral-storage")
+            || is_hugepages(name))
         {
             errs.push("must be a standard resource for containers".into());
         }
@@ -196,7 +197,12 @@ pub fn container(cp: &str, c: &Value, out: &mut Out) {
                         "{}: Required value: Limit must be set for non overcommitable resources",
                         super::pointer_to_path(&lp)
                     ),
-                    pointer: kp,
+                    // At the limits the API server names, or the resources holding them.
+                    pointer: if r["limits"].is_object() {
+                        lp.clone()
+                    } else {
+                        rp.clone()
+                    },
                     at_key: true,
                     hint: Some(format!(
                         "`{name}` cannot be overcommitted: give it a limit equal to the request (or only a limit)"

@@ -76,9 +76,8 @@ pub fn claim_spec(sp: &str, spec: &Value, out: &mut Out) {
     let rp = format!("{sp}/resources");
     match spec["resources"]["requests"].get("storage") {
         None => {
-            let ptr = if spec["resources"]["requests"].is_object() {
-                format!("{rp}/requests")
-            } else if spec["resources"].is_object() {
+            // At `resources`, as the API server names spec.resources[storage].
+            let ptr = if spec["resources"].is_object() {
                 rp.clone()
             } else {
                 sp.to_string()

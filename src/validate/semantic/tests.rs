@@ -180,7 +180,8 @@ fn resources_compare_as_quantities() {
     );
     assert_eq!(
         judge(&res("example.com/gpu: 1", "cpu: 1")),
-        vec![(codes::K8S140, 11)]
+        // at the limits, which the API server names
+        vec![(codes::K8S140, 12)]
     );
     // Names: typos and unqualified names.
     assert_eq!(judge(&res("cpus: 1", "cpu: 1")), vec![(codes::K8S141, 11)]);
@@ -375,6 +376,19 @@ fn budgets_autoscalers_and_rbac() {
     assert_eq!(
         judge(&doc("autoscaling/v2", "HorizontalPodAutoscaler", hpa)),
         vec![(codes::K8S161, 8), (codes::K8S161, 13)]
+    );
+    // HPAScaleToZero (on in 1.37): 0 needs an Object or External metric.
+    let zero = "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 0\n  maxReplicas: 2\n";
+    assert_eq!(
+        judge(&doc("autoscaling/v2", "HorizontalPodAutoscaler", zero)),
+        vec![(codes::K8S161, 7)]
+    );
+    let ext = format!(
+        "{zero}  metrics:\n    - type: External\n      external:\n        metric: {{name: q}}\n        target: {{type: Value, value: \"5\"}}\n"
+    );
+    assert_eq!(
+        judge(&doc("autoscaling/v2", "HorizontalPodAutoscaler", &ext)),
+        vec![]
     );
     let role = "rules:\n  - apiGroups: [\"\"]\n    resources: [pods]\n    verbs: []\n  - resources: [pods]\n    verbs: [get]\n  - nonResourceURLs: [/healthz]\n    verbs: [get]\n";
     assert_eq!(

@@ -1,0 +1,254 @@
+//! Mutants of the book's manifests: each mutation puts one defect that a rule of the second
+//! batch rejects (or, for a `control:` mutation, a change the API server accepts) into every
+//! manifest of a kind it applies to. Deterministic: one table, applied in book order.
+
+use serde_json::{Value, json};
+
+/// The Pod spec of a workload, as a JSON pointer.
+fn pod_spec(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Pod" => "/spec",
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => "/spec/template/spec",
+        "CronJob" => "/spec/jobTemplate/spec/template/spec",
+        _ => return None,
+    })
+}
+
+/// The first container of a workload.
+fn first_container<'a>(
+    v: &'a mut Value,
+    kind: &str,
+) -> Option<&'a mut serde_json::Map<String, Value>> {
+    let p = pod_spec(kind)?;
+    v.pointer_mut(&format!("{p}/containers/0"))?.as_object_mut()
+}
+
+type Mutation = (&'static str, fn(&str, &mut Value) -> bool);
+
+/// (name, mutation): a mutation returns false when it does not apply to the manifest.
+const MUTATIONS: &[Mutation] = &[
+    ("limits below requests", |k, v| {
+        first_container(v, k).map(|c| {
+            c.insert("resources".into(), json!({"requests": {"cpu": "2", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}));
+        }).is_some()
+    }),
+    ("extended resource without a limit", |k, v| {
+        first_container(v, k)
+            .map(|c| {
+                c.insert(
+                    "resources".into(),
+                    json!({"requests": {"example.com/gpu": 1}}),
+                );
+            })
+            .is_some()
+    }),
+    ("resource named mem", |k, v| {
+        first_container(v, k)
+            .map(|c| {
+                c.insert("resources".into(), json!({"requests": {"mem": "64Mi"}}));
+            })
+            .is_some()
+    }),
+    ("probe with two handlers", |k, v| {
+        first_container(v, k)
+            .map(|c| {
+                c.insert(
+                    "livenessProbe".into(),
+                    json!({"tcpSocket": {"port": 80}, "exec": {"command": ["true"]}}),
+                );
+            })
+            .is_some()
+    }),
+    ("probe without a handler", |k, v| {
+        first_container(v, k)
+            .map(|c| {
+                c.insert("readinessProbe".into(), json!({"periodSeconds": 5}));
+            })
+            .is_some()
+    }),
+    (
+        "readiness probe with terminationGracePeriodSeconds",
+        |k, v| {
+            first_container(v, k)
+                .map(|c| {
+                    c.insert(
+                        "readinessProbe".into(),
+                        json!({"tcpSocket": {"port": 80}, "terminationGracePeriodSeconds": 10}),
+                    );
+                })
+                .is_some()
+        },
+    ),
+    ("startup probe successThreshold 3", |k, v| {
+        first_container(v, k)
+            .map(|c| {
+                c.insert(
+                    "startupProbe".into(),
+                    json!({"tcpSocket": {"port": 80}, "successThreshold": 3}),
+                );
+            })
+            .is_some()
+    }),
+    ("control: limits 1Gi, requests 1024Mi", |k, v| {
+        first_container(v, k).map(|c| {
+            c.insert("resources".into(), json!({"requests": {"cpu": "500m", "memory": "1024Mi"}, "limits": {"cpu": 1, "memory": "1Gi"}}));
+        }).is_some()
+    }),
+    (
+        "control: probe periodSeconds 0 (defaulted to 10)",
+        |k, v| {
+            first_container(v, k).map(|c| {
+            c.insert("livenessProbe".into(), json!({"tcpSocket": {"port": 80}, "periodSeconds": 0, "successThreshold": 0}));
+        }).is_some()
+        },
+    ),
+    ("rollingUpdate in a Recreate Deployment", |k, v| {
+        k == "Deployment" && {
+            v["spec"]["strategy"] = json!({"type": "Recreate", "rollingUpdate": {"maxSurge": 1}});
+            true
+        }
+    }),
+    ("maxSurge 0 and maxUnavailable 0%", |k, v| {
+        k == "Deployment"
+            && {
+                v["spec"]["strategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": "0%"}});
+                true
+            }
+    }),
+    ("control: maxUnavailable 100%, maxSurge 0", |k, v| {
+        k == "Deployment" && {
+            v["spec"]["strategy"] =
+                json!({"rollingUpdate": {"maxSurge": 0, "maxUnavailable": "100%"}});
+            true
+        }
+    }),
+    ("Job completions -1", |k, v| {
+        k == "Job" && {
+            v["spec"]["completions"] = json!(-1);
+            true
+        }
+    }),
+    ("cron schedule with 6 fields", |k, v| {
+        k == "CronJob" && {
+            v["spec"]["schedule"] = json!("0 0 * * * *");
+            true
+        }
+    }),
+    ("cron unknown time zone", |k, v| {
+        k == "CronJob" && {
+            v["spec"]["timeZone"] = json!("Europe/Atlantis");
+            true
+        }
+    }),
+    (
+        "control: cron time zone America/Argentina/Buenos_Aires",
+        |k, v| {
+            k == "CronJob" && {
+                v["spec"]["timeZone"] = json!("America/Argentina/Buenos_Aires");
+                true
+            }
+        },
+    ),
+    ("ConfigMap key with a colon", |k, v| {
+        k == "ConfigMap" && {
+            v["data"]["bad:key"] = json!("x");
+            true
+        }
+    }),
+    ("tls Secret type", |k, v| {
+        k == "Secret"
+            && v["stringData"].get("tls.key").is_none()
+            && v["data"].get("tls.key").is_none()
+            && {
+                v["type"] = json!("kubernetes.io/tls");
+                true
+            }
+    }),
+    ("PVC without accessModes", |k, v| {
+        k == "PersistentVolumeClaim"
+            && v["spec"]
+                .as_object_mut()
+                .map(|s| s.remove("accessModes"))
+                .is_some()
+    }),
+    ("PVC without a storage request", |k, v| {
+        k == "PersistentVolumeClaim" && {
+            v["spec"]["resources"] = json!({"requests": {}});
+            true
+        }
+    }),
+    ("PV capacity 0", |k, v| {
+        k == "PersistentVolume" && {
+            v["spec"]["capacity"] = json!({"storage": "0"});
+            true
+        }
+    }),
+    ("NetworkPolicy endPort below port", |k, v| {
+        k == "NetworkPolicy" && {
+            let rule = json!({"ports": [{"port": 8080, "endPort": 80}]});
+            match v["spec"]["ingress"].as_array_mut() {
+                Some(a) => a.push(rule),
+                None => v["spec"]["ingress"] = json!([rule]),
+            }
+            true
+        }
+    }),
+    ("Ingress relative path", |k, v| {
+        k == "Ingress"
+            && v.pointer_mut("/spec/rules/0/http/paths/0")
+                .map(|p| {
+                    p["path"] = json!("api");
+                    p["pathType"] = json!("Prefix");
+                })
+                .is_some()
+    }),
+    ("HPA maxReplicas below minReplicas", |k, v| {
+        k == "HorizontalPodAutoscaler" && {
+            v["spec"]["minReplicas"] = json!(5);
+            v["spec"]["maxReplicas"] = json!(4);
+            true
+        }
+    }),
+    ("PDB minAvailable and maxUnavailable", |k, v| {
+        k == "PodDisruptionBudget" && {
+            v["spec"]["minAvailable"] = json!(1);
+            v["spec"]["maxUnavailable"] = json!("10%");
+            true
+        }
+    }),
+    ("Role rule without verbs", |k, v| {
+        k == "Role"
+            && v.pointer_mut("/rules/0")
+                .map(|r| r["verbs"] = json!([]))
+                .is_some()
+    }),
+    ("RoleBinding subject of an unknown kind", |k, v| {
+        k == "RoleBinding"
+            && v.pointer_mut("/subjects/0")
+                .map(|s| s["kind"] = json!("Robot"))
+                .is_some()
+    }),
+    ("LimitRange defaultRequest above default", |k, v| {
+        k == "LimitRange"
+            && v.pointer_mut("/spec/limits/0")
+                .map(|l| {
+                    l["type"] = json!("Container");
+                    l["default"] = json!({"cpu": "100m"});
+                    l["defaultRequest"] = json!({"cpu": "200m"});
+                })
+                .is_some()
+    }),
+];
+
+/// Every mutant of one manifest: (mutation name, mutated manifest).
+pub fn mutants(v: &Value) -> Vec<(&'static str, Value)> {
+    let kind = v["kind"].as_str().unwrap_or_default().to_string();
+    let mut out = Vec::new();
+    for (name, m) in MUTATIONS {
+        let mut c = v.clone();
+        if m(&kind, &mut c) {
+            out.push((*name, c));
+        }
+    }
+    out
+}
