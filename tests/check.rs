@@ -134,9 +134,9 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "selector does not match template",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: c, image: \"nginx:1.27.3\"}]\n",
-        "LINT001",
-        "spec.selector.matchLabels.app",
-        "11:19",
+        "K8S129",
+        "spec.template.metadata.labels",
+        "13:16",
     ),
     (
         "limit below request",

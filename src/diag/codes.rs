@@ -112,6 +112,7 @@ registry! {
     K8S126: Error, "A probe's terminationGracePeriodSeconds is not positive, or is set on a readiness probe.", "pkg/apis/core/validation/validation.go validateProbe, validateReadinessProbe";
     K8S127: Error, "A CronJob schedule is not a cron expression (5 fields or a @macro), or names a time zone (TZ=, CRON_TZ=).", "pkg/apis/batch/validation/validation.go validateScheduleFormat (k8s.io/kubernetes/pkg/util/parsers ParseCronScheduleWithPanicRecovery, robfig/cron/v3 ParseStandard)";
     K8S128: Error, "A CronJob timeZone is not a time zone the API server can load.", "pkg/apis/batch/validation/validation.go validateTimeZone (time.LoadLocation with the embedded time/tzdata of cmd/kube-apiserver)";
+    K8S129: Error, "A workload's selector does not select its Pod template's labels, or a selector expression is not valid (operator, values).", "pkg/apis/apps/validation/validation.go ValidatePodTemplateSpecForReplicaSet, ValidatePodTemplateSpecForStatefulSet, ValidateDaemonSetSpec; staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go ValidateLabelSelectorRequirement";
     K8S130: Error, "A Service nodePort is outside the API server's node port range (30000-32767 by default).", "pkg/registry/core/service/storage/alloc.go initNodePorts (pkg/registry/core/service/portallocator/allocator.go ErrNotInRange)";
     K8S131: Error, "A Service with more than one port has an unnamed port.", "pkg/apis/core/validation/validation.go validateServicePort (requireName)";
     K8S132: Error, "Two ports of one Service share a port and protocol, or a nodePort and protocol.", "pkg/apis/core/validation/validation.go validateService";
@@ -120,6 +121,7 @@ registry! {
     K8S141: Error, "A container resource name is not valid (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource such as example.com/gpu).", "pkg/apis/core/validation/validation.go ValidateContainerResourceName, validateResourceName";
     K8S142: Error, "A resource quantity is negative, or not a whole number for a resource counted in units (extended resources).", "pkg/apis/core/validation/validation.go ValidateResourceQuantityValue, ValidateNonnegativeQuantity";
     K8S143: Error, "A LimitRange's min, max, default and defaultRequest are out of order (after defaulting), a non-overcommittable default differs from its defaultRequest, a ratio is below 1, or a Pod limit sets defaults.", "pkg/apis/core/validation/validation.go ValidateLimitRange (pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem)";
+    K8S144: Error, "An environment variable is not valid: a name with '=' or non-printable characters, a valueFrom with no source, more than one, or beside a value, or a configMapKeyRef/secretKeyRef without a valid name and key.", "pkg/apis/core/validation/validation.go ValidateEnv, validateEnvVarValueFrom, validateConfigMapKeySelector, validateSecretKeySelector (staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go IsRelaxedEnvVarName)";
     K8S150: Error, "A ConfigMap or Secret key is not a valid config key (letters, digits, '-', '_', '.'; not '.', '..' or starting with '..'), or a ConfigMap key is in data and binaryData.", "pkg/apis/core/validation/validation.go ValidateConfigMap, ValidateSecret (staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go IsConfigMapKey)";
     K8S151: Error, "A Secret lacks a key its type requires (tls.crt and tls.key, .dockerconfigjson, .dockercfg, username or password, ssh-privatekey, the service-account annotation), or a docker config is not JSON.", "pkg/apis/core/validation/validation.go ValidateSecret";
     K8S155: Error, "A PersistentVolume or claim has no access modes, an unknown or mixed ReadWriteOncePod mode, no storage request, or a capacity that is missing, not only storage, or not positive.", "pkg/apis/core/validation/validation.go ValidatePersistentVolumeSpec, ValidatePersistentVolumeClaimSpec (pkg/apis/apps/validation/validation.go validateVolumeClaimTemplates)";
@@ -135,7 +137,7 @@ registry! {
     CRD001: Error, "A CRD file cannot be read.", "";
     CRD002: Warning, "A file in the CRD folder is not a CustomResourceDefinition with a schema.", "";
     // Lints.
-    LINT001: Error, "A workload's selector does not match its Pod template's labels.", "pkg/apis/apps/validation/validation.go ValidateDeploymentSpec (selector does not match template labels)";
+    LINT001: Error, "A Job's or ReplicationController's selector does not match its Pod template's labels (apps workloads: K8S129).", "pkg/apis/apps/validation/validation.go ValidateDeploymentSpec (selector does not match template labels)";
     LINT002: Warning, "A Service selects labels no Pod template of the lab has.", "";
     LINT003: Warning, "An Ingress backend names a Service (or port) the lab does not define.", "";
     LINT004: Warning, "A manifest refers to an object the lab neither defines nor creates.", "";

@@ -228,7 +228,11 @@ fn show(v: &Value) -> String {
 }
 
 fn selector_matches_template(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) {
-    if m.kind == "Pod" || m.kind == "CronJob" {
+    // The apps workloads are judged exactly by the semantic rule K8S129.
+    if matches!(
+        m.kind.as_str(),
+        "Pod" | "CronJob" | "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+    ) {
         return;
     }
     let Some(sel) = m

@@ -89,6 +89,39 @@ const MUTATIONS: &[Mutation] = &[
             })
             .is_some()
     }),
+    ("env with value and valueFrom", |k, v| {
+        first_container(v, k).map(|c| {
+            c.insert("env".into(), json!([{"name": "POD", "value": "x", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]));
+        }).is_some()
+    }),
+    ("control: env name with dots and a space", |k, v| {
+        first_container(v, k)
+            .map(|c| {
+                c.insert(
+                    "env".into(),
+                    json!([{"name": "app.log level", "value": "debug"}]),
+                );
+            })
+            .is_some()
+    }),
+    ("selector that misses the template", |k, v| {
+        matches!(k, "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+            && v.pointer_mut("/spec/selector")
+                .map(|s| {
+                    s["matchExpressions"] =
+                        json!([{"key": "kubebook-mutant", "operator": "Exists"}]);
+                })
+                .is_some()
+    }),
+    ("control: selector NotIn a value no template has", |k, v| {
+        matches!(k, "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+            && v.pointer_mut("/spec/selector")
+                .map(|s| {
+                    s["matchExpressions"] =
+                        json!([{"key": "kubebook-mutant", "operator": "NotIn", "values": ["x"]}]);
+                })
+                .is_some()
+    }),
     ("control: limits 1Gi, requests 1024Mi", |k, v| {
         first_container(v, k).map(|c| {
             c.insert("resources".into(), json!({"requests": {"cpu": "500m", "memory": "1024Mi"}, "limits": {"cpu": 1, "memory": "1Gi"}}));

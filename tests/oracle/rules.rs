@@ -29,6 +29,12 @@ fn dep(spec_extra: &str, container_extra: &str) -> String {
     )
 }
 
+fn dep_sel(selector: &str, labels: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    {selector}\n  template:\n    metadata:\n      labels: {labels}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.3\n"
+    )
+}
+
 fn job(spec_extra: &str, policy: &str) -> String {
     format!(
         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n{spec_extra}  template:\n    spec:\n      restartPolicy: {policy}\n      containers:\n        - name: j\n          image: busybox:1.37\n"
@@ -302,6 +308,92 @@ pub fn corpus() -> Vec<(&'static str, String)> {
         (
             "control: Recreate",
             dep("  strategy:\n    type: Recreate\n", ""),
+        ),
+        // Selectors: ValidatePodTemplateSpecForReplicaSet, ValidateLabelSelectorRequirement.
+        (
+            "selector app=web, template app=api",
+            dep_sel("matchLabels: {app: web}", "{app: api}"),
+        ),
+        (
+            "selector In without values",
+            dep_sel(
+                "matchExpressions: [{key: app, operator: In, values: []}]",
+                "{app: web}",
+            ),
+        ),
+        (
+            "selector Exists with values",
+            dep_sel(
+                "matchExpressions: [{key: app, operator: Exists, values: [web]}]",
+                "{app: web}",
+            ),
+        ),
+        (
+            "selector DoesNotExist on a template label",
+            dep_sel(
+                "matchExpressions: [{key: tier, operator: DoesNotExist}]",
+                "{app: web, tier: fe}",
+            ),
+        ),
+        (
+            "selector NotIn the template's value",
+            dep_sel(
+                "matchExpressions: [{key: app, operator: NotIn, values: [web]}]",
+                "{app: web}",
+            ),
+        ),
+        (
+            "control: selector In one of two values",
+            dep_sel(
+                "matchExpressions: [{key: app, operator: In, values: [api, web]}]",
+                "{app: web, tier: fe}",
+            ),
+        ),
+        (
+            "control: selector NotIn on an absent label",
+            dep_sel(
+                "matchLabels: {app: web}\n    matchExpressions: [{key: track, operator: NotIn, values: [canary]}]",
+                "{app: web}",
+            ),
+        ),
+        // Environment: ValidateEnv, validateEnvVarValueFrom.
+        (
+            "env name with =",
+            pod("      env:\n        - {name: \"A=B\", value: x}\n"),
+        ),
+        (
+            "env value and valueFrom",
+            pod(
+                "      env:\n        - {name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}\n",
+            ),
+        ),
+        (
+            "env valueFrom without a source",
+            pod("      env:\n        - {name: A, valueFrom: {}}\n"),
+        ),
+        (
+            "env valueFrom with two sources",
+            pod(
+                "      env:\n        - name: A\n          valueFrom:\n            configMapKeyRef: {name: c, key: k}\n            secretKeyRef: {name: s, key: k}\n",
+            ),
+        ),
+        (
+            "env configMapKeyRef with an empty name",
+            pod(
+                "      env:\n        - {name: A, valueFrom: {configMapKeyRef: {name: \"\", key: k}}}\n",
+            ),
+        ),
+        (
+            "env secretKeyRef key with a slash",
+            pod(
+                "      env:\n        - {name: A, valueFrom: {secretKeyRef: {name: s, key: \"a/b\"}}}\n",
+            ),
+        ),
+        (
+            "control: env names with dots, spaces and symbols",
+            pod(
+                "      env:\n        - {name: spring.profiles.active, value: prod}\n        - {name: \"my var-1:$\", value: x}\n        - {name: B, value: \"\", valueFrom: {configMapKeyRef: {name: c, key: .k_1}}}\n",
+            ),
         ),
         // Jobs: validateJobSpec.
         ("Job completions -1", job("  completions: -1\n", "Never")),

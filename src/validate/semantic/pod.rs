@@ -216,6 +216,7 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
     }
     // ValidateContainerResourceRequirements
     super::resources::container(cp, c, out);
+    env(cp, c, out);
     // ValidateVolumeMounts
     let mut paths: HashSet<&str> = HashSet::new();
     for (j, m) in c["volumeMounts"]
@@ -400,5 +401,132 @@ fn handler(pp: &str, p: &Value, kinds: &[&str], out: &mut Out) {
             "must specify a handler type",
             "give the probe or hook one handler: exec, httpGet, tcpSocket, grpc (probes) or sleep (hooks)",
         );
+    }
+}
+
+/// ValidateEnv (RelaxedEnvironmentVariableValidation is GA and locked on in 1.37:
+/// IsRelaxedEnvVarName) and validateEnvVarValueFrom (one source, not with `value`;
+/// validateConfigMapKeySelector / validateSecretKeySelector).
+fn env(cp: &str, c: &Value, out: &mut Out) {
+    for (i, e) in c["env"].as_array().into_iter().flatten().enumerate() {
+        let ep = format!("{cp}/env/{i}");
+        if let Some(n) = e["name"].as_str()
+            && !n.is_empty()
+            && n.chars().any(|ch| !(' '..='~').contains(&ch) || ch == '=')
+        {
+            out.invalid_at(
+                codes::K8S144,
+                &format!("{ep}/name"),
+                &e["name"],
+                "a valid environment variable name must consist only of printable ASCII characters other than '='",
+                "an environment variable name is printable ASCII without `=` (e.g. LOG_LEVEL)",
+            );
+        }
+        let vf = &e["valueFrom"];
+        if !vf.is_object() {
+            continue;
+        }
+        let vp = format!("{ep}/valueFrom");
+        let sources: Vec<&str> = [
+            "fieldRef",
+            "resourceFieldRef",
+            "configMapKeyRef",
+            "secretKeyRef",
+            "fileKeyRef",
+        ]
+        .into_iter()
+        .filter(|s| !vf[*s].is_null())
+        .collect();
+        let value_given = e["value"].as_str().is_some_and(|v| !v.is_empty());
+        let problem = if sources.is_empty() {
+            Some((
+                vp.clone(),
+                "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`",
+                "take the value from one source, e.g. configMapKeyRef: {name: app, key: LOG_LEVEL}",
+            ))
+        } else if value_given {
+            Some((
+                vp.clone(),
+                "may not be specified when `value` is not empty",
+                "give the variable a value or a valueFrom, not both",
+            ))
+        } else if sources.len() > 1 {
+            Some((
+                format!("{vp}/{}", sources[1]),
+                "may not have more than one field specified at a time",
+                "take the value from one source only",
+            ))
+        } else {
+            None
+        };
+        if let Some((ptr, detail, hint)) = problem {
+            out.issues.push(super::Issue {
+                code: codes::K8S144,
+                message: format!(
+                    "{}: Invalid value: \"\": {detail}",
+                    super::pointer_to_path(&vp)
+                ),
+                pointer: ptr,
+                at_key: true,
+                hint: Some(hint.into()),
+            });
+        }
+        for r in ["configMapKeyRef", "secretKeyRef"] {
+            let s = &vf[r];
+            if !s.is_object() {
+                continue;
+            }
+            let rp = format!("{vp}/{r}");
+            let name = s["name"].as_str().unwrap_or("");
+            let errs = super::format::dns1123_subdomain(name);
+            if !errs.is_empty() {
+                let what = if r == "secretKeyRef" {
+                    "Secret"
+                } else {
+                    "ConfigMap"
+                };
+                out.issues.push(super::Issue {
+                    code: codes::K8S144,
+                    message: format!(
+                        "{}: Invalid value: {name:?}: {}",
+                        super::pointer_to_path(&format!("{rp}/name")),
+                        errs.join(", ")
+                    ),
+                    pointer: if s["name"].is_null() {
+                        rp.clone()
+                    } else {
+                        format!("{rp}/name")
+                    },
+                    at_key: s["name"].is_null(),
+                    hint: Some(format!(
+                        "name the {what} that holds the key (a DNS-1123 subdomain)"
+                    )),
+                });
+            }
+            match s["key"].as_str() {
+                None | Some("") => out.required(
+                    codes::K8S144,
+                    &if s["key"].is_null() {
+                        rp.clone()
+                    } else {
+                        format!("{rp}/key")
+                    },
+                    "",
+                    "name the key to read, e.g. key: LOG_LEVEL",
+                ),
+                Some(k) => {
+                    let errs = super::config::config_map_key(k);
+                    if !errs.is_empty() {
+                        out.invalid_at(
+                            codes::K8S144,
+                            &format!("{rp}/key"),
+                            &s["key"],
+                            &errs.join(", "),
+                            "a key is letters, digits, `-`, `_` and `.`",
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ fn int_or_percent(code: &'static str, ptr: &str, v: &Value, out: &mut Out) {
         // getPercentValue: strconv.Atoi; a value it cannot read counts as 0.
         Value::String(s)
             if s.trim_end_matches('%')
-                .parse::<u64>()
+                .parse::<i64>()
                 .is_ok_and(|p| p > 100) =>
         {
             out.invalid_at(

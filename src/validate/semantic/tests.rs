@@ -440,3 +440,81 @@ fn cron_jobs_schedule_and_time_zone() {
         vec![(codes::K8S128, 7)]
     );
 }
+
+#[test]
+fn selectors_select_the_template() {
+    // line 6 selector, 7 its body, 9 template metadata, 10 labels
+    let dep = |sel: &str, labels: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    {sel}\n  template:\n    metadata:\n      labels: {labels}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.3\n"
+        )
+    };
+    assert_eq!(
+        judge(&dep("matchLabels: {app: web}", "{app: web, tier: fe}")),
+        vec![]
+    );
+    assert_eq!(
+        judge(&dep("matchLabels: {app: web}", "{app: api}")),
+        vec![(codes::K8S129, 10)]
+    );
+    assert_eq!(
+        judge(&dep(
+            "matchExpressions: [{key: app, operator: In, values: [web, api]}]",
+            "{app: api}"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        judge(&dep(
+            "matchExpressions: [{key: tier, operator: DoesNotExist}]",
+            "{tier: x}"
+        )),
+        vec![(codes::K8S129, 10)]
+    );
+    assert_eq!(
+        judge(&dep(
+            "matchExpressions: [{key: app, operator: In}]",
+            "{app: web}"
+        )),
+        vec![(codes::K8S129, 7)]
+    );
+    assert_eq!(
+        judge(&dep(
+            "matchExpressions: [{key: app, operator: Exists, values: [web]}]",
+            "{app: web}"
+        )),
+        vec![(codes::K8S129, 7)]
+    );
+}
+
+#[test]
+fn env_vars_relaxed_names_and_one_source() {
+    let env = |e: &str| pod_with(&format!("      env:\n        - {e}\n"));
+    assert_eq!(judge(&env("{name: my.dotted-NAME 1, value: x}")), vec![]);
+    assert_eq!(
+        judge(&env("{name: \"A=B\", value: x}")),
+        vec![(codes::K8S144, 10)]
+    );
+    assert_eq!(
+        judge(&env(
+            "{name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}"
+        )),
+        vec![(codes::K8S144, 10)]
+    );
+    assert_eq!(
+        judge(&env("{name: A, valueFrom: {}}")),
+        vec![(codes::K8S144, 10)]
+    );
+    assert_eq!(
+        judge(&env(
+            "{name: A, valueFrom: {configMapKeyRef: {name: \"\", key: k}}}"
+        )),
+        vec![(codes::K8S144, 10)]
+    );
+    assert_eq!(
+        judge(&env(
+            "{name: A, valueFrom: {secretKeyRef: {name: s, key: \"a/b\"}}}"
+        )),
+        vec![(codes::K8S144, 10)]
+    );
+}

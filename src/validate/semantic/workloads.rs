@@ -54,6 +54,7 @@ pub fn apps(kind: &str, v: &Value, out: &mut Out) {
             );
         }
     }
+    selector(spec, out);
     let claims: Vec<&str> = spec["volumeClaimTemplates"]
         .as_array()
         .into_iter()
@@ -300,5 +301,132 @@ pub fn cron_job(v: &Value, out: &mut Out) {
             "`selector` will be auto-generated",
             "remove the selector: a CronJob's Jobs get one generated",
         );
+    }
+}
+
+/// ValidateLabelSelector (strict: no unknown operator, valid label values) and the match of
+/// ValidatePodTemplateSpecForReplicaSet / ValidatePodTemplateSpecForStatefulSet /
+/// ValidateDaemonSetSpec: a selector that LabelSelectorAsSelector accepts must select the
+/// template's labels.
+fn selector(spec: &Value, out: &mut Out) {
+    let sel = &spec["selector"];
+    if !sel.is_object() {
+        return;
+    }
+    super::meta::labels("/spec/selector/matchLabels", &sel["matchLabels"], out);
+    let exprs = sel["matchExpressions"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let mut valid = true;
+    for (i, e) in exprs.iter().enumerate() {
+        let ep = format!("/spec/selector/matchExpressions/{i}");
+        let values = e["values"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        match e["operator"].as_str().unwrap_or("") {
+            "In" | "NotIn" if values.is_empty() => {
+                valid = false;
+                out.required(
+                    codes::K8S129,
+                    &if e["values"].is_null() {
+                        ep.clone()
+                    } else {
+                        format!("{ep}/values")
+                    },
+                    "must be specified when `operator` is 'In' or 'NotIn'",
+                    "list the label values the expression matches, e.g. values: [web]",
+                );
+            }
+            "Exists" | "DoesNotExist" if !values.is_empty() => {
+                valid = false;
+                out.forbidden(
+                    codes::K8S129,
+                    &format!("{ep}/values"),
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    "Exists and DoesNotExist look at the key only; remove values",
+                );
+            }
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            _ => {
+                valid = false;
+                out.invalid_at(
+                    codes::K8S129,
+                    &format!("{ep}/operator"),
+                    &e["operator"],
+                    "not a valid selector operator",
+                    "an operator is In, NotIn, Exists or DoesNotExist",
+                );
+            }
+        }
+        let key_ok = e["key"]
+            .as_str()
+            .is_some_and(|k| super::format::qualified_name(k).is_empty());
+        let values_ok = values.iter().all(|v| {
+            v.as_str()
+                .is_some_and(|s| super::format::label_value(s).is_empty())
+        });
+        if !key_ok || !values_ok {
+            valid = false; // reported as a label problem, or by the schema
+        }
+    }
+    let match_labels = sel["matchLabels"].as_object();
+    let n = match_labels.map_or(0, |m| m.len()) + exprs.len();
+    if !valid || n == 0 {
+        return; // an empty selector is K8S123
+    }
+    let empty = serde_json::Map::new();
+    let labels = spec["template"]["metadata"]["labels"]
+        .as_object()
+        .unwrap_or(&empty);
+    let label = |k: &str| labels.get(k).and_then(Value::as_str);
+    let mut miss: Option<String> = None;
+    for (k, v) in match_labels.into_iter().flatten() {
+        if label(k) != v.as_str() {
+            miss = Some(format!("{k}={}", v.as_str().unwrap_or("")));
+            break;
+        }
+    }
+    if miss.is_none() {
+        for e in exprs {
+            let k = e["key"].as_str().unwrap_or("");
+            let values: Vec<&str> = e["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let op = e["operator"].as_str().unwrap_or("");
+            let ok = match op {
+                "In" => label(k).is_some_and(|l| values.contains(&l)),
+                "NotIn" => label(k).is_none_or(|l| !values.contains(&l)),
+                "Exists" => label(k).is_some(),
+                _ => label(k).is_none(),
+            };
+            if !ok {
+                miss = Some(format!("{k} {op} [{}]", values.join(", ")));
+                break;
+            }
+        }
+    }
+    if let Some(m) = miss {
+        let lp = "/spec/template/metadata/labels";
+        let (ptr, at_key) = if spec["template"]["metadata"]["labels"].is_object() {
+            (lp, true)
+        } else if spec["template"]["metadata"].is_object() {
+            ("/spec/template/metadata", true)
+        } else {
+            ("/spec/template", true)
+        };
+        out.issues.push(super::Issue {
+            code: codes::K8S129,
+            message: format!(
+                "spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`",
+                Value::Object(labels.clone())
+            ),
+            pointer: ptr.into(),
+            at_key,
+            hint: Some(format!(
+                "the selector requires {m}, which the Pod template's labels do not give; make spec.template.metadata.labels match spec.selector"
+            )),
+        });
     }
 }
