@@ -161,6 +161,26 @@ const MUTATIONS: &[Mutation] = &[
             true
         }
     }),
+    ("podFailurePolicy exit codes out of order", |k, v| {
+        k == "Job"
+            && v.pointer_mut("/spec/template/spec")
+                .map(|s| s["restartPolicy"] = json!("Never"))
+                .is_some()
+            && {
+                v["spec"]["podFailurePolicy"] = json!({"rules": [{"action": "FailJob", "onExitCodes": {"operator": "In", "values": [42, 7]}}]});
+                true
+            }
+    }),
+    ("control: podFailurePolicy on DisruptionTarget", |k, v| {
+        k == "Job"
+            && v.pointer_mut("/spec/template/spec")
+                .map(|s| s["restartPolicy"] = json!("Never"))
+                .is_some()
+            && {
+                v["spec"]["podFailurePolicy"] = json!({"rules": [{"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}]});
+                true
+            }
+    }),
     ("cron schedule with 6 fields", |k, v| {
         k == "CronJob" && {
             v["spec"]["schedule"] = json!("0 0 * * * *");

@@ -41,6 +41,10 @@ fn job(spec_extra: &str, policy: &str) -> String {
     )
 }
 
+fn pfp(rule: &str) -> String {
+    format!("  podFailurePolicy:\n    rules:\n      - {rule}\n")
+}
+
 fn cron(name: &str, schedule: &str, tz: &str) -> String {
     format!(
         "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: {name}\nspec:\n  schedule: \"{schedule}\"\n{tz}  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: j\n              image: busybox:1.37\n"
@@ -404,6 +408,74 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             job(
                 "  podFailurePolicy:\n    rules:\n      - action: FailJob\n        onExitCodes: {operator: In, values: [42]}\n",
                 "OnFailure",
+            ),
+        ),
+        (
+            "podFailurePolicy exit code 0 with In",
+            job(
+                &pfp("{action: FailJob, onExitCodes: {operator: In, values: [0, 1]}}"),
+                "Never",
+            ),
+        ),
+        (
+            "podFailurePolicy exit codes out of order",
+            job(
+                &pfp("{action: FailJob, onExitCodes: {operator: In, values: [3, 1]}}"),
+                "Never",
+            ),
+        ),
+        (
+            "podFailurePolicy repeated exit code",
+            job(
+                &pfp("{action: FailJob, onExitCodes: {operator: NotIn, values: [1, 1]}}"),
+                "Never",
+            ),
+        ),
+        (
+            "podFailurePolicy unknown containerName",
+            job(
+                &pfp(
+                    "{action: FailJob, onExitCodes: {containerName: side, operator: In, values: [1]}}",
+                ),
+                "Never",
+            ),
+        ),
+        (
+            "podFailurePolicy rule matching nothing",
+            job(&pfp("{action: FailJob}"), "Never"),
+        ),
+        (
+            "podFailurePolicy rule with exit codes and conditions",
+            job(
+                &pfp(
+                    "{action: Ignore, onExitCodes: {operator: In, values: [1]}, onPodConditions: [{type: DisruptionTarget, status: \"True\"}]}",
+                ),
+                "Never",
+            ),
+        ),
+        (
+            "podFailurePolicy FailIndex without backoffLimitPerIndex",
+            job(
+                &pfp("{action: FailIndex, onExitCodes: {operator: In, values: [1]}}"),
+                "Never",
+            ),
+        ),
+        (
+            "podFailurePolicy condition status Maybe",
+            job(
+                &pfp(
+                    "{action: Ignore, onPodConditions: [{type: DisruptionTarget, status: Maybe}]}",
+                ),
+                "Never",
+            ),
+        ),
+        (
+            "control: podFailurePolicy NotIn 0, a named container, a condition without status",
+            job(
+                &pfp(
+                    "{action: FailJob, onExitCodes: {containerName: j, operator: NotIn, values: [0]}}\n      - {action: Ignore, onPodConditions: [{type: DisruptionTarget}]}",
+                ),
+                "Never",
             ),
         ),
         (

@@ -518,3 +518,44 @@ fn env_vars_relaxed_names_and_one_source() {
         vec![(codes::K8S144, 10)]
     );
 }
+
+#[test]
+fn pod_failure_policy_rules() {
+    // line 6 podFailurePolicy, 8 the rule, 9 action, 10 onExitCodes
+    let job = |rule: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  podFailurePolicy:\n    rules:\n      - {rule}\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: main\n          image: busybox:1.37\n"
+        )
+    };
+    assert_eq!(
+        judge(&job(
+            "{action: FailJob, onExitCodes: {containerName: main, operator: In, values: [1, 42]}}"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        judge(&job(
+            "{action: Ignore, onPodConditions: [{type: DisruptionTarget, status: \"True\"}]}"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        judge(&job(
+            "{action: FailJob, onExitCodes: {operator: In, values: [0, 3, 2, 2]}}"
+        )),
+        vec![(codes::K8S146, 8), (codes::K8S146, 8), (codes::K8S146, 8)]
+    );
+    assert_eq!(
+        judge(&job(
+            "{action: FailJob, onExitCodes: {containerName: side, operator: NotIn, values: [0]}}"
+        )),
+        vec![(codes::K8S146, 8)]
+    );
+    assert_eq!(judge(&job("{action: FailJob}")), vec![(codes::K8S146, 8)]);
+    assert_eq!(
+        judge(&job(
+            "{action: FailIndex, onExitCodes: {operator: In, values: [1]}}"
+        )),
+        vec![(codes::K8S146, 8)]
+    );
+}

@@ -220,6 +220,9 @@ pub fn job(ptr: &str, spec: &Value, out: &mut Out) {
     }
     let tp = format!("{ptr}/template");
     pod::template(&tp, &spec["template"], out);
+    if spec["podFailurePolicy"].is_object() {
+        pod_failure_policy(ptr, spec, out);
+    }
     let rp = format!("{tp}/spec/restartPolicy");
     match restart_policy(&spec["template"]["spec"]) {
         "Always" => out.required(
@@ -428,5 +431,170 @@ fn selector(spec: &Value, out: &mut Out) {
                 "the selector requires {m}, which the Pod template's labels do not give; make spec.template.metadata.labels match spec.selector"
             )),
         });
+    }
+}
+
+/// validatePodFailurePolicy, validatePodFailurePolicyRule,
+/// validatePodFailurePolicyRuleOnExitCodes, validatePodFailurePolicyRuleOnPodConditions.
+fn pod_failure_policy(ptr: &str, spec: &Value, out: &mut Out) {
+    let pp = format!("{ptr}/podFailurePolicy");
+    let rules = spec["podFailurePolicy"]["rules"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let code = codes::K8S146;
+    if rules.len() > 20 {
+        out.invalid_at(
+            code,
+            &format!("{pp}/rules"),
+            &Value::from(rules.len()),
+            "must have at most 20 items",
+            "a podFailurePolicy has at most 20 rules",
+        );
+    }
+    let tspec = &spec["template"]["spec"];
+    let names: Vec<&str> = ["containers", "initContainers"]
+        .iter()
+        .flat_map(|l| tspec[*l].as_array().into_iter().flatten())
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    for (i, r) in rules.iter().enumerate() {
+        let rp = format!("{pp}/rules/{i}");
+        if r["action"].as_str() == Some("FailIndex") && spec["backoffLimitPerIndex"].is_null() {
+            out.invalid_at(
+                code,
+                &format!("{rp}/action"),
+                &r["action"],
+                "requires the backoffLimitPerIndex to be set",
+                "FailIndex fails one index of an Indexed Job: set backoffLimitPerIndex, or use FailJob",
+            );
+        }
+        let ec = &r["onExitCodes"];
+        let conds = r["onPodConditions"].as_array().map_or(0, Vec::len);
+        if ec.is_object() {
+            let ep = format!("{rp}/onExitCodes");
+            if let Some(c) = ec["containerName"].as_str()
+                && !names.contains(&c)
+            {
+                out.invalid_at(
+                    code,
+                    &format!("{ep}/containerName"),
+                    &ec["containerName"],
+                    "must be one of the container or initContainer names in the pod template",
+                    &format!("the template's containers are {}", names.join(", ")),
+                );
+            }
+            let values: Vec<i64> = ec["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64)
+                .collect();
+            let vp = format!("{ep}/values");
+            if values.is_empty() {
+                out.invalid_at(
+                    code,
+                    if ec["values"].is_null() { &ep } else { &vp },
+                    &ec["values"],
+                    "at least one value is required",
+                    "list the exit codes the rule matches, e.g. values: [42]",
+                );
+            } else if values.len() > 255 {
+                out.invalid_at(
+                    code,
+                    &vp,
+                    &Value::from(values.len()),
+                    "must have at most 255 items",
+                    "a rule matches at most 255 exit codes",
+                );
+            }
+            let is_in = ec["operator"].as_str() == Some("In");
+            let mut seen = std::collections::HashSet::new();
+            for (j, v) in values.iter().enumerate() {
+                let jp = format!("{vp}/{j}");
+                if is_in && *v == 0 {
+                    out.invalid_at(
+                        code,
+                        &jp,
+                        &Value::from(*v),
+                        "must not be 0 for the In operator",
+                        "exit code 0 is success; an In rule matches failures only",
+                    );
+                }
+                if !seen.insert(*v) {
+                    out.duplicate(code, &jp, &Value::from(*v), "list each exit code once");
+                }
+            }
+            if values.windows(2).any(|w| w[0] > w[1]) {
+                out.invalid_at(
+                    code,
+                    &vp,
+                    &ec["values"],
+                    "must be ordered",
+                    "list the exit codes in ascending order",
+                );
+            }
+        }
+        for (j, c) in r["onPodConditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let cp = format!("{rp}/onPodConditions/{j}");
+            if let Some(t) = c["type"].as_str() {
+                let errs = super::format::qualified_name(t);
+                if !errs.is_empty() {
+                    out.invalid_at(
+                        code,
+                        &format!("{cp}/type"),
+                        &c["type"],
+                        &errs.join(", "),
+                        "a condition type is a qualified name such as DisruptionTarget",
+                    );
+                }
+            }
+            match c["status"].as_str() {
+                Some("True" | "False" | "Unknown") => {}
+                Some(_) => out.not_supported(
+                    code,
+                    &format!("{cp}/status"),
+                    &c["status"],
+                    &["False", "True", "Unknown"],
+                    "a condition status is True, False or Unknown",
+                ),
+                None => {}
+            }
+        }
+        if conds > 20 {
+            out.invalid_at(
+                code,
+                &format!("{rp}/onPodConditions"),
+                &Value::from(conds),
+                "must have at most 20 items",
+                "a rule matches at most 20 pod conditions",
+            );
+        }
+        let both = ec.is_object() && conds > 0;
+        let neither = !ec.is_object() && conds == 0;
+        if both || neither {
+            out.issues.push(super::Issue {
+                code,
+                message: format!(
+                    "{}: Invalid value: {}",
+                    super::pointer_to_path(&rp),
+                    if both {
+                        "specifying both OnExitCodes and OnPodConditions is not supported"
+                    } else {
+                        "specifying one of OnExitCodes and OnPodConditions is required"
+                    }
+                ),
+                pointer: rp.clone(),
+                at_key: true,
+                hint: Some(
+                    "a rule matches onExitCodes or onPodConditions, exactly one of them".into(),
+                ),
+            });
+        }
     }
 }
