@@ -122,6 +122,26 @@ const MUTATIONS: &[Mutation] = &[
                 })
                 .is_some()
     }),
+    ("container runAsUser -1", |k, v| {
+        first_container(v, k)
+            .map(|c| {
+                c.insert("securityContext".into(), json!({"runAsUser": -1}));
+            })
+            .is_some()
+    }),
+    (
+        "control: container runAsUser 0, runAsNonRoot unset",
+        |k, v| {
+            first_container(v, k)
+                .map(|c| {
+                    c.insert(
+                        "securityContext".into(),
+                        json!({"runAsUser": 0, "allowPrivilegeEscalation": false}),
+                    );
+                })
+                .is_some()
+        },
+    ),
     ("control: limits 1Gi, requests 1024Mi", |k, v| {
         first_container(v, k).map(|c| {
             c.insert("resources".into(), json!({"requests": {"cpu": "500m", "memory": "1024Mi"}, "limits": {"cpu": 1, "memory": "1Gi"}}));

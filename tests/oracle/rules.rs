@@ -360,6 +360,69 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "{app: web}",
             ),
         ),
+        // Security contexts and pod fields: validatePodSpecSecurityContext,
+        // ValidateSecurityContext, ValidatePodSpec.
+        (
+            "container runAsUser -1",
+            pod("      securityContext: {runAsUser: -1}\n"),
+        ),
+        (
+            "pod fsGroup 2147483648",
+            pod("  securityContext: {fsGroup: 2147483648}\n"),
+        ),
+        (
+            "pod supplementalGroups -5",
+            pod("  securityContext: {supplementalGroups: [1000, -5]}\n"),
+        ),
+        (
+            "privileged with allowPrivilegeEscalation false",
+            pod("      securityContext: {privileged: true, allowPrivilegeEscalation: false}\n"),
+        ),
+        (
+            "pod activeDeadlineSeconds 0",
+            pod("  activeDeadlineSeconds: 0\n"),
+        ),
+        (
+            "pod hostname with an underscore",
+            pod("  hostname: web_1\n"),
+        ),
+        ("pod subdomain with a dot", pod("  subdomain: a.b\n")),
+        (
+            "control: runAsUser 0 and runAsGroup 2147483647",
+            pod(
+                "      securityContext: {runAsUser: 0, runAsGroup: 2147483647, allowPrivilegeEscalation: false}\n  securityContext: {fsGroup: 0, supplementalGroups: [0]}\n",
+            ),
+        ),
+        (
+            "control: pod hostname starting with a digit, activeDeadlineSeconds 1",
+            pod("  hostname: 1web\n  activeDeadlineSeconds: 1\n"),
+        ),
+        (
+            "windows Pod with runAsUser",
+            pod("      securityContext: {runAsUser: 1000}\n  os: {name: windows}\n"),
+        ),
+        (
+            "windows Pod with hostPID",
+            pod("  hostPID: true\n  os: {name: windows}\n"),
+        ),
+        (
+            "linux Pod with windowsOptions",
+            pod(
+                "      securityContext:\n        windowsOptions: {runAsUserName: ContainerUser}\n  os: {name: linux}\n",
+            ),
+        ),
+        (
+            "control: windows Pod with windowsOptions and hostPID false",
+            pod(
+                "      securityContext:\n        windowsOptions: {runAsUserName: ContainerUser}\n  hostPID: false\n  os: {name: windows}\n",
+            ),
+        ),
+        (
+            "control: Pod without os sets both kinds",
+            pod(
+                "      securityContext:\n        runAsUser: 1000\n        windowsOptions: {runAsUserName: ContainerUser}\n",
+            ),
+        ),
         // Environment: ValidateEnv, validateEnvVarValueFrom.
         (
             "env name with =",

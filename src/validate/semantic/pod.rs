@@ -38,6 +38,8 @@ fn pod_spec_with(ptr: &str, spec: &Value, extra: &[&str], out: &mut Out) {
     if !spec.is_object() {
         return;
     }
+    pod_fields(ptr, spec, out);
+    os_fields(ptr, spec, out);
     let mut volumes = volumes(ptr, spec, out);
     volumes.extend(extra.iter().copied());
     let containers = spec["containers"]
@@ -217,6 +219,7 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
     // ValidateContainerResourceRequirements
     super::resources::container(cp, c, out);
     env(cp, c, out);
+    security_context(&format!("{cp}/securityContext"), &c["securityContext"], out);
     // ValidateVolumeMounts
     let mut paths: HashSet<&str> = HashSet::new();
     for (j, m) in c["volumeMounts"]
@@ -526,6 +529,197 @@ fn env(cp: &str, c: &Value, out: &mut Out) {
                         );
                     }
                 }
+            }
+        }
+    }
+}
+
+const MAX_INT32: i64 = 2147483647;
+
+/// ValidatePodSpec: activeDeadlineSeconds, hostname and subdomain; validatePodSpecSecurityContext
+/// (IsValidUserID, IsValidGroupID for runAsUser, runAsGroup, fsGroup, supplementalGroups).
+fn pod_fields(ptr: &str, spec: &Value, out: &mut Out) {
+    let ad = &spec["activeDeadlineSeconds"];
+    if let Some(n) = ad.as_i64()
+        && !(1..=MAX_INT32).contains(&n)
+    {
+        out.invalid_at(
+            codes::K8S148,
+            &child(ptr, "activeDeadlineSeconds"),
+            ad,
+            "must be between 1 and 2147483647, inclusive",
+            "give the Pod at least one second, or remove activeDeadlineSeconds",
+        );
+    }
+    for f in ["hostname", "subdomain"] {
+        if let Some(h) = spec[f].as_str()
+            && !h.is_empty()
+        {
+            let errs = dns1123_label(h);
+            if !errs.is_empty() {
+                out.invalid_at(
+                    codes::K8S148,
+                    &child(ptr, f),
+                    &spec[f],
+                    &errs.join(", "),
+                    &format!("a Pod {f} is a DNS-1123 label: lower-case letters, digits and `-`"),
+                );
+            }
+        }
+    }
+    let sc = &spec["securityContext"];
+    let sp = child(ptr, "securityContext");
+    for f in ["runAsUser", "runAsGroup", "fsGroup"] {
+        id_range(&child(&sp, f), &sc[f], out);
+    }
+    for (i, g) in sc["supplementalGroups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        id_range(&format!("{sp}/supplementalGroups/{i}"), g, out);
+    }
+}
+
+/// IsValidUserID / IsValidGroupID: 0 to 2147483647.
+fn id_range(ptr: &str, v: &Value, out: &mut Out) {
+    if let Some(n) = v.as_i64()
+        && !(0..=MAX_INT32).contains(&n)
+    {
+        out.invalid_at(
+            codes::K8S147,
+            ptr,
+            v,
+            "must be between 0 and 2147483647, inclusive",
+            "a user or group ID is between 0 and 2147483647 (a non-root user is 1 or more)",
+        );
+    }
+}
+
+/// ValidateSecurityContext: runAsUser, runAsGroup, and privileged with
+/// allowPrivilegeEscalation false.
+fn security_context(sp: &str, sc: &Value, out: &mut Out) {
+    if !sc.is_object() {
+        return;
+    }
+    for f in ["runAsUser", "runAsGroup"] {
+        id_range(&child(sp, f), &sc[f], out);
+    }
+    if sc["allowPrivilegeEscalation"].as_bool() == Some(false)
+        && sc["privileged"].as_bool() == Some(true)
+    {
+        out.issues.push(super::Issue {
+            code: codes::K8S147,
+            message: format!(
+                "{}: Invalid value: cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+                super::pointer_to_path(sp)
+            ),
+            pointer: child(sp, "allowPrivilegeEscalation"),
+            at_key: false,
+            hint: Some("a privileged container can always escalate; drop privileged, or allowPrivilegeEscalation: false".into()),
+        });
+    }
+}
+
+/// ValidatePodSpec with spec.os: validateWindows (Linux-only security fields are forbidden)
+/// and validateLinux (windowsOptions are forbidden).
+fn os_fields(ptr: &str, spec: &Value, out: &mut Out) {
+    let os = spec["os"]["name"].as_str().unwrap_or("");
+    if os != "windows" && os != "linux" {
+        return;
+    }
+    let forbid = |p: String, detail: &str, out: &mut Out| {
+        let hint = if os == "windows" {
+            "a Windows Pod takes its identity from securityContext.windowsOptions; remove the Linux-only field"
+        } else {
+            "windowsOptions are for Windows Pods; remove them, or set os.name: windows"
+        };
+        out.forbidden(codes::K8S149, &p, detail, hint);
+    };
+    let sp = child(ptr, "securityContext");
+    let sc = &spec["securityContext"];
+    let containers = || {
+        ["initContainers", "containers", "ephemeralContainers"]
+            .into_iter()
+            .flat_map(move |l| {
+                spec[l]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(move |(i, c)| {
+                        (
+                            format!("{ptr}/{l}/{i}/securityContext"),
+                            &c["securityContext"],
+                        )
+                    })
+            })
+    };
+    if os == "linux" {
+        if !sc["windowsOptions"].is_null() {
+            forbid(
+                child(&sp, "windowsOptions"),
+                "windows options cannot be set for a linux pod",
+                out,
+            );
+        }
+        for (cp, csc) in containers() {
+            if !csc["windowsOptions"].is_null() {
+                forbid(
+                    child(&cp, "windowsOptions"),
+                    "windows options cannot be set for a linux pod",
+                    out,
+                );
+            }
+        }
+        return;
+    }
+    const W: &str = "cannot be set for a windows pod";
+    for f in [
+        "appArmorProfile",
+        "seLinuxOptions",
+        "seccompProfile",
+        "fsGroup",
+        "fsGroupChangePolicy",
+        "runAsUser",
+        "runAsGroup",
+        "supplementalGroups",
+        "supplementalGroupsPolicy",
+        "seLinuxChangePolicy",
+    ] {
+        if !sc[f].is_null() {
+            forbid(child(&sp, f), W, out);
+        }
+    }
+    if sc["sysctls"].as_array().is_some_and(|a| !a.is_empty()) {
+        forbid(child(&sp, "sysctls"), W, out);
+    }
+    for f in ["hostUsers", "shareProcessNamespace"] {
+        if !spec[f].is_null() {
+            forbid(child(ptr, f), W, out);
+        }
+    }
+    for f in ["hostPID", "hostIPC"] {
+        if spec[f].as_bool() == Some(true) {
+            forbid(child(ptr, f), W, out);
+        }
+    }
+    for (cp, csc) in containers() {
+        for f in [
+            "appArmorProfile",
+            "seLinuxOptions",
+            "seccompProfile",
+            "capabilities",
+            "readOnlyRootFilesystem",
+            "privileged",
+            "allowPrivilegeEscalation",
+            "procMount",
+            "runAsUser",
+            "runAsGroup",
+        ] {
+            if !csc[f].is_null() {
+                forbid(child(&cp, f), W, out);
             }
         }
     }

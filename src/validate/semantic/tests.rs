@@ -559,3 +559,46 @@ fn pod_failure_policy_rules() {
         vec![(codes::K8S146, 8)]
     );
 }
+
+#[test]
+fn security_contexts_and_pod_fields() {
+    let y = format!(
+        "{}      securityContext:\n        runAsUser: -1\n        allowPrivilegeEscalation: false\n        privileged: true\n  securityContext:\n    fsGroup: 2147483648\n    supplementalGroups: [0, -5]\n  activeDeadlineSeconds: 0\n  hostname: web_1\n",
+        POD.replace("CNAME", "web").replace("NAME", "p")
+    );
+    assert_eq!(
+        judge(&y),
+        vec![
+            (codes::K8S148, 16),
+            (codes::K8S148, 17),
+            (codes::K8S147, 14),
+            (codes::K8S147, 15),
+            (codes::K8S147, 10),
+            (codes::K8S147, 11),
+        ]
+    );
+    let ok = format!(
+        "{}      securityContext:\n        runAsUser: 0\n        runAsGroup: 2147483647\n        allowPrivilegeEscalation: false\n  hostname: web-1\n  activeDeadlineSeconds: 1\n",
+        POD.replace("CNAME", "web").replace("NAME", "p")
+    );
+    assert_eq!(judge(&ok), vec![]);
+}
+
+#[test]
+fn windows_and_linux_pods() {
+    let y = pod_with(
+        "      securityContext: {runAsUser: 1000, allowPrivilegeEscalation: false}\n  hostPID: true\n  os: {name: windows}\n",
+    );
+    assert_eq!(
+        judge(&y),
+        vec![(codes::K8S149, 10), (codes::K8S149, 9), (codes::K8S149, 9)]
+    );
+    let y = pod_with(
+        "      securityContext:\n        windowsOptions: {runAsUserName: u}\n  os: {name: linux}\n",
+    );
+    assert_eq!(judge(&y), vec![(codes::K8S149, 10)]);
+    let y = pod_with(
+        "      securityContext:\n        windowsOptions: {runAsUserName: u}\n  os: {name: windows}\n",
+    );
+    assert_eq!(judge(&y), vec![]);
+}
