@@ -175,6 +175,29 @@ const MUTATIONS: &[Mutation] = &[
             true
         }
     }),
+    (
+        "DaemonSet maxSurge beside the default maxUnavailable",
+        |k, v| {
+            k == "DaemonSet" && {
+                v["spec"]["updateStrategy"] =
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}});
+                true
+            }
+        },
+    ),
+    ("control: DaemonSet maxSurge 1, maxUnavailable 0", |k, v| {
+        k == "DaemonSet" && {
+            v["spec"]["updateStrategy"] =
+                json!({"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}});
+            true
+        }
+    }),
+    ("PriorityClass value above a billion", |k, v| {
+        k == "PriorityClass" && {
+            v["value"] = json!(2000000000);
+            true
+        }
+    }),
     ("Job completions -1", |k, v| {
         k == "Job" && {
             v["spec"]["completions"] = json!(-1);

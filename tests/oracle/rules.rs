@@ -29,6 +29,12 @@ fn dep(spec_extra: &str, container_extra: &str) -> String {
     )
 }
 
+fn ds(strategy: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  updateStrategy:\n{strategy}  selector:\n    matchLabels: {{app: agent}}\n  template:\n    metadata:\n      labels: {{app: agent}}\n    spec:\n      containers:\n        - name: agent\n          image: busybox:1.37\n"
+    )
+}
+
 fn dep_sel(selector: &str, labels: &str) -> String {
     format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    {selector}\n  template:\n    metadata:\n      labels: {labels}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.3\n"
@@ -461,6 +467,53 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             pod(
                 "      env:\n        - {name: spring.profiles.active, value: prod}\n        - {name: \"my var-1:$\", value: x}\n        - {name: B, value: \"\", valueFrom: {configMapKeyRef: {name: c, key: .k_1}}}\n",
             ),
+        ),
+        (
+            "DaemonSet maxSurge and maxUnavailable both set",
+            ds("    rollingUpdate: {maxSurge: 1, maxUnavailable: 1}\n"),
+        ),
+        (
+            "DaemonSet maxUnavailable 0 (maxSurge defaults to 0)",
+            ds("    rollingUpdate: {maxUnavailable: 0}\n"),
+        ),
+        (
+            "DaemonSet maxSurge 1 alone (maxUnavailable defaults to 1)",
+            ds("    rollingUpdate: {maxSurge: 1}\n"),
+        ),
+        (
+            "DaemonSet maxUnavailable 110%",
+            ds("    rollingUpdate: {maxUnavailable: 110%}\n"),
+        ),
+        (
+            "control: DaemonSet maxSurge 10%, maxUnavailable 0",
+            ds("    rollingUpdate: {maxSurge: 10%, maxUnavailable: 0}\n"),
+        ),
+        ("control: DaemonSet OnDelete", ds("    type: OnDelete\n")),
+        (
+            "PriorityClass value above a billion",
+            obj(
+                "scheduling.k8s.io/v1",
+                "PriorityClass",
+                "value: 1000000001\n",
+            ),
+        ),
+        (
+            "PriorityClass named system-",
+            obj("scheduling.k8s.io/v1", "PriorityClass", "value: 1000\n")
+                .replace("name: x", "name: system-mine"),
+        ),
+        (
+            "control: PriorityClass value a billion, negative value too",
+            obj(
+                "scheduling.k8s.io/v1",
+                "PriorityClass",
+                "value: 1000000000\n",
+            ),
+        ),
+        (
+            "control: PriorityClass negative value",
+            obj("scheduling.k8s.io/v1", "PriorityClass", "value: -5\n")
+                .replace("name: x", "name: low"),
         ),
         // Jobs: validateJobSpec.
         ("Job completions -1", job("  completions: -1\n", "Never")),

@@ -52,6 +52,7 @@ pub fn check(api_version: &str, kind: &str, v: &Value) -> Vec<Issue> {
         ("", "PersistentVolumeClaim") => storage::claim_spec("/spec", &v["spec"], &mut out),
         ("", "PersistentVolume") => storage::volume(v, &mut out),
         ("", "LimitRange") => resources::limit_range(v, &mut out),
+        ("scheduling.k8s.io", "PriorityClass") => policy::priority_class(v, &mut out),
         ("policy", "PodDisruptionBudget") => policy::pdb(v, &mut out),
         ("autoscaling", "HorizontalPodAutoscaler") => policy::hpa(v, &mut out),
         ("rbac.authorization.k8s.io", "Role") => policy::role(true, v, &mut out),

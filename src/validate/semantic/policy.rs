@@ -370,3 +370,43 @@ pub fn binding(namespaced: bool, v: &Value, out: &mut Out) {
         }
     }
 }
+
+/// pkg/apis/scheduling/validation/validation.go ValidatePriorityClass: `system-` names are
+/// reserved (pkg/apis/scheduling/v1/helpers.go IsKnownSystemPriorityClass), other values
+/// are at most HighestUserDefinablePriority (1000000000).
+pub fn priority_class(v: &Value, out: &mut Out) {
+    let name = v["metadata"]["name"].as_str().unwrap_or("");
+    let value = v["value"].as_i64().unwrap_or(0);
+    let global = v["globalDefault"].as_bool().unwrap_or(false);
+    if name.starts_with("system-") {
+        let known = [
+            ("system-cluster-critical", 2000000000),
+            ("system-node-critical", 2000001000),
+        ];
+        let err = match known.iter().find(|(n, _)| *n == name) {
+            None => Some(format!("{name} is not a known system priority class")),
+            Some((n, want)) if *want != value => {
+                Some(format!("value of {n} PriorityClass must be {want}"))
+            }
+            Some((n, _)) if global => {
+                Some(format!("globalDefault of {n} PriorityClass must be false"))
+            }
+            Some(_) => None,
+        };
+        if let Some(e) = err {
+            out.forbidden(
+                codes::K8S138,
+                "/metadata/name",
+                &format!("priority class names with 'system-' prefix are reserved for system use only. error: {e}"),
+                "pick a name without the `system-` prefix",
+            );
+        }
+    } else if value > 1_000_000_000 {
+        out.forbidden(
+            codes::K8S138,
+            "/value",
+            "maximum allowed value of a user defined priority is 1000000000",
+            "values above one billion are reserved for system classes; use 1000000000 or less",
+        );
+    }
+}

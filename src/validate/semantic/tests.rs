@@ -602,3 +602,30 @@ fn windows_and_linux_pods() {
     );
     assert_eq!(judge(&y), vec![]);
 }
+
+#[test]
+fn daemon_set_strategy_and_priority_classes() {
+    let ds = |ru: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: a\nspec:\n  updateStrategy:\n    rollingUpdate: {ru}\n  selector:\n    matchLabels: {{app: a}}\n  template:\n    metadata:\n      labels: {{app: a}}\n    spec:\n      containers:\n        - name: a\n          image: busybox:1.37\n"
+        )
+    };
+    assert_eq!(judge(&ds("{maxSurge: 1, maxUnavailable: 0}")), vec![]);
+    assert_eq!(judge(&ds("{maxSurge: 1}")), vec![(codes::K8S137, 7)]);
+    assert_eq!(judge(&ds("{maxUnavailable: 0}")), vec![(codes::K8S137, 7)]);
+    assert_eq!(
+        judge(&doc(
+            "scheduling.k8s.io/v1",
+            "PriorityClass",
+            "value: 1000000001\n"
+        )),
+        vec![(codes::K8S138, 5)]
+    );
+    assert_eq!(
+        judge(
+            &doc("scheduling.k8s.io/v1", "PriorityClass", "value: 1\n")
+                .replace("name: x", "name: system-x")
+        ),
+        vec![(codes::K8S138, 4)]
+    );
+}

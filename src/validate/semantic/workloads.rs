@@ -93,6 +93,9 @@ pub fn apps(kind: &str, v: &Value, out: &mut Out) {
             "remove activeDeadlineSeconds; it is for Pods that run to completion",
         );
     }
+    if kind == "DaemonSet" {
+        daemon_set_strategy(spec, out);
+    }
     if kind == "Deployment" {
         deployment_strategy(spec, out);
         // SetDefaults_Deployment: progressDeadlineSeconds defaults to 600.
@@ -596,5 +599,79 @@ fn pod_failure_policy(ptr: &str, spec: &Value, out: &mut Out) {
                 ),
             });
         }
+    }
+}
+
+/// ValidateDaemonSetUpdateStrategy → ValidateRollingUpdateDaemonSet, after
+/// SetDefaults_DaemonSet (type RollingUpdate, maxUnavailable 1, maxSurge 0).
+fn daemon_set_strategy(spec: &Value, out: &mut Out) {
+    let st = &spec["updateStrategy"];
+    if st["type"].as_str().unwrap_or("RollingUpdate") != "RollingUpdate" {
+        return;
+    }
+    let ru = &st["rollingUpdate"];
+    let one = Value::from(1);
+    let zero = Value::from(0);
+    let unavail = if ru["maxUnavailable"].is_null() {
+        &one
+    } else {
+        &ru["maxUnavailable"]
+    };
+    let surge = if ru["maxSurge"].is_null() {
+        &zero
+    } else {
+        &ru["maxSurge"]
+    };
+    let base = "/spec/updateStrategy/rollingUpdate";
+    for (f, v) in [("maxUnavailable", unavail), ("maxSurge", surge)] {
+        if ru[f].is_null() {
+            continue;
+        }
+        let fp = format!("{base}/{f}");
+        match v {
+            Value::String(s) if !is_percent(s) => out.invalid_at(
+                codes::K8S137,
+                &fp,
+                v,
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                "write a whole number of Pods (1) or a percentage (10%)",
+            ),
+            Value::String(_) if int_or_percent(v).is_some_and(|p| p > 100) => out.invalid_at(
+                codes::K8S137,
+                &fp,
+                v,
+                "must not be greater than 100%",
+                "at most 100% of the nodes' Pods",
+            ),
+            Value::Number(_) if v.as_i64().is_some_and(|n| n < 0) => out.invalid_at(
+                codes::K8S137,
+                &fp,
+                v,
+                "must be greater than or equal to 0",
+                "use 0 or a positive number",
+            ),
+            _ => {}
+        }
+    }
+    // getIntOrPercentValue: a string that is not a percentage counts as 0.
+    let value = |v: &Value| int_or_percent(v).unwrap_or(0);
+    let (has_unavail, has_surge) = (value(unavail) != 0, value(surge) != 0);
+    if has_unavail && has_surge {
+        out.invalid(
+            codes::K8S137,
+            &if ru["maxSurge"].is_null() { base.to_string() } else { format!("{base}/maxSurge") },
+            "spec.updateStrategy.rollingUpdate.maxSurge",
+            surge,
+            "may not be set when maxUnavailable is non-zero",
+            "a DaemonSet rollout either surges (maxSurge, with maxUnavailable: 0) or takes Pods down (maxUnavailable); set the other to 0",
+        );
+    } else if !has_unavail && !has_surge {
+        out.issues.push(super::Issue {
+            code: codes::K8S137,
+            message: "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0".into(),
+            pointer: if ru["maxUnavailable"].is_null() { base.into() } else { format!("{base}/maxUnavailable") },
+            at_key: true,
+            hint: Some("a rollout that may neither add nor remove a Pod cannot progress; allow maxUnavailable: 1 or maxSurge: 1".into()),
+        });
     }
 }
