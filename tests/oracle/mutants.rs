@@ -23,6 +23,21 @@ fn first_container<'a>(
     v.pointer_mut(&format!("{p}/containers/0"))?.as_object_mut()
 }
 
+/// Add a volume to a workload's Pod spec.
+fn add_volume(kind: &str, v: &mut Value, vol: Value) -> bool {
+    let Some(p) = pod_spec(kind) else {
+        return false;
+    };
+    let Some(spec) = v.pointer_mut(p) else {
+        return false;
+    };
+    match spec["volumes"].as_array_mut() {
+        Some(a) => a.push(vol),
+        None => spec["volumes"] = json!([vol]),
+    }
+    true
+}
+
 type Mutation = (&'static str, fn(&str, &mut Value) -> bool);
 
 /// (name, mutation): a mutation returns false when it does not apply to the manifest.
@@ -141,6 +156,24 @@ const MUTATIONS: &[Mutation] = &[
                 })
                 .is_some()
         },
+    ),
+    ("volume with two sources", |k, v| {
+        add_volume(
+            k,
+            v,
+            json!({"name": "kubebook-mutant", "emptyDir": {}, "configMap": {"name": "x"}}),
+        )
+    }),
+    ("configMap volume defaultMode 0o1000", |k, v| {
+        add_volume(
+            k,
+            v,
+            json!({"name": "kubebook-mutant", "configMap": {"name": "x", "defaultMode": 512}}),
+        )
+    }),
+    (
+        "control: volume without a source (defaulted to emptyDir)",
+        |k, v| add_volume(k, v, json!({"name": "kubebook-mutant"})),
     ),
     ("control: limits 1Gi, requests 1024Mi", |k, v| {
         first_container(v, k).map(|c| {

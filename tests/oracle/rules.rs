@@ -429,6 +429,50 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "      securityContext:\n        runAsUser: 1000\n        windowsOptions: {runAsUserName: ContainerUser}\n",
             ),
         ),
+        (
+            "control: volume without a source (SetDefaults_Volume makes it an emptyDir)",
+            pod("  volumes:\n    - name: data\n"),
+        ),
+        (
+            "volume with two sources",
+            pod("  volumes:\n    - name: data\n      emptyDir: {}\n      configMap: {name: c}\n"),
+        ),
+        (
+            "configMap volume defaultMode 0o1000",
+            pod("  volumes:\n    - name: c\n      configMap: {name: c, defaultMode: 512}\n"),
+        ),
+        (
+            "secret volume without secretName",
+            pod("  volumes:\n    - name: s\n      secret: {optional: true}\n"),
+        ),
+        (
+            "configMap item with an absolute path",
+            pod(
+                "  volumes:\n    - name: c\n      configMap:\n        name: c\n        items: [{key: a, path: /etc/a}]\n",
+            ),
+        ),
+        (
+            "configMap item climbing with ..",
+            pod(
+                "  volumes:\n    - name: c\n      configMap:\n        name: c\n        items: [{key: a, path: conf/../../a}]\n",
+            ),
+        ),
+        (
+            "secret item mode 1000 (decimal)",
+            pod(
+                "  volumes:\n    - name: s\n      secret:\n        secretName: s\n        items: [{key: a, path: a, mode: 1000}]\n",
+            ),
+        ),
+        (
+            "emptyDir sizeLimit negative",
+            pod("  volumes:\n    - name: e\n      emptyDir: {sizeLimit: \"-1Gi\"}\n"),
+        ),
+        (
+            "control: octal modes 0644 and 0777, a dotted item path",
+            pod(
+                "  volumes:\n    - name: c\n      configMap:\n        name: c\n        defaultMode: 0777\n        items: [{key: a, path: a..b/c, mode: 0644}, {key: b, path: ./x/.hidden}]\n    - name: s\n      secret: {secretName: s, defaultMode: 0}\n",
+            ),
+        ),
         // Environment: ValidateEnv, validateEnvVarValueFrom.
         (
             "env name with =",

@@ -113,6 +113,7 @@ fn pod_spec_with(ptr: &str, spec: &Value, extra: &[&str], out: &mut Out) {
 fn volumes<'a>(ptr: &str, spec: &'a Value, out: &mut Out) -> HashSet<&'a str> {
     let mut names = HashSet::new();
     for (i, v) in spec["volumes"].as_array().into_iter().flatten().enumerate() {
+        volume_source(&format!("{ptr}/volumes/{i}"), v, out);
         let Some(name) = v["name"].as_str() else {
             continue;
         };
@@ -721,6 +722,164 @@ fn os_fields(ptr: &str, spec: &Value, out: &mut Out) {
             if !csc[f].is_null() {
                 forbid(child(&cp, f), W, out);
             }
+        }
+    }
+}
+
+const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both inclusive";
+
+/// validateVolumeSource: at most one volume type (every field of a Volume but `name` is one,
+/// and the schema admits no other; none is defaulted to emptyDir), and validateConfigMapVolumeSource,
+/// validateSecretVolumeSource, validateKeyToPath (ValidateLocalNonReservedPath), the
+/// emptyDir sizeLimit.
+fn volume_source(vp: &str, v: &Value, out: &mut Out) {
+    let Some(m) = v.as_object() else { return };
+    // In the order validateVolumeSource looks at them: the first one counts, the others
+    // are reported.
+    const ORDER: &[&str] = &[
+        "emptyDir",
+        "hostPath",
+        "gitRepo",
+        "gcePersistentDisk",
+        "awsElasticBlockStore",
+        "secret",
+        "nfs",
+        "iscsi",
+        "glusterfs",
+        "flocker",
+        "persistentVolumeClaim",
+        "rbd",
+        "cinder",
+        "cephfs",
+        "quobyte",
+        "downwardAPI",
+        "fc",
+        "flexVolume",
+        "configMap",
+        "azureFile",
+        "vsphereVolume",
+        "photonPersistentDisk",
+        "portworxVolume",
+        "azureDisk",
+        "storageos",
+        "projected",
+        "scaleIO",
+        "csi",
+        "ephemeral",
+        "image",
+    ];
+    let rank = |k: &str| ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len());
+    let mut sources: Vec<&String> = m
+        .iter()
+        .filter(|(k, x)| k.as_str() != "name" && !x.is_null())
+        .map(|(k, _)| k)
+        .collect();
+    sources.sort_by_key(|k| rank(k));
+    // No source at all is not an error: SetDefaults_Volume makes it an emptyDir.
+    for extra in sources.iter().skip(1) {
+        out.forbidden(
+            codes::K8S139,
+            &child(vp, extra),
+            "may not specify more than 1 volume type",
+            "a volume has one source; split it into two volumes",
+        );
+    }
+    let mode = |ptr: String, x: &Value, out: &mut Out| {
+        if let Some(n) = x.as_i64()
+            && !(0..=0o777).contains(&n)
+        {
+            out.invalid_at(
+                codes::K8S139,
+                &ptr,
+                x,
+                FILE_MODE_MSG,
+                "a file mode is 0 to 0777: write it in octal (0644) or as its decimal value (420)",
+            );
+        }
+    };
+    if let Some(s) = m.get("emptyDir")
+        && let Some(q) = super::quantity::of(&s["sizeLimit"])
+        && q.is_negative()
+    {
+        out.forbidden(
+            codes::K8S139,
+            &format!("{vp}/emptyDir/sizeLimit"),
+            "SizeLimit field must be a valid resource quantity",
+            "a size limit is a positive quantity such as 1Gi",
+        );
+    }
+    for (src, name_field) in [("configMap", "name"), ("secret", "secretName")] {
+        let Some(s) = m.get(src).filter(|s| s.is_object()) else {
+            continue;
+        };
+        let sp = child(vp, src);
+        if s[name_field].as_str().is_none_or(str::is_empty) {
+            out.required(
+                codes::K8S139,
+                &if s[name_field].is_null() {
+                    sp.clone()
+                } else {
+                    child(&sp, name_field)
+                },
+                "",
+                &format!(
+                    "name the {} to mount with {name_field}",
+                    if src == "secret" {
+                        "Secret"
+                    } else {
+                        "ConfigMap"
+                    }
+                ),
+            );
+        }
+        mode(child(&sp, "defaultMode"), &s["defaultMode"], out);
+        for (j, it) in s["items"].as_array().into_iter().flatten().enumerate() {
+            let ip = format!("{sp}/items/{j}");
+            for f in ["key", "path"] {
+                if it[f].as_str().is_none_or(str::is_empty) {
+                    out.required(
+                        codes::K8S139,
+                        &if it[f].is_null() {
+                            ip.clone()
+                        } else {
+                            child(&ip, f)
+                        },
+                        "",
+                        "an item maps a key to a relative file path",
+                    );
+                }
+            }
+            if let Some(p) = it["path"].as_str() {
+                let pp = child(&ip, "path");
+                let hint = "an item's path is relative to the mount, without `..` (e.g. conf/app.properties)";
+                if p.starts_with('/') {
+                    out.invalid_at(
+                        codes::K8S139,
+                        &pp,
+                        &it["path"],
+                        "must be a relative path",
+                        hint,
+                    );
+                }
+                if p.split('/').any(|seg| seg == "..") {
+                    out.invalid_at(
+                        codes::K8S139,
+                        &pp,
+                        &it["path"],
+                        "must not contain '..'",
+                        hint,
+                    );
+                } else if p.starts_with("..") {
+                    out.invalid_at(
+                        codes::K8S139,
+                        &pp,
+                        &it["path"],
+                        "must not start with '..'",
+                        hint,
+                    );
+                }
+            }
+            mode(child(&ip, "mode"), &it["mode"], out);
         }
     }
 }

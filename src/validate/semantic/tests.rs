@@ -629,3 +629,28 @@ fn daemon_set_strategy_and_priority_classes() {
         vec![(codes::K8S138, 4)]
     );
 }
+
+#[test]
+fn volume_sources_and_modes() {
+    let vol = |v: &str| pod_with(&format!("  volumes:\n    - name: v\n{v}"));
+    // no source: defaulted to emptyDir (SetDefaults_Volume)
+    assert_eq!(judge(&vol("")), vec![]);
+    assert_eq!(
+        judge(&vol("      emptyDir: {}\n      hostPath: {path: /tmp}\n")),
+        vec![(codes::K8S139, 12)]
+    );
+    assert_eq!(
+        judge(&vol("      configMap: {name: c, defaultMode: 0644}\n")),
+        vec![]
+    );
+    assert_eq!(
+        judge(&vol("      configMap: {name: c, defaultMode: 01000}\n")),
+        vec![(codes::K8S139, 11)]
+    );
+    assert_eq!(
+        judge(&vol(
+            "      secret:\n        secretName: s\n        items: [{key: a, path: ../a}, {key: b, path: ..b}]\n"
+        )),
+        vec![(codes::K8S139, 13), (codes::K8S139, 13)]
+    );
+}
