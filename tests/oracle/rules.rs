@@ -904,6 +904,27 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             ingress("", "path: /\n            ", "Prefix", "{number: 70000}"),
         ),
         (
+            "Ingress TLS host with upper case",
+            ingress("", "path: /\n            ", "Prefix", "{number: 80}").replace(
+                "spec:\n",
+                "spec:\n  tls:\n    - hosts: [App.example.com]\n      secretName: app-tls\n",
+            ),
+        ),
+        (
+            "Ingress TLS secretName with an underscore",
+            ingress("", "path: /\n            ", "Prefix", "{number: 80}").replace(
+                "spec:\n",
+                "spec:\n  tls:\n    - hosts: [app.example.com]\n      secretName: app_tls\n",
+            ),
+        ),
+        (
+            "control: Ingress TLS wildcard host, no secretName",
+            ingress("", "path: /\n            ", "Prefix", "{number: 80}").replace(
+                "spec:\n",
+                "spec:\n  tls:\n    - hosts: [\"*.example.com\"]\n",
+            ),
+        ),
+        (
             "control: Ingress ImplementationSpecific without a path",
             ingress("", "", "ImplementationSpecific", "{number: 80}"),
         ),

@@ -62,6 +62,41 @@ pub fn ingress(v: &Value, out: &mut Out) {
     if spec["defaultBackend"].is_object() {
         backend("/spec/defaultBackend", &spec["defaultBackend"], out);
     }
+    // validateIngressTLS
+    for (i, t) in spec["tls"].as_array().into_iter().flatten().enumerate() {
+        let tp = format!("/spec/tls/{i}");
+        for (j, h) in t["hosts"].as_array().into_iter().flatten().enumerate() {
+            let Some(hs) = h.as_str() else { continue };
+            let errs = if hs.contains('*') {
+                wildcard_subdomain(hs)
+            } else {
+                dns1123_subdomain(hs)
+            };
+            if !errs.is_empty() {
+                out.invalid_at(
+                    codes::K8S171,
+                    &format!("{tp}/hosts/{j}"),
+                    h,
+                    &errs.join(", "),
+                    "a TLS host is a lower-case DNS name or a wildcard such as *.example.com",
+                );
+            }
+        }
+        if let Some(s) = t["secretName"].as_str()
+            && !s.is_empty()
+        {
+            let errs = dns1123_subdomain(s);
+            if !errs.is_empty() {
+                out.invalid_at(
+                    codes::K8S171,
+                    &format!("{tp}/secretName"),
+                    &t["secretName"],
+                    &errs.join(", "),
+                    "name the kubernetes.io/tls Secret that holds the certificate (a DNS-1123 subdomain)",
+                );
+            }
+        }
+    }
     for (i, r) in rules.iter().enumerate() {
         let rp = format!("/spec/rules/{i}");
         if let Some(h) = r["host"].as_str()

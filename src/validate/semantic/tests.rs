@@ -654,3 +654,12 @@ fn volume_sources_and_modes() {
         vec![(codes::K8S139, 13), (codes::K8S139, 13)]
     );
 }
+
+#[test]
+fn ingress_tls() {
+    let ing = "spec:\n  tls:\n    - hosts: [\"*.example.com\", Bad.example.com]\n      secretName: bad_name\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n";
+    assert_eq!(
+        judge(&doc("networking.k8s.io/v1", "Ingress", ing)),
+        vec![(codes::K8S171, 7), (codes::K8S171, 8)]
+    );
+}
