@@ -231,6 +231,12 @@ const MUTATIONS: &[Mutation] = &[
             true
         }
     }),
+    ("ResourceQuota hard mem", |k, v| {
+        k == "ResourceQuota" && {
+            v["spec"]["hard"]["mem"] = json!("1Gi");
+            true
+        }
+    }),
     ("Job completions -1", |k, v| {
         k == "Job" && {
             v["spec"]["completions"] = json!(-1);

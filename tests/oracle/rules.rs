@@ -1060,6 +1060,34 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "      default: {memory: 1024Mi}\n      max: {memory: 1Gi}\n      min: {memory: 128Mi}\n",
             ),
         ),
+        (
+            "ResourceQuota hard cpus",
+            obj("v1", "ResourceQuota", "spec:\n  hard: {cpus: \"4\"}\n"),
+        ),
+        (
+            "ResourceQuota pods 1.5",
+            obj("v1", "ResourceQuota", "spec:\n  hard: {pods: 1.5}\n"),
+        ),
+        (
+            "ResourceQuota negative memory",
+            obj(
+                "v1",
+                "ResourceQuota",
+                "spec:\n  hard: {requests.memory: \"-1Gi\"}\n",
+            ),
+        ),
+        (
+            "ResourceQuota count/pods 500m",
+            obj("v1", "ResourceQuota", "spec:\n  hard: {count/pods: 500m}\n"),
+        ),
+        (
+            "control: ResourceQuota with counts, extended and hugepages",
+            obj(
+                "v1",
+                "ResourceQuota",
+                "spec:\n  hard: {requests.cpu: 500m, limits.memory: 1Gi, count/deployments.apps: \"3\", requests.example.com/gpu: \"2\", requests.hugepages-2Mi: 1Gi, services.nodeports: \"0\"}\n",
+            ),
+        ),
         // Secrets: ValidateSecret.
         (
             "tls Secret without tls.key",

@@ -449,3 +449,60 @@ pub fn limit_range(v: &Value, out: &mut Out) {
         }
     }
 }
+
+/// ValidateResourceQuotaSpec: each hard resource name (ValidateResourceQuotaResourceName:
+/// qualified, and a standard quota resource when unprefixed) and quantity
+/// (ValidateResourceQuantityValue).
+pub fn resource_quota(v: &Value, out: &mut Out) {
+    let Some(hard) = v["spec"]["hard"].as_object() else {
+        return;
+    };
+    const QUOTA: &[&str] = &[
+        "cpu",
+        "memory",
+        "ephemeral-storage",
+        "requests.cpu",
+        "requests.memory",
+        "requests.storage",
+        "requests.ephemeral-storage",
+        "limits.cpu",
+        "limits.memory",
+        "limits.ephemeral-storage",
+        "pods",
+        "resourcequotas",
+        "services",
+        "replicationcontrollers",
+        "secrets",
+        "persistentvolumeclaims",
+        "configmaps",
+        "services.nodeports",
+        "services.loadbalancers",
+    ];
+    for (name, q) in hard {
+        let kp = child("/spec/hard", name);
+        let mut errs = qualified_name(name);
+        if errs.is_empty()
+            && !name.contains('/')
+            && !(QUOTA.contains(&name.as_str())
+                || is_hugepages(name)
+                || name.starts_with("requests.hugepages-"))
+        {
+            if !is_standard_resource(name) {
+                errs.push("must be a standard resource type or fully qualified".into());
+            }
+            errs.push("must be a standard resource for quota".into());
+        }
+        if !errs.is_empty() {
+            out.issues.push(super::Issue {
+                code: codes::K8S136,
+                message: format!("spec.hard[{name}]: Invalid value: {name:?}: {}", errs.join(", ")),
+                pointer: kp.clone(),
+                at_key: true,
+                hint: Some("a quota limits cpu, memory, requests.*, limits.*, object counts (pods, services, count/deployments.apps) or an extended resource (requests.example.com/gpu)".into()),
+            });
+        }
+        if let Some(x) = quantity::of(q) {
+            quantity_value(name, x, &kp, q, out);
+        }
+    }
+}

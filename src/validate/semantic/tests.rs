@@ -663,3 +663,14 @@ fn ingress_tls() {
         vec![(codes::K8S171, 7), (codes::K8S171, 8)]
     );
 }
+
+#[test]
+fn resource_quotas() {
+    let rq = |h: &str| doc("v1", "ResourceQuota", &format!("spec:\n  hard:\n{h}"));
+    assert_eq!(
+        judge(&rq("    requests.cpu: \"1\"\n    count/pods: \"5\"\n")),
+        vec![]
+    );
+    assert_eq!(judge(&rq("    cpus: \"1\"\n")), vec![(codes::K8S136, 7)]);
+    assert_eq!(judge(&rq("    pods: 1.5\n")), vec![(codes::K8S142, 7)]);
+}
