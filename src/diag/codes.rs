@@ -117,6 +117,7 @@ registry! {
     K8S131: Error, "A Service with more than one port has an unnamed port.", "pkg/apis/core/validation/validation.go validateServicePort (requireName)";
     K8S132: Error, "Two ports of one Service share a port and protocol, or a nodePort and protocol.", "pkg/apis/core/validation/validation.go validateService";
     K8S133: Error, "A ClusterIP Service sets a nodePort.", "pkg/apis/core/validation/validation.go validateService";
+    K8S135: Error, "A StatefulSet's updateStrategy is not valid (rollingUpdate with OnDelete, maxUnavailable 0, not a percentage or over 100%), or its serviceName is not a DNS-1123 label.", "pkg/apis/apps/validation/validation.go ValidateStatefulSetSpec, validateRollingUpdateStatefulSet";
     K8S136: Error, "A ResourceQuota limits a resource name that is not qualified or, unprefixed, not a standard quota resource.", "pkg/apis/core/validation/validation.go ValidateResourceQuotaSpec, ValidateResourceQuotaResourceName";
     K8S137: Error, "A DaemonSet's rollingUpdate is not valid (after defaulting maxUnavailable 1, maxSurge 0): both non-zero, both zero, negative, not a percentage, or over 100%.", "pkg/apis/apps/validation/validation.go ValidateDaemonSetUpdateStrategy, ValidateRollingUpdateDaemonSet";
     K8S138: Error, "A PriorityClass uses the reserved `system-` prefix, or a value above 1000000000.", "pkg/apis/scheduling/validation/validation.go ValidatePriorityClass";

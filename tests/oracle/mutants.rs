@@ -237,6 +237,13 @@ const MUTATIONS: &[Mutation] = &[
             true
         }
     }),
+    ("StatefulSet maxUnavailable 0", |k, v| {
+        k == "StatefulSet" && {
+            v["spec"]["updateStrategy"] =
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}});
+            true
+        }
+    }),
     ("Job completions -1", |k, v| {
         k == "Job" && {
             v["spec"]["completions"] = json!(-1);

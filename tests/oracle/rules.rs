@@ -29,6 +29,12 @@ fn dep(spec_extra: &str, container_extra: &str) -> String {
     )
 }
 
+fn sts(spec_extra: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n{spec_extra}  selector:\n    matchLabels: {{app: db}}\n  template:\n    metadata:\n      labels: {{app: db}}\n    spec:\n      containers:\n        - name: db\n          image: busybox:1.37\n"
+    )
+}
+
 fn ds(strategy: &str) -> String {
     format!(
         "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  updateStrategy:\n{strategy}  selector:\n    matchLabels: {{app: agent}}\n  template:\n    metadata:\n      labels: {{app: agent}}\n    spec:\n      containers:\n        - name: agent\n          image: busybox:1.37\n"
@@ -558,6 +564,36 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             "control: PriorityClass negative value",
             obj("scheduling.k8s.io/v1", "PriorityClass", "value: -5\n")
                 .replace("name: x", "name: low"),
+        ),
+        (
+            "StatefulSet OnDelete with rollingUpdate",
+            sts("  updateStrategy:\n    type: OnDelete\n    rollingUpdate: {partition: 1}\n"),
+        ),
+        (
+            "StatefulSet maxUnavailable 0",
+            sts("  updateStrategy:\n    rollingUpdate: {maxUnavailable: 0}\n"),
+        ),
+        (
+            "StatefulSet maxUnavailable 0%",
+            sts("  updateStrategy:\n    rollingUpdate: {maxUnavailable: 0%}\n"),
+        ),
+        (
+            "StatefulSet partition -1",
+            sts("  updateStrategy:\n    rollingUpdate: {partition: -1}\n"),
+        ),
+        (
+            "StatefulSet serviceName with a dot",
+            sts("  serviceName: db.headless\n"),
+        ),
+        (
+            "control: StatefulSet maxUnavailable 50%, partition 2",
+            sts(
+                "  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate: {partition: 2, maxUnavailable: 50%}\n",
+            ),
+        ),
+        (
+            "control: StatefulSet OnDelete",
+            sts("  updateStrategy: {type: OnDelete}\n  serviceName: db\n"),
         ),
         // Jobs: validateJobSpec.
         ("Job completions -1", job("  completions: -1\n", "Never")),

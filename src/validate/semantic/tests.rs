@@ -674,3 +674,30 @@ fn resource_quotas() {
     assert_eq!(judge(&rq("    cpus: \"1\"\n")), vec![(codes::K8S136, 7)]);
     assert_eq!(judge(&rq("    pods: 1.5\n")), vec![(codes::K8S142, 7)]);
 }
+
+#[test]
+fn stateful_set_strategy() {
+    let sts = |extra: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n{extra}  selector:\n    matchLabels: {{app: db}}\n  template:\n    metadata:\n      labels: {{app: db}}\n    spec:\n      containers:\n        - name: db\n          image: busybox:1.37\n"
+        )
+    };
+    assert_eq!(
+        judge(&sts(
+            "  updateStrategy:\n    rollingUpdate: {maxUnavailable: 2}\n"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        judge(&sts(
+            "  updateStrategy:\n    rollingUpdate: {maxUnavailable: 0}\n"
+        )),
+        vec![(codes::K8S135, 7)]
+    );
+    assert_eq!(
+        judge(&sts(
+            "  updateStrategy:\n    type: OnDelete\n    rollingUpdate: {partition: 1}\n"
+        )),
+        vec![(codes::K8S135, 8)]
+    );
+}

@@ -96,6 +96,9 @@ pub fn apps(kind: &str, v: &Value, out: &mut Out) {
     if kind == "DaemonSet" {
         daemon_set_strategy(spec, out);
     }
+    if kind == "StatefulSet" {
+        stateful_set(spec, out);
+    }
     if kind == "Deployment" {
         deployment_strategy(spec, out);
         // SetDefaults_Deployment: progressDeadlineSeconds defaults to 600.
@@ -674,4 +677,74 @@ fn daemon_set_strategy(spec: &Value, out: &mut Out) {
             hint: Some("a rollout that may neither add nor remove a Pod cannot progress; allow maxUnavailable: 1 or maxSurge: 1".into()),
         });
     }
+}
+
+/// ValidateStatefulSetSpec: updateStrategy (validateRollingUpdateStatefulSet, with
+/// MaxUnavailableStatefulSet on by default in 1.37), serviceName, ordinals.start; after
+/// SetDefaults_StatefulSet (type RollingUpdate, partition 0, maxUnavailable 1).
+fn stateful_set(spec: &Value, out: &mut Out) {
+    let st = &spec["updateStrategy"];
+    let ru = &st["rollingUpdate"];
+    let base = "/spec/updateStrategy/rollingUpdate";
+    match st["type"].as_str().unwrap_or("RollingUpdate") {
+        "OnDelete" if !ru.is_null() => out.invalid_at(
+            codes::K8S135,
+            base,
+            ru,
+            "only allowed for updateStrategy 'RollingUpdate'",
+            "OnDelete replaces Pods only when you delete them; remove rollingUpdate, or use type: RollingUpdate",
+        ),
+        "RollingUpdate" if ru.is_object() => {
+            out.nonnegative(&format!("{base}/partition"), &ru["partition"]);
+            let mu = &ru["maxUnavailable"];
+            let mp = format!("{base}/maxUnavailable");
+            match mu {
+                Value::String(s) if !is_percent(s) => out.invalid_at(
+                    codes::K8S135,
+                    &mp,
+                    mu,
+                    "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                    "write a whole number of Pods (1) or a percentage (25%)",
+                ),
+                Value::Number(_) => out.nonnegative(&mp, mu),
+                _ => {}
+            }
+            if !mu.is_null() {
+                if int_or_percent(mu).unwrap_or(0) == 0 {
+                    out.invalid_at(
+                        codes::K8S135,
+                        &mp,
+                        mu,
+                        "cannot be 0",
+                        "a rollout that may take no Pod down cannot progress; use maxUnavailable: 1 or more",
+                    );
+                }
+                if matches!(mu, Value::String(_)) && int_or_percent(mu).is_some_and(|p| p > 100) {
+                    out.invalid_at(
+                        codes::K8S135,
+                        &mp,
+                        mu,
+                        "must not be greater than 100%",
+                        "at most 100% of the Pods",
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(n) = spec["serviceName"].as_str()
+        && !n.is_empty()
+    {
+        let errs = super::format::dns1123_label(n);
+        if !errs.is_empty() {
+            out.invalid_at(
+                codes::K8S135,
+                "/spec/serviceName",
+                &spec["serviceName"],
+                &errs.join(", "),
+                "serviceName names the headless Service that governs the set (a DNS-1123 label)",
+            );
+        }
+    }
+    out.nonnegative("/spec/ordinals/start", &spec["ordinals"]["start"]);
 }
