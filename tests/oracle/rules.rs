@@ -678,6 +678,46 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             "control: Job restartPolicy OnFailure, backoffLimit 0",
             job("  backoffLimit: 0\n", "OnFailure"),
         ),
+        (
+            "Indexed Job with parallelism but no completions",
+            job("  completionMode: Indexed\n  parallelism: 2\n", "Never"),
+        ),
+        (
+            "backoffLimitPerIndex without Indexed",
+            job("  backoffLimitPerIndex: 1\n", "Never"),
+        ),
+        (
+            "maxFailedIndexes without backoffLimitPerIndex",
+            job(
+                "  completionMode: Indexed\n  completions: 3\n  maxFailedIndexes: 1\n",
+                "Never",
+            ),
+        ),
+        (
+            "maxFailedIndexes above completions",
+            job(
+                "  completionMode: Indexed\n  completions: 3\n  backoffLimitPerIndex: 1\n  maxFailedIndexes: 4\n",
+                "Never",
+            ),
+        ),
+        (
+            "CronJob Indexed jobTemplate without completions (not defaulted)",
+            cron("c", "@daily", "").replace(
+                "    spec:\n      template:",
+                "    spec:\n      completionMode: Indexed\n      template:",
+            ),
+        ),
+        (
+            "control: Indexed Job without completions or parallelism (defaulted to 1)",
+            job("  completionMode: Indexed\n", "Never"),
+        ),
+        (
+            "control: Indexed Job with per-index backoff",
+            job(
+                "  completionMode: Indexed\n  completions: 5\n  parallelism: 2\n  backoffLimitPerIndex: 1\n  maxFailedIndexes: 5\n",
+                "Never",
+            ),
+        ),
         // CronJobs: validateScheduleFormat, validateTimeZone, ValidateCronJobCreate.
         ("cron schedule with 4 fields", cron("c", "0 0 * *", "")),
         ("cron minute 61", cron("c", "61 * * * *", "")),

@@ -701,3 +701,21 @@ fn stateful_set_strategy() {
         vec![(codes::K8S135, 8)]
     );
 }
+
+#[test]
+fn job_completion_modes() {
+    let job = |extra: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n{extra}  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: j\n          image: busybox:1.37\n"
+        )
+    };
+    assert_eq!(judge(&job("  completionMode: Indexed\n")), vec![]);
+    assert_eq!(
+        judge(&job("  completionMode: Indexed\n  parallelism: 2\n")),
+        vec![(codes::K8S145, 6)]
+    );
+    assert_eq!(
+        judge(&job("  backoffLimitPerIndex: 1\n")),
+        vec![(codes::K8S145, 6)]
+    );
+}

@@ -224,6 +224,7 @@ pub fn job(ptr: &str, spec: &Value, out: &mut Out) {
     ] {
         out.nonnegative(&child(ptr, f), &spec[f]);
     }
+    completion_mode(ptr, spec, ptr == "/spec", out);
     let tp = format!("{ptr}/template");
     pod::template(&tp, &spec["template"], out);
     if spec["podFailurePolicy"].is_object() {
@@ -747,4 +748,87 @@ fn stateful_set(spec: &Value, out: &mut Out) {
         }
     }
     out.nonnegative("/spec/ordinals/start", &spec["ordinals"]["start"]);
+}
+
+/// validateJobSpec: the completion mode and the per-index backoff fields. A Job is
+/// defaulted first (SetDefaults_Job: completions 1 when neither completions nor parallelism
+/// is given, completionMode NonIndexed); a CronJob's jobTemplate is not (SetDefaults_Job
+/// takes a Job), so `defaulted` tells which.
+fn completion_mode(ptr: &str, spec: &Value, defaulted: bool, out: &mut Out) {
+    let code = codes::K8S145;
+    let f = |n: &str| child(ptr, n);
+    let completions = spec["completions"].as_i64().or((defaulted
+        && spec["completions"].is_null()
+        && spec["parallelism"].is_null())
+    .then_some(1));
+    let per_index = &spec["backoffLimitPerIndex"];
+    let max_failed = &spec["maxFailedIndexes"];
+    if !max_failed.is_null() && per_index.is_null() {
+        out.required(
+            code,
+            &f("maxFailedIndexes"),
+            "when maxFailedIndexes is specified",
+            "maxFailedIndexes counts indexes that used up backoffLimitPerIndex: set backoffLimitPerIndex too",
+        );
+    }
+    match spec["completionMode"].as_str() {
+        Some("Indexed") => {
+            if completions.is_none() {
+                out.required(
+                    code,
+                    &f("completionMode"),
+                    "when completion mode is Indexed",
+                    "an Indexed Job needs spec.completions: the number of indexes",
+                );
+            }
+            if let Some(p) = spec["parallelism"].as_i64()
+                && p > 100_000
+            {
+                out.invalid_at(
+                    code,
+                    &f("parallelism"),
+                    &spec["parallelism"],
+                    "must be less than or equal to 100000 when completion mode is Indexed",
+                    "an Indexed Job runs at most 100000 Pods at once",
+                );
+            }
+            if let Some(m) = max_failed.as_i64() {
+                if completions.is_some_and(|c| m > c) {
+                    out.invalid_at(
+                        code,
+                        &f("maxFailedIndexes"),
+                        max_failed,
+                        "must be less than or equal to completions",
+                        "no more indexes can fail than there are",
+                    );
+                }
+                if m > 100_000 {
+                    out.invalid_at(
+                        code,
+                        &f("maxFailedIndexes"),
+                        max_failed,
+                        "must be less than or equal to 100000",
+                        "at most 100000 failed indexes",
+                    );
+                }
+            }
+        }
+        None | Some("NonIndexed") => {
+            for (name, v) in [
+                ("backoffLimitPerIndex", per_index),
+                ("maxFailedIndexes", max_failed),
+            ] {
+                if !v.is_null() {
+                    out.invalid_at(
+                        code,
+                        &f(name),
+                        v,
+                        "requires indexed completion mode",
+                        "per-index backoff is for Indexed Jobs: set completionMode: Indexed, or use backoffLimit",
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
 }
