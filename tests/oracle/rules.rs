@@ -1105,6 +1105,38 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             "control: PV ReadWriteMany 1Ti",
             pv("  accessModes: [ReadWriteMany, ReadOnlyMany]\n  capacity: {storage: 1Ti}\n"),
         ),
+        (
+            "StorageClass provisioner with a space",
+            obj(
+                "storage.k8s.io/v1",
+                "StorageClass",
+                "provisioner: \"my provisioner\"\n",
+            ),
+        ),
+        (
+            "StorageClass reclaimPolicy Recycle",
+            obj(
+                "storage.k8s.io/v1",
+                "StorageClass",
+                "provisioner: rancher.io/local-path\nreclaimPolicy: Recycle\n",
+            ),
+        ),
+        (
+            "StorageClass volumeBindingMode Lazy",
+            obj(
+                "storage.k8s.io/v1",
+                "StorageClass",
+                "provisioner: rancher.io/local-path\nvolumeBindingMode: Lazy\n",
+            ),
+        ),
+        (
+            "control: StorageClass with an upper-case provisioner",
+            obj(
+                "storage.k8s.io/v1",
+                "StorageClass",
+                "provisioner: Example.COM/Fast\nreclaimPolicy: Retain\nvolumeBindingMode: WaitForFirstConsumer\n",
+            ),
+        ),
         // LimitRange: ValidateLimitRange after SetDefaults_LimitRangeItem.
         (
             "LimitRange min above max",

@@ -52,6 +52,7 @@ pub fn check(api_version: &str, kind: &str, v: &Value) -> Vec<Issue> {
         ("", "PersistentVolumeClaim") => storage::claim_spec("/spec", &v["spec"], &mut out),
         ("", "PersistentVolume") => storage::volume(v, &mut out),
         ("", "ResourceQuota") => resources::resource_quota(v, &mut out),
+        ("storage.k8s.io", "StorageClass") => storage::storage_class(v, &mut out),
         ("", "LimitRange") => resources::limit_range(v, &mut out),
         ("scheduling.k8s.io", "PriorityClass") => policy::priority_class(v, &mut out),
         ("policy", "PodDisruptionBudget") => policy::pdb(v, &mut out),

@@ -161,3 +161,46 @@ pub fn volume(v: &Value, out: &mut Out) {
         }
     }
 }
+
+/// pkg/apis/storage/validation/validation.go ValidateStorageClass: validateProvisioner
+/// (a qualified name, compared in lower case), validateReclaimPolicy and
+/// validateVolumeBindingMode (after SetDefaults_StorageClass: Delete, Immediate).
+pub fn storage_class(v: &Value, out: &mut Out) {
+    if let Some(p) = v["provisioner"].as_str()
+        && !p.is_empty()
+    {
+        let errs = super::format::qualified_name(&p.to_ascii_lowercase());
+        if !errs.is_empty() {
+            out.invalid_at(
+                codes::K8S156,
+                "/provisioner",
+                &v["provisioner"],
+                &errs.join(", "),
+                "a provisioner is a qualified name such as ebs.csi.aws.com or rancher.io/local-path",
+            );
+        }
+    }
+    if let Some(r) = v["reclaimPolicy"].as_str()
+        && !r.is_empty()
+        && !matches!(r, "Delete" | "Retain")
+    {
+        out.not_supported(
+            codes::K8S156,
+            "/reclaimPolicy",
+            &v["reclaimPolicy"],
+            &["Delete", "Retain"],
+            "a StorageClass's volumes are deleted or retained (Recycle is for PersistentVolumes only)",
+        );
+    }
+    if let Some(m) = v["volumeBindingMode"].as_str()
+        && !matches!(m, "Immediate" | "WaitForFirstConsumer")
+    {
+        out.not_supported(
+            codes::K8S156,
+            "/volumeBindingMode",
+            &v["volumeBindingMode"],
+            &["Immediate", "WaitForFirstConsumer"],
+            "bind at once (Immediate) or when a Pod uses the claim (WaitForFirstConsumer)",
+        );
+    }
+}

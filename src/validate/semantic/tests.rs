@@ -719,3 +719,14 @@ fn job_completion_modes() {
         vec![(codes::K8S145, 6)]
     );
 }
+
+#[test]
+fn storage_classes() {
+    let sc = |b: &str| doc("storage.k8s.io/v1", "StorageClass", b);
+    assert_eq!(judge(&sc("provisioner: Example.COM/x\n")), vec![]);
+    assert_eq!(
+        judge(&sc("provisioner: \"a b\"\n")),
+        vec![(codes::K8S156, 5)]
+    );
+    // reclaimPolicy and volumeBindingMode enums: the schema reports them first (K8S004).
+}
