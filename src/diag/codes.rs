@@ -97,7 +97,7 @@ registry! {
     K8S111: Error, "Two containers of a Pod (init containers included) share a name.", "pkg/apis/core/validation/validation.go validateContainers, validateInitContainers";
     K8S112: Error, "A port number is outside 1-65535 (container, host, Service, target or probe port).", "pkg/apis/core/validation/validation.go validateContainerPorts, validateServicePort, ValidatePortNumOrName";
     K8S113: Error, "A port name is not valid (IANA service name for containers; DNS-1123 label for Services).", "pkg/apis/core/validation/validation.go validateContainerPorts, validateServicePort, ValidatePortNumOrName";
-    K8S114: Error, "Two ports of one container or Service share a name.", "pkg/apis/core/validation/validation.go validateContainerPorts, validateServicePort";
+    K8S114: Error, "Two ports of one container or Service share a name, or two container ports of a Pod share a hostPort (with protocol and hostIP).", "pkg/apis/core/validation/validation.go validateContainerPorts, validateServicePort, checkHostPortConflicts (AccumulateUniqueHostPorts)";
     K8S115: Error, "A volumeMount names a volume the Pod does not define.", "pkg/apis/core/validation/validation.go ValidateVolumeMounts";
     K8S116: Error, "A volume name is not a DNS-1123 label, or two volumes share a name.", "pkg/apis/core/validation/validation.go ValidateVolumes";
     K8S117: Error, "Two volumeMounts of one container share a mountPath.", "pkg/apis/core/validation/validation.go ValidateVolumeMounts";

@@ -479,6 +479,30 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "  volumes:\n    - name: c\n      configMap:\n        name: c\n        defaultMode: 0777\n        items: [{key: a, path: a..b/c, mode: 0644}, {key: b, path: ./x/.hidden}]\n    - name: s\n      secret: {secretName: s, defaultMode: 0}\n",
             ),
         ),
+        (
+            "two containers on hostPort 8080",
+            pod(
+                "      ports: [{containerPort: 80, hostPort: 8080}]\n    - name: side\n      image: busybox:1.37\n      ports: [{containerPort: 81, hostPort: 8080}]\n",
+            ),
+        ),
+        (
+            "hostNetwork Pod, two containers on port 80 (hostPort defaulted)",
+            pod(
+                "      ports: [{containerPort: 80}]\n    - name: side\n      image: busybox:1.37\n      ports: [{containerPort: 80}]\n  hostNetwork: true\n",
+            ),
+        ),
+        (
+            "control: hostPort 8080 over TCP and UDP, and on two host IPs",
+            pod(
+                "      ports: [{containerPort: 80, hostPort: 8080}, {containerPort: 80, hostPort: 8080, protocol: UDP}]\n    - name: side\n      image: busybox:1.37\n      ports: [{containerPort: 81, hostPort: 8080, hostIP: 127.0.0.1}]\n",
+            ),
+        ),
+        (
+            "control: two Pod-network containers on containerPort 80 without hostPort",
+            pod(
+                "      ports: [{containerPort: 80}]\n    - name: side\n      image: busybox:1.37\n      ports: [{containerPort: 80}]\n",
+            ),
+        ),
         // Environment: ValidateEnv, validateEnvVarValueFrom.
         (
             "env name with =",

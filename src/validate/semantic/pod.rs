@@ -39,6 +39,7 @@ fn pod_spec_with(ptr: &str, spec: &Value, extra: &[&str], out: &mut Out) {
         return;
     }
     pod_fields(ptr, spec, out);
+    host_ports(ptr, spec, out);
     os_fields(ptr, spec, out);
     let mut volumes = volumes(ptr, spec, out);
     volumes.extend(extra.iter().copied());
@@ -881,5 +882,58 @@ fn volume_source(vp: &str, v: &Value, out: &mut Out) {
             }
             mode(child(&ip, "mode"), &it["mode"], out);
         }
+    }
+}
+
+/// checkHostPortConflicts (AccumulateUniqueHostPorts): a hostPort, with its protocol and
+/// hostIP, is used once across the regular containers and once within each init container.
+/// A Pod object on the host network is defaulted first (SetDefaults_Pod
+/// defaultHostNetworkPorts: hostPort = containerPort); a template is not.
+fn host_ports(ptr: &str, spec: &Value, out: &mut Out) {
+    let host_net = ptr == "/spec" && spec["hostNetwork"].as_bool() == Some(true);
+    let check = |list: &str, only: Option<usize>, out: &mut Out| {
+        let mut seen: HashSet<String> = HashSet::new();
+        for (i, c) in spec[list].as_array().into_iter().flatten().enumerate() {
+            if only.is_some_and(|o| o != i) {
+                continue;
+            }
+            for (j, p) in c["ports"].as_array().into_iter().flatten().enumerate() {
+                let mut hp = p["hostPort"].as_i64().unwrap_or(0);
+                if hp == 0 && host_net {
+                    hp = p["containerPort"].as_i64().unwrap_or(0);
+                }
+                if hp == 0 {
+                    continue;
+                }
+                let key = format!(
+                    "{}/{}/{hp}",
+                    p["protocol"].as_str().unwrap_or("TCP"),
+                    p["hostIP"].as_str().unwrap_or("")
+                );
+                if !seen.insert(key.clone()) {
+                    let pp = format!("{ptr}/{list}/{i}/ports/{j}");
+                    let at = if p["hostPort"].is_null() {
+                        pp
+                    } else {
+                        format!("{pp}/hostPort")
+                    };
+                    out.issues.push(super::Issue {
+                        code: codes::K8S114,
+                        message: format!(
+                            "{}: Duplicate value: {key:?}",
+                            super::pointer_to_path(&format!("{ptr}/{list}/{i}/ports/{j}/hostPort"))
+                        ),
+                        pointer: at,
+                        at_key: false,
+                        hint: Some("two ports of a Pod cannot take one host port (with one protocol and host IP); pick another hostPort".into()),
+                    });
+                }
+            }
+        }
+    };
+    check("containers", None, out);
+    let n = spec["initContainers"].as_array().map_or(0, Vec::len);
+    for i in 0..n {
+        check("initContainers", Some(i), out);
     }
 }

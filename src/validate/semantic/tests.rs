@@ -730,3 +730,32 @@ fn storage_classes() {
     );
     // reclaimPolicy and volumeBindingMode enums: the schema reports them first (K8S004).
 }
+
+#[test]
+fn host_ports_are_unique() {
+    let two = |a: &str, b: &str, extra: &str| {
+        pod_with(&format!(
+            "      ports: [{a}]\n    - name: side\n      image: busybox:1.37\n      ports: [{b}]\n{extra}"
+        ))
+    };
+    assert_eq!(
+        judge(&two(
+            "{containerPort: 80, hostPort: 8080}",
+            "{containerPort: 81, hostPort: 8080}",
+            ""
+        )),
+        vec![(codes::K8S114, 12)]
+    );
+    assert_eq!(
+        judge(&two("{containerPort: 80}", "{containerPort: 80}", "")),
+        vec![]
+    );
+    assert_eq!(
+        judge(&two(
+            "{containerPort: 80}",
+            "{containerPort: 80}",
+            "  hostNetwork: true\n"
+        )),
+        vec![(codes::K8S114, 12)]
+    );
+}
