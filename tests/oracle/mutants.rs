@@ -244,6 +244,85 @@ const MUTATIONS: &[Mutation] = &[
             true
         }
     }),
+    ("Ingress host is an IP", |k, v| {
+        k == "Ingress"
+            && v.pointer_mut("/spec/rules/0")
+                .map(|r| r["host"] = json!("192.168.0.1"))
+                .is_some()
+    }),
+    ("NetworkPolicy ipBlock except outside its cidr", |k, v| {
+        k == "NetworkPolicy" && {
+            let rule =
+                json!({"from": [{"ipBlock": {"cidr": "10.0.0.0/24", "except": ["10.0.1.0/28"]}}]});
+            match v["spec"]["ingress"].as_array_mut() {
+                Some(a) => a.push(rule),
+                None => v["spec"]["ingress"] = json!([rule]),
+            }
+            true
+        }
+    }),
+    (
+        "control: NetworkPolicy ipBlock except inside its cidr",
+        |k, v| {
+            k == "NetworkPolicy"
+                && {
+                    let rule = json!({"from": [{"ipBlock": {"cidr": "10.0.0.0/16", "except": ["10.0.1.0/28"]}}], "ports": [{"port": 8000, "endPort": 9000}]});
+                    match v["spec"]["ingress"].as_array_mut() {
+                        Some(a) => a.push(rule),
+                        None => v["spec"]["ingress"] = json!([rule]),
+                    }
+                    true
+                }
+        },
+    ),
+    ("Secret key with a space", |k, v| {
+        k == "Secret" && {
+            v["stringData"]["bad key"] = json!("x");
+            true
+        }
+    }),
+    ("cron TZ= in the schedule", |k, v| {
+        k == "CronJob" && {
+            let s = v["spec"]["schedule"]
+                .as_str()
+                .unwrap_or("0 0 * * *")
+                .to_string();
+            v["spec"]["schedule"] = json!(format!("CRON_TZ=UTC {s}"));
+            true
+        }
+    }),
+    ("LimitRange min above max", |k, v| {
+        k == "LimitRange"
+            && v.pointer_mut("/spec/limits/0")
+                .map(|l| {
+                    l["min"] = json!({"memory": "2Gi"});
+                    l["max"] = json!({"memory": "1Gi"});
+                })
+                .is_some()
+    }),
+    ("PDB maxUnavailable 150%", |k, v| {
+        k == "PodDisruptionBudget"
+            && v["spec"]
+                .as_object_mut()
+                .map(|s| {
+                    s.remove("minAvailable");
+                    s.insert("maxUnavailable".into(), json!("150%"));
+                })
+                .is_some()
+    }),
+    ("HPA averageUtilization 0", |k, v| {
+        k == "HorizontalPodAutoscaler"
+            && {
+                v["spec"]["metrics"] = json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 0}}}]);
+                true
+            }
+    }),
+    ("StorageClass provisioner with a space", |k, v| {
+        k == "StorageClass" && {
+            v["provisioner"] = json!("local path");
+            true
+        }
+    }),
     ("Job completions -1", |k, v| {
         k == "Job" && {
             v["spec"]["completions"] = json!(-1);
