@@ -175,6 +175,15 @@ const MUTATIONS: &[Mutation] = &[
         "control: volume without a source (defaulted to emptyDir)",
         |k, v| add_volume(k, v, json!({"name": "kubebook-mutant"})),
     ),
+    ("toleration Exists with a value", |k, v| {
+        pod_spec(k)
+            .and_then(|p| v.pointer_mut(p))
+            .map(|s| {
+                s["tolerations"] =
+                    json!([{"key": "dedicated", "operator": "Exists", "value": "web"}]);
+            })
+            .is_some()
+    }),
     ("control: limits 1Gi, requests 1024Mi", |k, v| {
         first_container(v, k).map(|c| {
             c.insert("resources".into(), json!({"requests": {"cpu": "500m", "memory": "1024Mi"}, "limits": {"cpu": 1, "memory": "1Gi"}}));

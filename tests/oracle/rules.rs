@@ -503,6 +503,34 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "      ports: [{containerPort: 80}]\n    - name: side\n      image: busybox:1.37\n      ports: [{containerPort: 80}]\n",
             ),
         ),
+        (
+            "toleration Exists with a value",
+            pod("  tolerations: [{key: gpu, operator: Exists, value: \"true\"}]\n"),
+        ),
+        (
+            "toleration without key and operator Equal",
+            pod("  tolerations: [{operator: Equal, value: x}]\n"),
+        ),
+        (
+            "toleration tolerationSeconds with NoSchedule",
+            pod(
+                "  tolerations: [{key: k, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}]\n",
+            ),
+        ),
+        (
+            "toleration value with a space",
+            pod("  tolerations: [{key: k, value: \"a b\", effect: NoSchedule}]\n"),
+        ),
+        (
+            "toleration key with two slashes",
+            pod("  tolerations: [{key: a/b/c, operator: Exists}]\n"),
+        ),
+        (
+            "control: tolerations Exists without key, NoExecute with seconds, empty value",
+            pod(
+                "  tolerations:\n    - {operator: Exists}\n    - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 60}\n    - {key: dedicated, value: \"\", effect: NoSchedule}\n",
+            ),
+        ),
         // Environment: ValidateEnv, validateEnvVarValueFrom.
         (
             "env name with =",

@@ -40,6 +40,7 @@ fn pod_spec_with(ptr: &str, spec: &Value, extra: &[&str], out: &mut Out) {
     }
     pod_fields(ptr, spec, out);
     host_ports(ptr, spec, out);
+    tolerations(ptr, spec, out);
     os_fields(ptr, spec, out);
     let mut volumes = volumes(ptr, spec, out);
     volumes.extend(extra.iter().copied());
@@ -935,5 +936,92 @@ fn host_ports(ptr: &str, spec: &Value, out: &mut Out) {
     let n = spec["initContainers"].as_array().map_or(0, Vec::len);
     for i in 0..n {
         check("initContainers", Some(i), out);
+    }
+}
+
+/// ValidateTolerations: key a label name, operator Exists for an empty key, a value only
+/// with Equal (a label value), tolerationSeconds only with NoExecute. Lt and Gt depend on a
+/// feature gate and are not judged.
+fn tolerations(ptr: &str, spec: &Value, out: &mut Out) {
+    for (i, t) in spec["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let tp = format!("{ptr}/tolerations/{i}");
+        let key = t["key"].as_str().unwrap_or("");
+        let op = t["operator"].as_str().unwrap_or("");
+        let value = t["value"].as_str().unwrap_or("");
+        let code = codes::K8S157;
+        if !key.is_empty() {
+            let errs = super::format::qualified_name(key);
+            if !errs.is_empty() {
+                out.invalid_at(
+                    code,
+                    &child(&tp, "key"),
+                    &t["key"],
+                    &errs.join(", "),
+                    "a toleration key is a taint key such as node-role.kubernetes.io/control-plane",
+                );
+            }
+        }
+        let at = |f: &str| {
+            if t[f].is_null() {
+                tp.clone()
+            } else {
+                child(&tp, f)
+            }
+        };
+        if key.is_empty() && op != "Exists" {
+            out.invalid(
+                code,
+                &at("operator"),
+                &super::pointer_to_path(&child(&tp, "operator")),
+                &Value::String(op.into()),
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+                "give the taint key, or use operator: Exists to tolerate every taint",
+            );
+        }
+        if !t["tolerationSeconds"].is_null() && t["effect"].as_str() != Some("NoExecute") {
+            out.invalid(
+                code,
+                &at("effect"),
+                &super::pointer_to_path(&child(&tp, "effect")),
+                &Value::String(t["effect"].as_str().unwrap_or("").into()),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+                "tolerationSeconds bounds how long a Pod stays on a NoExecute taint; set effect: NoExecute or remove it",
+            );
+        }
+        match op {
+            "" | "Equal" => {
+                let errs = super::format::label_value(value);
+                // The API server names `operator` for a bad value; point there when it is
+                // written (it sits beside the value).
+                if !errs.is_empty() {
+                    out.invalid(
+                        code,
+                        &if t["operator"].is_null() {
+                            at("value")
+                        } else {
+                            at("operator")
+                        },
+                        &super::pointer_to_path(&child(&tp, "operator")),
+                        &t["value"],
+                        &errs.join(";"),
+                        "a toleration value is a label value",
+                    );
+                }
+            }
+            "Exists" if !value.is_empty() => out.invalid(
+                code,
+                &at("operator"),
+                &super::pointer_to_path(&child(&tp, "operator")),
+                &t["value"],
+                "value must be empty when `operator` is 'Exists'",
+                "Exists matches any value of the key; remove value, or use operator: Equal",
+            ),
+            _ => {}
+        }
     }
 }

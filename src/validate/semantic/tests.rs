@@ -759,3 +759,18 @@ fn host_ports_are_unique() {
         vec![(codes::K8S114, 12)]
     );
 }
+
+#[test]
+fn tolerations_as_the_api_server_reads_them() {
+    let t = |x: &str| pod_with(&format!("  tolerations:\n    - {x}\n"));
+    assert_eq!(judge(&t("{operator: Exists}")), vec![]);
+    assert_eq!(
+        judge(&t("{key: k, operator: Exists, value: v}")),
+        vec![(codes::K8S157, 10)]
+    );
+    assert_eq!(judge(&t("{value: v}")), vec![(codes::K8S157, 10)]);
+    assert_eq!(
+        judge(&t("{key: k, operator: Exists, tolerationSeconds: 5}")),
+        vec![(codes::K8S157, 10)]
+    );
+}
