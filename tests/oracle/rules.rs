@@ -531,6 +531,28 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "  tolerations:\n    - {operator: Exists}\n    - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 60}\n    - {key: dedicated, value: \"\", effect: NoSchedule}\n",
             ),
         ),
+        (
+            "dnsPolicy None without dnsConfig",
+            pod("  dnsPolicy: None\n"),
+        ),
+        (
+            "dnsPolicy None without nameservers",
+            pod("  dnsPolicy: None\n  dnsConfig: {searches: [example.com]}\n"),
+        ),
+        (
+            "four nameservers",
+            pod("  dnsConfig: {nameservers: [1.1.1.1, 8.8.8.8, 9.9.9.9, 1.0.0.1]}\n"),
+        ),
+        (
+            "dns option without a name",
+            pod("  dnsConfig:\n    options: [{value: \"2\"}]\n"),
+        ),
+        (
+            "control: dnsPolicy None with one nameserver and options",
+            pod(
+                "  dnsPolicy: None\n  dnsConfig:\n    nameservers: [1.1.1.1]\n    searches: [svc.cluster.local, example.com.]\n    options: [{name: ndots, value: \"2\"}, {name: edns0}]\n",
+            ),
+        ),
         // Environment: ValidateEnv, validateEnvVarValueFrom.
         (
             "env name with =",

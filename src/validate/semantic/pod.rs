@@ -41,6 +41,7 @@ fn pod_spec_with(ptr: &str, spec: &Value, extra: &[&str], out: &mut Out) {
     pod_fields(ptr, spec, out);
     host_ports(ptr, spec, out);
     tolerations(ptr, spec, out);
+    dns_config(ptr, spec, out);
     os_fields(ptr, spec, out);
     let mut volumes = volumes(ptr, spec, out);
     volumes.extend(extra.iter().copied());
@@ -1022,6 +1023,70 @@ fn tolerations(ptr: &str, spec: &Value, out: &mut Out) {
                 "Exists matches any value of the key; remove value, or use operator: Equal",
             ),
             _ => {}
+        }
+    }
+}
+
+/// validatePodDNSConfig: dnsPolicy None needs a dnsConfig with a nameserver; at most 3
+/// nameservers and 32 search paths; an option has a name.
+fn dns_config(ptr: &str, spec: &Value, out: &mut Out) {
+    let code = codes::K8S158;
+    let dc = &spec["dnsConfig"];
+    let dp = child(ptr, "dnsConfig");
+    let nameservers = dc["nameservers"].as_array().map_or(0, Vec::len);
+    if spec["dnsPolicy"].as_str() == Some("None") {
+        if !dc.is_object() {
+            out.required(
+                code,
+                &child(ptr, "dnsPolicy"),
+                "must provide `dnsConfig` when `dnsPolicy` is None",
+                "dnsPolicy: None leaves the Pod without DNS: give dnsConfig.nameservers, or use ClusterFirst",
+            );
+            return;
+        }
+        if nameservers == 0 {
+            out.required(
+                code,
+                &if dc["nameservers"].is_null() {
+                    dp.clone()
+                } else {
+                    child(&dp, "nameservers")
+                },
+                "must provide at least one DNS nameserver when `dnsPolicy` is None",
+                "list at least one nameserver IP under dnsConfig.nameservers",
+            );
+            return;
+        }
+    }
+    if !dc.is_object() {
+        return;
+    }
+    if nameservers > 3 {
+        out.invalid_at(
+            code,
+            &child(&dp, "nameservers"),
+            &dc["nameservers"],
+            "must not have more than 3 nameservers",
+            "resolv.conf takes at most 3 nameservers",
+        );
+    }
+    if dc["searches"].as_array().is_some_and(|a| a.len() > 32) {
+        out.invalid_at(
+            code,
+            &child(&dp, "searches"),
+            &dc["searches"],
+            "must not have more than 32 search paths",
+            "keep at most 32 search domains",
+        );
+    }
+    for (i, o) in dc["options"].as_array().into_iter().flatten().enumerate() {
+        if o["name"].as_str().is_none_or(str::is_empty) {
+            out.required(
+                code,
+                &format!("{dp}/options/{i}"),
+                "must not be empty",
+                "a resolver option has a name, e.g. {name: ndots, value: \"2\"}",
+            );
         }
     }
 }

@@ -774,3 +774,21 @@ fn tolerations_as_the_api_server_reads_them() {
         vec![(codes::K8S157, 10)]
     );
 }
+
+#[test]
+fn dns_config() {
+    assert_eq!(
+        judge(&pod_with("  dnsPolicy: None\n")),
+        vec![(codes::K8S158, 9)]
+    );
+    assert_eq!(
+        judge(&pod_with(
+            "  dnsPolicy: None\n  dnsConfig:\n    nameservers: [1.1.1.1]\n"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        judge(&pod_with("  dnsConfig:\n    nameservers: [a, b, c, d]\n")),
+        vec![(codes::K8S158, 10)]
+    );
+}
