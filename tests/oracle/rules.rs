@@ -553,6 +553,54 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "  dnsPolicy: None\n  dnsConfig:\n    nameservers: [1.1.1.1]\n    searches: [svc.cluster.local, example.com.]\n    options: [{name: ndots, value: \"2\"}, {name: edns0}]\n",
             ),
         ),
+        (
+            "nodeAffinity without nodeSelectorTerms",
+            pod(
+                "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: []}\n",
+            ),
+        ),
+        (
+            "nodeAffinity In without values",
+            pod(
+                "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: []}]}]\n",
+            ),
+        ),
+        (
+            "nodeAffinity Gt with two values",
+            pod(
+                "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms: [{matchExpressions: [{key: cores, operator: Gt, values: [\"2\", \"4\"]}]}]\n",
+            ),
+        ),
+        (
+            "nodeAffinity operator Equals",
+            pod(
+                "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: Equals, values: [ssd]}]}]\n",
+            ),
+        ),
+        (
+            "nodeAffinity preferred weight 0",
+            pod(
+                "  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 0\n          preference: {matchExpressions: [{key: disk, operator: Exists}]}\n",
+            ),
+        ),
+        (
+            "podAntiAffinity without topologyKey",
+            pod(
+                "  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        - labelSelector: {matchLabels: {app: web}}\n          topologyKey: \"\"\n",
+            ),
+        ),
+        (
+            "podAffinity preferred weight 101",
+            pod(
+                "  affinity:\n    podAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 101\n          podAffinityTerm: {labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}\n",
+            ),
+        ),
+        (
+            "control: affinity with Gt, preferred invalid value, weights 1 and 100",
+            pod(
+                "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms: [{matchExpressions: [{key: cores, operator: Gt, values: [\"2\"]}, {key: gpu, operator: DoesNotExist}]}]\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 1\n          preference: {matchExpressions: [{key: zone, operator: In, values: [\"not a label value\"]}]}\n    podAntiAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 100\n          podAffinityTerm: {labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}\n",
+            ),
+        ),
         // Environment: ValidateEnv, validateEnvVarValueFrom.
         (
             "env name with =",

@@ -42,6 +42,7 @@ fn pod_spec_with(ptr: &str, spec: &Value, extra: &[&str], out: &mut Out) {
     host_ports(ptr, spec, out);
     tolerations(ptr, spec, out);
     dns_config(ptr, spec, out);
+    affinity(&child(ptr, "affinity"), &spec["affinity"], out);
     os_fields(ptr, spec, out);
     let mut volumes = volumes(ptr, spec, out);
     volumes.extend(extra.iter().copied());
@@ -1087,6 +1088,186 @@ fn dns_config(ptr: &str, spec: &Value, out: &mut Out) {
                 "must not be empty",
                 "a resolver option has a name, e.g. {name: ndots, value: \"2\"}",
             );
+        }
+    }
+}
+
+/// validateNodeAffinity (ValidateNodeSelector, ValidateNodeSelectorTerm,
+/// ValidateNodeSelectorRequirement, ValidatePreferredSchedulingTerms) and validatePodAffinity /
+/// validatePodAntiAffinity (validatePodAffinityTerm: topologyKey; weights 1-100).
+fn affinity(ap: &str, a: &Value, out: &mut Out) {
+    if !a.is_object() {
+        return;
+    }
+    let code = codes::K8S159;
+    let weight = |wp: String, w: &Value, out: &mut Out| {
+        if let Some(n) = w.as_i64()
+            && !(1..=100).contains(&n)
+        {
+            out.invalid_at(
+                code,
+                &wp,
+                w,
+                "must be in the range 1-100",
+                "a preference weighs 1 to 100",
+            );
+        }
+    };
+    let term = |tp: String, t: &Value, check_values: bool, out: &mut Out| {
+        for (j, r) in t["matchExpressions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let rp = format!("{tp}/matchExpressions/{j}");
+            let values = r["values"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+            let vp = if r["values"].is_null() {
+                rp.clone()
+            } else {
+                child(&rp, "values")
+            };
+            match r["operator"].as_str().unwrap_or("") {
+                "In" | "NotIn" if values.is_empty() => out.required(
+                    code,
+                    &vp,
+                    "must be specified when `operator` is 'In' or 'NotIn'",
+                    "list the label values to match, e.g. values: [ssd]",
+                ),
+                "Exists" | "DoesNotExist" if !values.is_empty() => out.forbidden(
+                    code,
+                    &vp,
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    "Exists and DoesNotExist look at the key only; remove values",
+                ),
+                "Gt" | "Lt" if values.len() != 1 => out.required(
+                    code,
+                    &vp,
+                    "must be specified single value when `operator` is 'Lt' or 'Gt'",
+                    "Gt and Lt compare with one integer, e.g. values: [\"4\"]",
+                ),
+                "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
+                _ => out.invalid_at(
+                    code,
+                    &child(&rp, "operator"),
+                    &r["operator"],
+                    "not a valid selector operator",
+                    "an operator is In, NotIn, Exists, DoesNotExist, Gt or Lt",
+                ),
+            }
+            if let Some(k) = r["key"].as_str() {
+                let errs = super::format::qualified_name(k);
+                if !errs.is_empty() {
+                    out.invalid_at(
+                        code,
+                        &child(&rp, "key"),
+                        &r["key"],
+                        &errs.join(", "),
+                        "a node label key such as kubernetes.io/arch",
+                    );
+                }
+            }
+            if check_values {
+                for (k, v) in values.iter().enumerate() {
+                    if let Some(s) = v.as_str() {
+                        let errs = super::format::label_value(s);
+                        if !errs.is_empty() {
+                            out.invalid_at(
+                                code,
+                                &format!("{rp}/values/{k}"),
+                                v,
+                                &errs.join(", "),
+                                "a node label value",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let na = &a["nodeAffinity"];
+    let np = child(ap, "nodeAffinity");
+    let req = &na["requiredDuringSchedulingIgnoredDuringExecution"];
+    if req.is_object() {
+        let rp = child(&np, "requiredDuringSchedulingIgnoredDuringExecution");
+        let terms = req["nodeSelectorTerms"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if terms.is_empty() {
+            out.required(
+                code,
+                &if req["nodeSelectorTerms"].is_null() {
+                    rp.clone()
+                } else {
+                    child(&rp, "nodeSelectorTerms")
+                },
+                "must have at least one node selector term",
+                "give at least one nodeSelectorTerms entry with matchExpressions",
+            );
+        }
+        for (i, t) in terms.iter().enumerate() {
+            term(format!("{rp}/nodeSelectorTerms/{i}"), t, true, out);
+        }
+    }
+    let pp = child(&np, "preferredDuringSchedulingIgnoredDuringExecution");
+    for (i, t) in na["preferredDuringSchedulingIgnoredDuringExecution"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let tp = format!("{pp}/{i}");
+        weight(child(&tp, "weight"), &t["weight"], out);
+        // invalid label values are allowed in preferred terms
+        term(child(&tp, "preference"), &t["preference"], false, out);
+    }
+    for kind in ["podAffinity", "podAntiAffinity"] {
+        let k = &a[kind];
+        let kp = child(ap, kind);
+        let topology = |tp: String, t: &Value, out: &mut Out| match t["topologyKey"].as_str() {
+            None | Some("") => out.required(
+                code,
+                &if t["topologyKey"].is_null() {
+                    tp
+                } else {
+                    child(&tp, "topologyKey")
+                },
+                "can not be empty",
+                "name the node label that groups nodes, e.g. topologyKey: kubernetes.io/hostname",
+            ),
+            Some(key) => {
+                let errs = super::format::qualified_name(key);
+                if !errs.is_empty() {
+                    out.invalid_at(
+                        code,
+                        &child(&tp, "topologyKey"),
+                        &t["topologyKey"],
+                        &errs.join(", "),
+                        "a topology key is a node label key such as topology.kubernetes.io/zone",
+                    );
+                }
+            }
+        };
+        let rq = child(&kp, "requiredDuringSchedulingIgnoredDuringExecution");
+        for (i, t) in k["requiredDuringSchedulingIgnoredDuringExecution"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            topology(format!("{rq}/{i}"), t, out);
+        }
+        let pf = child(&kp, "preferredDuringSchedulingIgnoredDuringExecution");
+        for (i, t) in k["preferredDuringSchedulingIgnoredDuringExecution"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let tp = format!("{pf}/{i}");
+            weight(child(&tp, "weight"), &t["weight"], out);
+            topology(child(&tp, "podAffinityTerm"), &t["podAffinityTerm"], out);
         }
     }
 }

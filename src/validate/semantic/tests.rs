@@ -792,3 +792,18 @@ fn dns_config() {
         vec![(codes::K8S158, 10)]
     );
 }
+
+#[test]
+fn affinities() {
+    let y = pod_with(
+        "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n          - matchExpressions:\n              - {key: disk, operator: In}\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 0\n          preference: {matchExpressions: [{key: z, operator: In, values: [\"a b\"]}]}\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        - labelSelector: {matchLabels: {app: web}}\n          topologyKey: \"\"\n",
+    );
+    assert_eq!(
+        judge(&y),
+        vec![
+            (codes::K8S159, 14),
+            (codes::K8S159, 16),
+            (codes::K8S159, 21)
+        ]
+    );
+}
