@@ -923,6 +923,30 @@ pub fn corpus() -> Vec<(&'static str, String)> {
                 "  maxReplicas: 1\n  metrics:\n    - type: Resource\n      resource:\n        name: memory\n        target: {type: AverageValue, averageValue: 500Mi}\n",
             ),
         ),
+        (
+            "HPA stabilizationWindowSeconds 7200",
+            hpa(
+                "  maxReplicas: 3\n  behavior:\n    scaleDown: {stabilizationWindowSeconds: 7200}\n",
+            ),
+        ),
+        (
+            "HPA policy periodSeconds 0",
+            hpa(
+                "  maxReplicas: 3\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 2, periodSeconds: 0}]\n",
+            ),
+        ),
+        (
+            "HPA policy value 0",
+            hpa(
+                "  maxReplicas: 3\n  behavior:\n    scaleUp:\n      policies: [{type: Percent, value: 0, periodSeconds: 60}]\n",
+            ),
+        ),
+        (
+            "control: HPA behavior at the bounds",
+            hpa(
+                "  maxReplicas: 3\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 3600\n      selectPolicy: Disabled\n    scaleUp:\n      stabilizationWindowSeconds: 0\n      policies: [{type: Percent, value: 100, periodSeconds: 1800}]\n",
+            ),
+        ),
         // PodDisruptionBudget: ValidatePodDisruptionBudgetSpec.
         (
             "PDB minAvailable and maxUnavailable",

@@ -148,6 +148,12 @@ pub fn hpa(v: &Value, out: &mut Out) {
             );
         }
     }
+    for dir in ["scaleUp", "scaleDown"] {
+        let r = &spec["behavior"][dir];
+        if r.is_object() {
+            scaling_rules(&format!("/spec/behavior/{dir}"), r, out);
+        }
+    }
     for (i, m) in spec["metrics"].as_array().into_iter().flatten().enumerate() {
         for src in ["resource", "containerResource"] {
             let s = &m[src];
@@ -408,5 +414,88 @@ pub fn priority_class(v: &Value, out: &mut Out) {
             "maximum allowed value of a user defined priority is 1000000000",
             "values above one billion are reserved for system classes; use 1000000000 or less",
         );
+    }
+}
+
+/// validateScalingRules and validateScalingPolicy (MaxStabilizationWindowSeconds 3600,
+/// MaxPeriodSeconds 1800). Policies left out are defaulted (GenerateHPAScaleUpRules).
+fn scaling_rules(rp: &str, r: &Value, out: &mut Out) {
+    let code = codes::K8S161;
+    let sw = &r["stabilizationWindowSeconds"];
+    if let Some(n) = sw.as_i64() {
+        let swp = child(rp, "stabilizationWindowSeconds");
+        if n < 0 {
+            out.invalid_at(
+                code,
+                &swp,
+                sw,
+                "must be greater than or equal to zero",
+                "a stabilization window is 0 to 3600 seconds",
+            );
+        } else if n > 3600 {
+            out.invalid_at(
+                code,
+                &swp,
+                sw,
+                "must be less than or equal to 3600",
+                "a stabilization window is 0 to 3600 seconds",
+            );
+        }
+    }
+    if let Some(s) = r["selectPolicy"].as_str()
+        && !matches!(s, "Max" | "Min" | "Disabled")
+    {
+        out.not_supported(
+            code,
+            &child(rp, "selectPolicy"),
+            &r["selectPolicy"],
+            &["Disabled", "Max", "Min"],
+            "selectPolicy is Max, Min or Disabled",
+        );
+    }
+    for (i, p) in r["policies"].as_array().into_iter().flatten().enumerate() {
+        let pp = format!("{rp}/policies/{i}");
+        if let Some(t) = p["type"].as_str()
+            && !matches!(t, "Pods" | "Percent")
+        {
+            out.not_supported(
+                code,
+                &child(&pp, "type"),
+                &p["type"],
+                &["Percent", "Pods"],
+                "a scaling policy counts Pods or a Percent",
+            );
+        }
+        if let Some(v) = p["value"].as_i64()
+            && v <= 0
+        {
+            out.invalid_at(
+                code,
+                &child(&pp, "value"),
+                &p["value"],
+                "must be greater than zero",
+                "a policy changes at least one Pod or percent per period",
+            );
+        }
+        if let Some(n) = p["periodSeconds"].as_i64() {
+            let ps = child(&pp, "periodSeconds");
+            if n <= 0 {
+                out.invalid_at(
+                    code,
+                    &ps,
+                    &p["periodSeconds"],
+                    "must be greater than zero",
+                    "a period is 1 to 1800 seconds",
+                );
+            } else if n > 1800 {
+                out.invalid_at(
+                    code,
+                    &ps,
+                    &p["periodSeconds"],
+                    "must be less than or equal to 1800",
+                    "a period is 1 to 1800 seconds",
+                );
+            }
+        }
     }
 }

@@ -807,3 +807,12 @@ fn affinities() {
         ]
     );
 }
+
+#[test]
+fn hpa_behavior() {
+    let hpa = "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 2\n  behavior:\n    scaleUp:\n      stabilizationWindowSeconds: -1\n      policies: [{type: Pods, value: 1, periodSeconds: 1801}]\n";
+    assert_eq!(
+        judge(&doc("autoscaling/v2", "HorizontalPodAutoscaler", hpa)),
+        vec![(codes::K8S161, 10), (codes::K8S161, 11)]
+    );
+}
