@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 "$shared/tools/synthetic-book.py" "$work/md" >/dev/null
 # The generator writes one manifest whose memory limit is below its request; kubebook refuses
-# to build that (LINT006: the API server would reject it). Fix it in the shared source so both
+# to build that (K8S140: the API server would reject it). Fix it in the shared source so both
 # tools build identical Markdown.
 python3 - "$work/md/src" <<'PY'
 import pathlib, re, sys

@@ -134,16 +134,16 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "selector does not match template",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: c, image: \"nginx:1.27.3\"}]\n",
-        "LINT001",
-        "spec.selector.matchLabels.app",
-        "11:19",
+        "K8S129",
+        "spec.template.metadata.labels",
+        "13:16",
     ),
     (
         "limit below request",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27.3\n      resources:\n        requests: {memory: 256Mi}\n        limits: {memory: 128Mi}\n",
-        "LINT006",
-        "spec.containers[0].resources.limits.memory",
-        "15:26",
+        "K8S140",
+        "spec.containers[0].resources.requests.memory",
+        "14:28",
     ),
 ];
 

@@ -1,7 +1,6 @@
-//! Lints on single manifests and across the objects of one lab (LINT001–LINT008).
+//! Lints on single manifests and across the objects of one lab (LINT001–LINT008; LINT006 is retired: K8S140 judges requests against limits exactly).
 
 use super::Manifest;
-use super::schema::parse_quantity;
 use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use crate::lab::{BlockKind, CodeBlock, Lab};
@@ -193,29 +192,6 @@ fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) 
                         .with_hint("pin a tag (e.g. nginx:1.27.3) so the lab behaves the same next year and works offline after `kind load`"),
                 ));
             }
-            if let (Some(req), Some(lim)) = (
-                c.pointer("/resources/requests").and_then(Value::as_object),
-                c.pointer("/resources/limits").and_then(Value::as_object),
-            ) {
-                for (res, lv) in lim {
-                    let (Some(l), Some(r)) = (quantity(lv), req.get(res).and_then(quantity)) else {
-                        continue;
-                    };
-                    if l < r {
-                        let ptr = format!(
-                            "{base}/resources/limits/{}",
-                            super::yaml::escape_pointer(res)
-                        );
-                        out.push((
-                            m.block,
-                            Diagnostic::error(codes::LINT006, format!("{res} limit {} is below its request {}", show(lv), show(&req[res])))
-                                .at(at(blocks, m, &ptr, false))
-                                .with_path(super::yaml::pointer_to_path(&ptr))
-                                .with_hint("the API server rejects a limit below its request; raise the limit or lower the request"),
-                        ));
-                    }
-                }
-            }
             let names: HashSet<&str> = c
                 .get("ports")
                 .and_then(Value::as_array)
@@ -245,14 +221,6 @@ fn containers(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) 
     }
 }
 
-fn quantity(v: &Value) -> Option<f64> {
-    match v {
-        Value::String(s) => parse_quantity(s),
-        Value::Number(n) => n.as_f64(),
-        _ => None,
-    }
-}
-
 fn show(v: &Value) -> String {
     v.as_str()
         .map(str::to_string)
@@ -260,7 +228,11 @@ fn show(v: &Value) -> String {
 }
 
 fn selector_matches_template(blocks: &[&CodeBlock], m: &Manifest, t: &Template, out: &mut Out) {
-    if m.kind == "Pod" || m.kind == "CronJob" {
+    // The apps workloads are judged exactly by the semantic rule K8S129.
+    if matches!(
+        m.kind.as_str(),
+        "Pod" | "CronJob" | "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+    ) {
         return;
     }
     let Some(sel) = m

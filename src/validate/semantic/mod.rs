@@ -9,10 +9,17 @@
 //! The messages are the API server's own (`field: Invalid value: …: …`), so an author sees
 //! what `kubectl apply` would print, at the line and column of the offending value.
 
+mod config;
+mod cron;
 mod format;
 mod meta;
+mod network;
 mod pod;
+mod policy;
+mod quantity;
+mod resources;
 mod service;
+mod storage;
 mod workloads;
 
 use super::schema::Issue;
@@ -40,6 +47,22 @@ pub fn check(api_version: &str, kind: &str, v: &Value) -> Vec<Issue> {
         ("batch", "Job") => workloads::job("/spec", &v["spec"], &mut out),
         ("batch", "CronJob") => workloads::cron_job(v, &mut out),
         ("", "Service") => service::service(v, &mut out),
+        ("", "ConfigMap") => config::config_map(v, &mut out),
+        ("", "Secret") => config::secret(v, &mut out),
+        ("", "PersistentVolumeClaim") => storage::claim_spec("/spec", &v["spec"], &mut out),
+        ("", "PersistentVolume") => storage::volume(v, &mut out),
+        ("", "ResourceQuota") => resources::resource_quota(v, &mut out),
+        ("storage.k8s.io", "StorageClass") => storage::storage_class(v, &mut out),
+        ("", "LimitRange") => resources::limit_range(v, &mut out),
+        ("scheduling.k8s.io", "PriorityClass") => policy::priority_class(v, &mut out),
+        ("policy", "PodDisruptionBudget") => policy::pdb(v, &mut out),
+        ("autoscaling", "HorizontalPodAutoscaler") => policy::hpa(v, &mut out),
+        ("rbac.authorization.k8s.io", "Role") => policy::role(true, v, &mut out),
+        ("rbac.authorization.k8s.io", "ClusterRole") => policy::role(false, v, &mut out),
+        ("rbac.authorization.k8s.io", "RoleBinding") => policy::binding(true, v, &mut out),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding") => policy::binding(false, v, &mut out),
+        ("networking.k8s.io", "Ingress") => network::ingress(v, &mut out),
+        ("networking.k8s.io", "NetworkPolicy") => network::network_policy(v, &mut out),
         _ => {}
     }
     out.issues
