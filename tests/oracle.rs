@@ -222,7 +222,7 @@ fn kubebook_agrees_with_the_api_server() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let ours_code = ours
             .first()
-            .map(|i| format!("{} at `{}`", i.code, i.path()));
+            .map(|i| format!("{} at `{}`", i.code(), i.path()));
         match (&theirs, ours_code) {
             (Verdict::Accepted, None) => both_accept += 1,
             (Verdict::Rejected { causes, message }, Some(c)) => {

@@ -37,6 +37,16 @@ pub struct Finding {
     pub pos: Pos,
 }
 
+impl Finding {
+    pub fn code(&self) -> &'static str {
+        self.diag.code
+    }
+    /// The offending field as a path (`spec.replicas`), as the API server names it.
+    pub fn path(&self) -> String {
+        self.diag.path.clone().unwrap_or_default()
+    }
+}
+
 /// What the judged object turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

@@ -218,39 +218,15 @@ pub fn check_book(
     stats
 }
 
-/// Validate one YAML text of Kubernetes manifests against the schema (no lab lints); returns
-/// the problems found. Used by benchmarks and tools that validate files outside a book.
-pub fn validate_text(text: &str) -> Result<Vec<schema::Issue>, yaml::YamlError> {
-    let s = schema::schema();
-    let mut issues = Vec::new();
+/// Judge one YAML text of Kubernetes manifests as `check` and `validate` do (no lab lints, no
+/// CRDs); the problems found, in document order. Used by benchmarks and the oracle test.
+pub fn validate_text(text: &str) -> Result<Vec<judge::Finding>, yaml::YamlError> {
+    let crds = crd::Registry::default();
+    let mut out = Vec::new();
     for node in yaml::parse_documents(text)? {
-        let doc = Document::new(node);
-        let key = format!(
-            "{}/{}",
-            doc.str_at("/apiVersion").unwrap_or_default(),
-            doc.str_at("/kind").unwrap_or_default()
-        );
-        match s.kinds.get(&key).and_then(|(def, _)| s.definition(def)) {
-            Some(def) => {
-                let found = schema::validate(&doc.value, def);
-                if found.is_empty() {
-                    issues.extend(semantic::check(
-                        doc.str_at("/apiVersion").unwrap_or_default(),
-                        doc.str_at("/kind").unwrap_or_default(),
-                        &doc.value,
-                    ));
-                } else {
-                    issues.extend(found);
-                }
-            }
-            None => issues.push(schema::Issue {
-                code: codes::K8S005,
-                message: format!("unknown kind {key}"),
-                pointer: "/kind".into(),
-                at_key: false,
-                hint: None,
-            }),
+        for j in judge::judge_document(&Document::new(node), &crds) {
+            out.extend(j.findings);
         }
     }
-    Ok(issues)
+    Ok(out)
 }
