@@ -313,7 +313,9 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
         theme.render("404.html", &ctx)?.into_bytes(),
     );
 
-    files.insert("sitemap.xml".into(), sitemap(out).into_bytes());
+    // Every page written so far, so a new page can never be left out of the sitemap.
+    let map = sitemap(out, &files);
+    files.insert("sitemap.xml".into(), map.into_bytes());
     for lab in &out.labs {
         for (name, block) in lab.files() {
             files.insert(
@@ -420,7 +422,8 @@ pub fn search_index(out: &Output) -> String {
     format!("window.KUBEBOOK_SEARCH={body};\n")
 }
 
-fn sitemap(out: &Output) -> String {
+/// Every top-level HTML page of the site but the 404 page, in name order.
+fn sitemap(out: &Output, files: &Files) -> String {
     let base = out
         .book
         .config
@@ -435,12 +438,9 @@ fn sitemap(out: &Output) -> String {
             }
         })
         .unwrap_or_else(|| "/".into());
-    let mut pages = vec![
-        "index.html".to_string(),
-        "practice.html".into(),
-        "print.html".into(),
-    ];
-    pages.extend(out.book.chapters.iter().map(|c| c.html_name()));
+    let pages = files
+        .keys()
+        .filter(|k| k.ends_with(".html") && !k.contains('/') && k.as_str() != "404.html");
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

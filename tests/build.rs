@@ -51,6 +51,19 @@ fn builds_pages_in_order_with_navigation() {
     ] {
         assert!(p.site_path().join(f).exists(), "{f}");
     }
+    // The sitemap lists every page a reader can land on (labs.html too), never the 404 page.
+    let map = p.site("sitemap.xml");
+    for e in std::fs::read_dir(p.site_path()).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".html") && name != "404.html" {
+            assert!(
+                map.contains(&format!("{name}</loc>")),
+                "{name} missing from {map}"
+            );
+        }
+    }
+    assert!(map.contains("labs.html</loc>"), "{map}");
+    assert!(!map.contains("404.html"), "{map}");
 }
 
 #[test]
