@@ -679,3 +679,49 @@ fn m11_raw_html_is_trusted_generated_text_is_escaped() {
         "search index cannot close a script"
     );
 }
+
+/// Issue 18, item 5: a FIFO named by KUBECONFIG would block kubectl for ever (it reads the
+/// file even for `kubectl version --client`). `labs doctor` bounds every tool it asks and
+/// names the culprit; `labs verify` and `labs run` refuse it at once.
+#[test]
+fn a_fifo_as_kubeconfig_hangs_nothing() {
+    let p = Project::new();
+    p.chapter(
+        "01-a.md",
+        "A",
+        "```console lab=ch01-x\n$ kubectl get pods\nNo resources found in ch01-x namespace.\n```\n",
+    );
+    let fifo = p.root().join("kubeconfig-fifo");
+    mkfifo(&fifo);
+    let root = p.root().to_str().unwrap();
+    for args in [
+        vec!["labs", "verify", "ch01-x", "--root", root],
+        vec!["labs", "run", "ch01-x", "--root", root],
+    ] {
+        let (code, err) = run_in(p.root(), &args, &[("KUBECONFIG", &fifo)], LIMIT)
+            .unwrap_or_else(|| panic!("{args:?} hung on a FIFO KUBECONFIG"));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("no kubeconfig found"), "{args:?}: {err}");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+        .args(["labs", "doctor", "--root", root])
+        .env("KUBECONFIG", &fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("labs doctor hung on a FIFO KUBECONFIG");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("kubeconfig-fifo is not a regular file"),
+        "{text}"
+    );
+}

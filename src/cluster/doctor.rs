@@ -60,14 +60,78 @@ pub fn examine(book_minor: &str) -> Diagnosis {
 
 /// First line of `cmd args`' output, if it runs and succeeds.
 fn version_of(cmd: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(cmd)
+    let (ok, stdout) = probe(cmd, args).ok()?;
+    ok.then(|| {
+        let text = String::from_utf8_lossy(&stdout);
+        text.lines().next().unwrap_or("").trim().to_string()
+    })
+}
+
+/// How long one tool may take to answer. kubectl and helm read KUBECONFIG even for
+/// `version`, and a FIFO or a dead mount there would block them for ever.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why a tool gave no answer.
+#[derive(Debug, PartialEq, Eq)]
+enum NoAnswer {
+    NotFound,
+    TimedOut,
+}
+
+/// Run `cmd args` with no input, at most [`PROBE_TIMEOUT`]: whether it succeeded, and its
+/// stdout (first 64 KiB). A tool still running at the deadline is killed.
+fn probe(cmd: &str, args: &[&str]) -> Result<(bool, Vec<u8>), NoAnswer> {
+    use std::io::Read;
+    let mut child = Command::new(cmd)
         .args(args)
         .stdin(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    Some(text.lines().next().unwrap_or("").trim().to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|_| NoAnswer::NotFound)?;
+    let mut stdout = child.stdout.take().ok_or(NoAnswer::NotFound)?;
+    // Read on a thread so a chatty tool cannot fill the pipe and stall while we wait.
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = (&mut stdout).take(64 * 1024).read_to_end(&mut buf);
+        buf
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) if start.elapsed() < PROBE_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let out = reader.join().unwrap_or_default();
+    status.map(|s| (s.success(), out)).ok_or(NoAnswer::TimedOut)
+}
+
+/// KUBECONFIG entries that exist but are not files (a FIFO would block kubectl for ever).
+fn kubeconfig_checks(out: &mut Vec<Check>) {
+    let Some(v) = std::env::var_os("KUBECONFIG") else {
+        return;
+    };
+    for p in std::env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(m) = std::fs::metadata(&p)
+            && !m.is_file()
+        {
+            out.push(check(
+                Need::Kind,
+                "KUBECONFIG",
+                Status::Missing,
+                format!("{} is not a regular file", p.display()),
+                Some("point KUBECONFIG at kubeconfig files (kind writes ~/.kube/config)"),
+            ));
+        }
+    }
 }
 
 /// `1.37` of `v1.37.2`, `Client Version: v1.37.0`, `kind v0.33.0 go1.26 linux/amd64`, …
@@ -113,21 +177,41 @@ fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
     }
     engine_checks(out);
     memory_check(out);
-    let client = version_of("kubectl", &["version", "--client"]);
-    match &client {
-        Some(v) => {
-            let skew = minor_of(v, "1").as_deref() != Some(book_minor);
+    kubeconfig_checks(out);
+    let client = probe("kubectl", &["version", "--client"]);
+    let first_line = |o: &[u8]| {
+        String::from_utf8_lossy(o)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    match client {
+        Ok((true, o)) => {
+            let v = first_line(&o);
+            let skew = minor_of(&v, "1").as_deref() != Some(book_minor);
             out.push(check(
                 Kind,
                 "kubectl",
                 if skew { Status::Warn } else { Status::Pass },
-                v.clone(),
+                v,
                 skew.then_some(
                     "use kubectl of the book's minor release: outputs differ across minors",
                 ),
             ))
         }
-        None => out.push(check(
+        Err(NoAnswer::TimedOut) => out.push(check(
+            Kind,
+            "kubectl",
+            Status::Missing,
+            format!(
+                "`kubectl version --client` did not answer in {} s",
+                PROBE_TIMEOUT.as_secs()
+            ),
+            Some("check what KUBECONFIG names: kubectl reads it even for `version`"),
+        )),
+        _ => out.push(check(
             Kind,
             "kubectl",
             Status::Missing,
@@ -153,12 +237,7 @@ fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
             "Ingress and Gateway API labs are skipped: go install sigs.k8s.io/cloud-provider-kind@v0.11.0",
         ),
     ] {
-        let found = Command::new(tool)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
+        let found = probe(tool, args).is_ok_and(|(ok, _)| ok);
         out.push(check(
             Kind,
             tool,

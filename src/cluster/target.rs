@@ -65,6 +65,11 @@ pub fn kubeconfig_paths() -> Vec<PathBuf> {
 fn read_merged(paths: &[PathBuf]) -> Result<Kubeconfig, RunError> {
     let mut merged: Option<Kubeconfig> = None;
     for p in paths {
+        // Looked at first, so a FIFO or device named by KUBECONFIG cannot hang the command
+        // and a huge file cannot exhaust memory (kube's reader would open and read it all).
+        crate::fsx::read_regular_text(p, crate::fsx::MAX_INPUT_BYTES).map_err(|e| {
+            RunError::Environment(format!("cannot read kubeconfig {}: {e}", p.display()))
+        })?;
         let kc = Kubeconfig::read_from(p)
             .map_err(|e| RunError::Environment(format!("cannot read {}: {e}", p.display())))?;
         merged = Some(match merged {
