@@ -20,6 +20,7 @@ pub mod highlight;
 pub mod lab;
 pub mod labs_cli;
 pub mod markdown;
+pub mod par;
 pub mod pipeline;
 pub mod serve;
 pub mod site;

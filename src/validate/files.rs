@@ -10,7 +10,6 @@ use crate::diag::{Diagnostic, Report, Sources, Span};
 use crate::fsx;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where manifests come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +173,7 @@ pub fn read_all(inputs: &[Input]) -> Vec<Result<String, String>> {
             }
         }
     };
-    parallel_map(inputs, read)
+    crate::par::map(inputs, read)
 }
 
 /// Teach `crds` every CustomResourceDefinition found in `texts`, so custom resources in the
@@ -256,7 +255,7 @@ pub fn validate(
 ) -> Outcome {
     let work: Vec<(PathBuf, Result<String, String>)> =
         inputs.iter().map(Input::shown).zip(texts).collect();
-    let judged = parallel_map(&work, |(file, text)| judge_file(file, text, crds, opts));
+    let judged = crate::par::map(&work, |(file, text)| judge_file(file, text, crds, opts));
     let mut out = Outcome {
         files: inputs.len(),
         ..Outcome::default()
@@ -377,41 +376,4 @@ fn judge_file(
         }
     }
     out
-}
-
-/// `f` over `items` on every core, results in the order of `items`.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    // Small chunks from a shared counter: files differ a lot in size.
-    const CHUNK: usize = 16;
-    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                        if start >= items.len() {
-                            break;
-                        }
-                        let end = (start + CHUNK).min(items.len());
-                        done.push((start, items[start..end].iter().map(&f).collect()));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    parts.sort_by_key(|(start, _)| *start);
-    parts.into_iter().flat_map(|(_, r)| r).collect()
 }

@@ -70,26 +70,32 @@ pub fn check_book(
         .collect();
     let mut manifests: Vec<Manifest> = Vec::new();
 
-    // Pass 1: parse every YAML block.
+    // Pass 1: parse every YAML block (on every core: blocks are independent).
+    let yaml_block = |b: &CodeBlock| matches!(b.info.lang.as_str(), "yaml" | "yml");
+    stats.opted_out = blocks
+        .iter()
+        .filter(|b| yaml_block(b) && b.info.has("novalidate"))
+        .count();
+    let mut raw: Vec<Option<Result<Vec<Document>, yaml::YamlError>>> =
+        crate::par::map(blocks, |b| {
+            (yaml_block(b) && !b.info.has("novalidate")).then(|| {
+                yaml::parse_documents(&b.content)
+                    .map(|nodes| nodes.into_iter().map(Document::new).collect())
+            })
+        });
     let mut parsed: Vec<Option<Vec<Document>>> = Vec::with_capacity(blocks.len());
     for (i, b) in blocks.iter().enumerate() {
-        let lang = b.info.lang.as_str();
-        if !(lang == "yaml" || lang == "yml") {
+        let Some(result) = raw[i].take() else {
             parsed.push(None);
             continue;
-        }
-        if b.info.has("novalidate") {
-            stats.opted_out += 1;
-            parsed.push(None);
-            continue;
-        }
+        };
         let relevant = b.info.has("lab")
             || b.info.has("fragment")
             || b.info.has("expect-error")
             || b.content.contains("apiVersion:")
             || b.content.contains("kind:");
-        match yaml::parse_documents(&b.content) {
-            Ok(nodes) => parsed.push(Some(nodes.into_iter().map(Document::new).collect())),
+        match result {
+            Ok(docs) => parsed.push(Some(docs)),
             Err(e) => {
                 if relevant {
                     results[i].diags.push(
@@ -113,8 +119,18 @@ pub fn check_book(
         }
     }
 
-    // Pass 2: schema validation.
-    for (i, (b, docs)) in blocks.iter().zip(parsed).enumerate() {
+    // Pass 2: judge every manifest (on every core), then gather in book order.
+    let work: Vec<(&CodeBlock, Option<Vec<Document>>)> =
+        blocks.iter().copied().zip(parsed).collect();
+    let mut verdicts: Vec<Vec<Vec<judge::Judgement>>> =
+        crate::par::map(&work, |(b, docs)| match docs {
+            Some(docs) if !b.info.has("fragment") => docs
+                .iter()
+                .map(|d| judge::judge_document(d, &crds))
+                .collect(),
+            _ => Vec::new(),
+        });
+    for (i, (b, docs)) in work.into_iter().enumerate() {
         let Some(docs) = docs else { continue };
         if let Some(ty) = b.info.value("fragment") {
             let Some(def) = s.fragment(ty) else {
@@ -155,8 +171,7 @@ pub fn check_book(
             }
             continue;
         }
-        for doc in docs {
-            let judged = judge::judge_document(&doc, &crds);
+        for (doc, judged) in docs.into_iter().zip(std::mem::take(&mut verdicts[i])) {
             for j in &judged {
                 for f in &j.findings {
                     results[i]
