@@ -306,8 +306,11 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
         theme.render("labs.html", &ctx)?.into_bytes(),
     );
 
-    // The 404 page is served for any missing path, so its links are root-absolute.
-    let ctx = base("/", nav(out, None));
+    // The 404 page is served for any missing path, at any depth, so its relative links are
+    // resolved against the site's root on its host (the template's <base>), known from
+    // site-url. Without one they stay relative, right for the top folder and for file://.
+    let mut ctx = base("", nav(out, None));
+    ctx["base"] = json!(out.book.config.site_path());
     files.insert(
         "404.html".into(),
         theme.render("404.html", &ctx)?.into_bytes(),

@@ -5,6 +5,13 @@
   "use strict";
   var root = document.body.getAttribute("data-root") || "";
   var STORE = "kubebook-progress";
+  // The 404 page has a <base> (so its links work from any depth), which would also send its
+  // in-page links, such as the skip link, to the site's root: keep those on this page.
+  if (document.querySelector("base")) {
+    Array.prototype.forEach.call(document.querySelectorAll('a[href^="#"]'), function (a) {
+      a.href = location.href.split("#")[0] + a.getAttribute("href");
+    });
+  }
 
   function load() {
     var p = null;

@@ -1,0 +1,104 @@
+// The 404 page under the site's own sub-path, code blocks' Copy button, lab expected output
+// and the ARIA targets of every page: findings F2, F3, F6, F13 of the reader-UX review.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { buildSite, serve, fileUrl, launch, recordingContext, artifact } from "./lib.mjs";
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1440, height: 900 };
+// The shipped book.toml's site-url is https://kubebook.github.io/kubebook/.
+const SUB_PATH = "/kubebook/";
+let site, browser;
+
+before(async () => {
+  site = buildSite();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  site?.cleanup();
+});
+
+async function newPage(viewport = DESKTOP, options = {}) {
+  const ctx = await recordingContext(browser, { viewport, ...options });
+  ctx.setDefaultTimeout(10000);
+  const page = await ctx.newPage();
+  const failed = [];
+  page.on("requestfailed", (r) => failed.push(r.url()));
+  page.on("response", (r) => { if (r.status() >= 400 && r.request().resourceType() !== "document") failed.push(`${r.status()} ${r.url()}`); });
+  return { ctx, page, failed };
+}
+
+/** The 404 page at URL is styled and every link on it leads to a page that exists. */
+async function check404(url, exists, { javaScriptEnabled = true } = {}) {
+  const { ctx, page, failed } = await newPage(DESKTOP, { javaScriptEnabled });
+  await page.goto(url);
+  assert.equal(await page.locator("h1").innerText(), "Page not found");
+  // The theme's stylesheet applied: the bar sticks and the body has no default margin.
+  const style = await page.evaluate(() => [getComputedStyle(document.querySelector(".topbar")).position, getComputedStyle(document.body).margin]);
+  assert.deepEqual(style, ["sticky", "0px"], `404 at ${url} is unstyled`);
+  // The script ran too (it shows the theme toggle).
+  if (javaScriptEnabled) assert.ok(await page.locator(".theme-toggle").isVisible(), "the reader script loaded");
+  const { inPage, links } = await page.evaluate(() => {
+    const here = location.href.split("#")[0];
+    const all = Array.from(document.querySelectorAll("a[href]"));
+    const local = (a) => a.getAttribute("href").startsWith("#") || a.href.split("#")[0] === here;
+    return {
+      // In-page links (the skip link) stay on this page.
+      inPage: all.filter(local).map((a) => [a.href.split("#")[0], here]),
+      links: all.filter((a) => !local(a)).map((a) => a.href)
+        .filter((h) => h.startsWith("file:") || h.startsWith(location.origin)),
+    };
+  });
+  // (Without scripting the <base> sends them to the site's root: nothing can know this
+  // page's own URL then.)
+  if (javaScriptEnabled) for (const [to, here] of inPage) assert.equal(to, here, "an in-page link leaves the page");
+  assert.ok(links.length > 15, `links found: ${links.length}`);
+  for (const href of links) assert.ok(await exists(href.split("#")[0]), `404 at ${url}: link ${href} leads nowhere`);
+  assert.deepEqual(failed, [], `requests that failed on ${url}`);
+  await page.screenshot({ path: artifact("404-" + url.replace(/\W+/g, "-").slice(-40) + ".png") });
+  await ctx.close();
+}
+
+const httpExists = async (href) => (await fetch(href)).status === 200;
+
+test("F2: the 404 page is styled and its links work under the site-url sub-path", async () => {
+  const server = await serve(site.dir, { prefix: SUB_PATH, notFound: "404.html" });
+  try {
+    const res = await fetch(server.url + "no/such/deep/page.html");
+    assert.equal(res.status, 404);
+    await check404(server.url + "no/such/deep/page.html", httpExists);
+    await check404(server.url + "missing.html", httpExists);
+    await check404(server.url + "no/such/deep/page.html", httpExists, { javaScriptEnabled: false });
+  } finally {
+    await server.close();
+  }
+});
+
+test("F2: the same 404 page works from a server at the host root (kubebook serve) and from file://", async () => {
+  await check404(fileUrl(site.dir) + "404.html", async (href) => existsSync(fileURLToPath(href)));
+  const server = await serve(site.dir, { notFound: "404.html" });
+  try {
+    await check404(server.url + "a/b/missing.html", httpExists);
+  } finally {
+    await server.close();
+  }
+});
+
+test("F2: without a site-url the 404 page's links are relative", async () => {
+  const plain = buildSite({ editToml: (t) => t.replace(/^site-url\s*=.*$/m, "") });
+  const server = await serve(plain.dir, { notFound: "404.html" });
+  try {
+    const html = readFileSync(plain.dir + "/404.html", "utf8");
+    assert.doesNotMatch(html, /(href|src)="\//, "no root-absolute URL");
+    assert.doesNotMatch(html, /<base /);
+    await check404(server.url + "missing.html", httpExists);
+    await check404(fileUrl(plain.dir) + "404.html", async (href) => existsSync(fileURLToPath(href)));
+  } finally {
+    await server.close();
+    plain.cleanup();
+  }
+});
