@@ -102,3 +102,72 @@ test("F2: without a site-url the 404 page's links are relative", async () => {
     plain.cleanup();
   }
 });
+
+/** Every Copy button on the page against the first line of its block: the blocks whose first
+ *  line's text runs under the button, and whether any button moved when its block scrolled. */
+async function copyOverlaps(page) {
+  return page.evaluate(() => {
+    const firstLineRects = (code) => {
+      const walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      range.setStart(code, 0);
+      range.setEnd(code, code.childNodes.length);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const i = n.data.indexOf("\n");
+        if (i >= 0) { range.setEnd(n, i); break; }
+      }
+      return Array.from(range.getClientRects()).filter((r) => r.width > 0);
+    };
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const covered = [];
+    const moved = [];
+    const buttons = Array.from(document.querySelectorAll(".copy-button"));
+    for (const button of buttons) {
+      const pre = button.closest(".code-wrap, pre").querySelector("pre") || button.closest("pre");
+      const code = pre.querySelector("code");
+      const check = () => {
+        const b = button.getBoundingClientRect();
+        if (firstLineRects(code).some((r) => hit(r, b))) covered.push(code.textContent.split("\n")[0]);
+        return b;
+      };
+      const before = check();
+      // Scrolled sideways (a wide block), the button stays where it was.
+      if (pre.scrollWidth > pre.clientWidth + 1) {
+        pre.scrollLeft = pre.scrollWidth;
+        const after = check();
+        if (Math.abs(after.left - before.left) > 0.5 || Math.abs(after.top - before.top) > 0.5) moved.push(code.textContent.split("\n")[0]);
+        pre.scrollLeft = 0;
+      }
+    }
+    return { buttons: buttons.length, covered: [...new Set(covered)], moved };
+  });
+}
+
+for (const viewport of [PHONE, DESKTOP]) {
+  test(`F3: at ${viewport.width} px no Copy button covers code, and none scrolls away`, async () => {
+    const { ctx, page } = await newPage(viewport);
+    const server = await serve(site.dir);
+    try {
+      await page.goto(server.url + "06-kubernetes-basics.html");
+      await page.locator(".copy-button").first().waitFor();
+      const r = await copyOverlaps(page);
+      assert.ok(r.buttons > 50, `copy buttons: ${r.buttons}`);
+      assert.deepEqual(r.covered, [], `${r.covered.length} of ${r.buttons} blocks have first-line text under the button`);
+      assert.deepEqual(r.moved, [], "buttons that scrolled with the code");
+      if (viewport === PHONE) {
+        // Still true after the layout changes width (the phone turned to landscape and back).
+        await page.setViewportSize({ width: 844, height: 390 });
+        await page.waitForTimeout(400);
+        assert.deepEqual((await copyOverlaps(page)).covered, [], "after a resize");
+        await page.setViewportSize(viewport);
+        await page.waitForTimeout(400);
+        assert.deepEqual((await copyOverlaps(page)).covered, [], "after resizing back");
+        await page.locator(".copy-button").first().scrollIntoViewIfNeeded();
+        await page.screenshot({ path: artifact("phone-copy-buttons.png") });
+      }
+    } finally {
+      await ctx.close();
+      await server.close();
+    }
+  });
+}

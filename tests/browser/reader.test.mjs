@@ -347,13 +347,14 @@ test("copy buttons put the command (and only the code) on the clipboard", async 
   await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });
   const page = await ctx.newPage();
   await page.goto(server.url + CHAPTER);
-  const step = page.locator('.lab-steps[data-lab="ch06-explore-cluster"] .lab-step pre.console').first();
+  // The button sits beside the block, in its wrapper (so it does not scroll with the code).
+  const step = page.locator('.lab-steps[data-lab="ch06-explore-cluster"] .lab-step .code-wrap:has(pre.console)').first();
   const button = step.locator(".copy-button");
   await button.click();
   await page.waitForFunction(() => document.querySelector(".copy-button").textContent === "Copied");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "kubectl get nodes");
   // A file block: the YAML exactly, without the button's own label.
-  const yaml = page.locator(`figure.lab-block[data-lab="${LAB}"] pre.code`).first();
+  const yaml = page.locator(`figure.lab-block[data-lab="${LAB}"] .code-wrap:has(pre.code)`).first();
   await yaml.locator(".copy-button").click();
   const text = await page.evaluate(() => navigator.clipboard.readText());
   assert.ok(text.startsWith("apiVersion: v1\nkind: Pod\n"), text);

@@ -142,14 +142,44 @@
     var ok = false; try { ok = document.execCommand("copy"); } catch (e) {}
     document.body.removeChild(ta); return ok;
   }
+  // The button sits in a wrapper around the block, not in the block: a block that scrolls
+  // sideways would carry it away with the text.
+  var copyBlocks = [];
   Array.prototype.forEach.call(document.querySelectorAll("pre.code"), function (pre) {
     if (pre.closest("details.expected")) return;
+    var wrap = document.createElement("div");
+    wrap.className = "code-wrap";
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
     var b = document.createElement("button");
     b.type = "button"; b.className = "copy-button"; b.textContent = "Copy";
     b.title = "Copy to clipboard";
     b.addEventListener("click", function () { copy(codeText(pre), b); });
-    pre.appendChild(b);
+    wrap.appendChild(b);
+    copyBlocks.push({ pre: pre, button: b });
   });
+  // The right end of a block's first line, as if the block were not scrolled.
+  function firstLineRight(pre) {
+    var code = pre.querySelector("code") || pre;
+    var range = document.createRange();
+    range.selectNodeContents(code);
+    var walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (var n = walk.nextNode(); n; n = walk.nextNode()) {
+      var i = n.data.indexOf("\n");
+      if (i >= 0) { range.setEnd(n, i); break; }
+    }
+    return range.getBoundingClientRect().right + pre.scrollLeft;
+  }
+  // A block whose first line reaches the button gets a header row for it (the line moves
+  // down below the button); the others stay compact. The width is what decides it, so
+  // adding the row never changes the answer. Measured first, then written: one layout.
+  function padFirstLines() {
+    var pads = copyBlocks.map(function (c) {
+      return firstLineRight(c.pre) > c.button.getBoundingClientRect().left - 4;
+    });
+    copyBlocks.forEach(function (c, i) { c.pre.classList.toggle("copy-pad", pads[i]); });
+  }
+  padFirstLines();
 
   // ---- wide tables and code: reachable by keyboard when they scroll sideways -----------------
   function scrollables(scope) {
@@ -164,7 +194,7 @@
   }
   var resizeTimer = null;
   var main = document.getElementById("main") || document.body;
-  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(function () { scrollables(main); }, 200); });
+  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(function () { padFirstLines(); scrollables(main); }, 200); });
   // An opened <details> (expected output) may hold a wide block.
   document.addEventListener("toggle", function (e) { if (e.target.open) scrollables(e.target); }, true);
   scrollables(main);
