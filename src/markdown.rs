@@ -5,7 +5,7 @@ use crate::book::{Chapter, parse_chapter_name};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, LineIndex, Span};
 use crate::highlight::{self, escape_html};
-use crate::lab::{CodeBlock, console, fence};
+use crate::lab::{CodeBlock, columns, console, fence};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -759,7 +759,8 @@ fn render_steps(content: &str, lab: &str) -> String {
             cmd_html.trim_end_matches('\n')
         ));
         if !s.expected.is_empty() || s.exit != 0 {
-            let mut out = s.expected.join("\n");
+            // Shown as kubectl prints it: squashed columns re-aligned (display only).
+            let mut out = columns::align(&s.expected).join("\n");
             if s.exit != 0 {
                 if !out.is_empty() {
                     out.push('\n');

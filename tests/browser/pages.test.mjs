@@ -171,3 +171,65 @@ for (const viewport of [PHONE, DESKTOP]) {
     }
   });
 }
+
+const NOTATION = /\[\.\.\]|\[AGE\]|\[IP\]|\[HASH\]|\[NODEPORT\]|\[NUM\]|^\.\.\.$/m;
+
+for (const viewport of [PHONE, DESKTOP]) {
+  test(`F6: at ${viewport.width} px expected output is aligned as kubectl prints it, placeholders are drawn and explained`, async () => {
+    const { ctx, page } = await newPage(viewport);
+    const server = await serve(site.dir);
+    try {
+      await page.goto(server.url + "06-kubernetes-basics.html#lab-ch06-explore-cluster");
+      const step = page.locator('.lab-steps[data-lab="ch06-explore-cluster"] .lab-step').first();
+      await step.locator("summary").click();
+      const out = step.locator("pre.output");
+      // Columns line up: each header starts where its cells do.
+      const lines = (await out.innerText()).split("\n");
+      const row = lines.find((l) => l.includes("control-plane"));
+      for (const [head, cell] of [["STATUS", "Ready"], ["ROLES", "control-plane"], ["AGE", "[AGE]"], ["VERSION", "v1."]]) {
+        assert.equal(row.lastIndexOf(cell), lines[0].indexOf(head), `${head} column:\n${lines[0]}\n${row}`);
+      }
+      // Placeholders are marked, explained in a tooltip, and look different from the output.
+      const marks = await out.locator(".ph").evaluateAll((els) => els.map((e) => ({
+        text: e.textContent, title: e.title,
+        differs: getComputedStyle(e).color !== getComputedStyle(e.parentElement).color || getComputedStyle(e).backgroundColor !== "rgba(0, 0, 0, 0)",
+      })));
+      assert.deepEqual([...new Set(marks.map((m) => m.text))].sort(), ["...", "[..]", "[AGE]", "[NUM]"]);
+      for (const m of marks) {
+        assert.ok(m.title.length > 5, `${m.text} has a tooltip`);
+        assert.ok(m.differs, `${m.text} is drawn distinctly`);
+      }
+      // Every card whose expected output uses the notation carries a legend of what it uses;
+      // the others have none.
+      const cards = await page.evaluate((src) => {
+        const notation = new RegExp(src, "m");
+        return Array.from(document.querySelectorAll(".lab-card"), (card) => {
+          const id = card.getAttribute("data-lab");
+          const outs = Array.from(document.querySelectorAll(`.lab-steps[data-lab="${id}"] pre.output`), (p) => p.textContent).join("\n");
+          const legend = card.querySelector(".ph-legend");
+          const r = legend && legend.getBoundingClientRect();
+          const c = card.getBoundingClientRect();
+          return {
+            id, uses: notation.test(outs), legend: legend ? legend.innerText : null,
+            inside: !legend || (r.width > 0 && r.left >= c.left && r.right <= c.right + 0.5),
+            explained: Array.from(outs.matchAll(new RegExp(src, "gm")), (m) => m[0]).every((p) => legend && legend.textContent.includes(p)),
+          };
+        });
+      }, NOTATION.source);
+      assert.ok(cards.length >= 10);
+      for (const c of cards) {
+        assert.equal(c.legend !== null, c.uses, `${c.id}: legend ${c.legend}`);
+        assert.ok(c.inside, `${c.id}: legend fits in the card`);
+        assert.ok(c.explained, `${c.id}: every placeholder its outputs use is in the legend: ${c.legend}`);
+      }
+      const first = cards.find((c) => c.id === "ch06-explore-cluster");
+      assert.match(first.legend, /\[AGE\]/);
+      assert.doesNotMatch(first.legend, /\[NODEPORT\]/, "only the placeholders this lab uses");
+      await page.locator("#lab-ch06-explore-cluster").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: artifact(`expected-output-${viewport.width}.png`) });
+    } finally {
+      await ctx.close();
+      await server.close();
+    }
+  });
+}

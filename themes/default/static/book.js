@@ -181,6 +181,48 @@
   }
   padFirstLines();
 
+  // ---- expected output: the matcher's placeholders marked and explained -------------------
+  // The notation (src/lab/matcher.rs) stays as the book writes it, so a reader can compare it
+  // with their terminal; each placeholder gets its meaning from the theme's legend template.
+  var phTemplate = document.getElementById("kb-placeholders");
+  if (phTemplate && phTemplate.content) {
+    var PH = /\[\.\.\]|\[AGE\]|\[IP\]|\[HASH\]|\[NODEPORT\]|\[NUM\]|^\.\.\.$/gm;
+    var meaning = {};
+    Array.prototype.forEach.call(phTemplate.content.querySelectorAll("[data-ph]"), function (item) {
+      var name = item.getAttribute("data-ph");
+      meaning[name] = item.textContent.replace(name, "").trim();
+    });
+    var used = {};
+    Array.prototype.forEach.call(document.querySelectorAll("details.expected pre.output code"), function (code) {
+      var text = code.textContent, last = 0, m;
+      var steps = code.closest(".lab-steps");
+      var lab = steps && steps.getAttribute("data-lab");
+      var frag = document.createDocumentFragment();
+      PH.lastIndex = 0;
+      while ((m = PH.exec(text))) {
+        frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var mark = document.createElement("span");
+        mark.className = "ph"; mark.textContent = m[0]; mark.title = meaning[m[0]] || "";
+        frag.appendChild(mark);
+        last = m.index + m[0].length;
+        if (lab) (used[lab] = used[lab] || {})[m[0]] = true;
+      }
+      if (!last) return;
+      frag.appendChild(document.createTextNode(text.slice(last)));
+      code.textContent = "";
+      code.appendChild(frag);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".lab-card[data-lab]"), function (card) {
+      var uses = used[card.getAttribute("data-lab")];
+      if (!uses) return;
+      var legend = phTemplate.content.firstElementChild.cloneNode(true);
+      Array.prototype.forEach.call(legend.querySelectorAll("[data-ph]"), function (item) {
+        if (!uses[item.getAttribute("data-ph")]) item.parentNode.removeChild(item);
+      });
+      card.appendChild(legend);
+    });
+  }
+
   // ---- wide tables and code: reachable by keyboard when they scroll sideways -----------------
   function scrollables(scope) {
     var els = Array.prototype.slice.call(scope.querySelectorAll("table, pre"));
