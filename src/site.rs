@@ -376,6 +376,9 @@ fn print_html(out: &Output, stem: &str, html: &str) -> String {
     let h = html
         .replace(" id=\"", &format!(" id=\"{stem}--"))
         .replace("href=\"#", &format!("href=\"#{stem}--"));
+    // Attributes that name ids must follow them, or they point at nothing (an interview
+    // section's aria-labelledby, for one).
+    let h = prefix_id_refs(&h, stem);
     // One pass over the links, so the page costs time linear in the book's size.
     let stems: std::collections::HashSet<&str> =
         out.book.chapters.iter().map(|c| c.stem.as_str()).collect();
@@ -400,6 +403,40 @@ fn print_html(out: &Output, stem: &str, html: &str) -> String {
     }
     result.push_str(rest);
     result
+}
+
+/// Every id in the id-reference attributes (`aria-labelledby="a b"`, `for="x"`, …) of HTML
+/// with `{stem}--` in front, as print.html gives the ids themselves.
+fn prefix_id_refs(html: &str, stem: &str) -> String {
+    const ATTRS: [&str; 5] = [
+        " aria-labelledby=\"",
+        " aria-describedby=\"",
+        " aria-controls=\"",
+        " aria-owns=\"",
+        " for=\"",
+    ];
+    let mut h = html.to_string();
+    for attr in ATTRS {
+        if !h.contains(attr) {
+            continue;
+        }
+        let mut result = String::with_capacity(h.len());
+        let mut rest = h.as_str();
+        while let Some(i) = rest.find(attr) {
+            let (before, after) = rest.split_at(i + attr.len());
+            result.push_str(before);
+            let end = after.find('"').unwrap_or(after.len());
+            let ids: Vec<String> = after[..end]
+                .split_whitespace()
+                .map(|id| format!("{stem}--{id}"))
+                .collect();
+            result.push_str(&ids.join(" "));
+            rest = &after[end..];
+        }
+        result.push_str(rest);
+        h = result;
+    }
+    h
 }
 
 /// `search-index-HASH.js`: sets `window.KUBEBOOK_SEARCH`. A script rather than JSON so the
@@ -685,4 +722,19 @@ pub fn clean(dest: &Path, root: &Path) -> Result<bool, String> {
     }
     std::fs::remove_dir_all(&real).map_err(|e| format!("cannot delete {}: {e}", real.display()))?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn id_references_follow_the_prefixed_ids() {
+        let h = super::prefix_id_refs(
+            "<section aria-labelledby=\"q a\"><label for=\"x\">L</label><b data-for=\"y\">",
+            "06-b",
+        );
+        assert_eq!(
+            h,
+            "<section aria-labelledby=\"06-b--q 06-b--a\"><label for=\"06-b--x\">L</label><b data-for=\"y\">"
+        );
+    }
 }

@@ -233,3 +233,37 @@ for (const viewport of [PHONE, DESKTOP]) {
     }
   });
 }
+
+test("F13: on every built page each aria-labelledby, aria-controls and in-page link has its target", async () => {
+  const { readdirSync } = await import("node:fs");
+  const pages = readdirSync(site.dir).filter((f) => f.endsWith(".html")).sort();
+  assert.ok(pages.length >= 20, `pages: ${pages.length}`);
+  const server = await serve(site.dir);
+  const { ctx, page } = await newPage();
+  try {
+    const missing = [];
+    for (const p of pages) {
+      await page.goto(server.url + p);
+      const bad = await page.evaluate(() => {
+        const out = [];
+        const want = (el, attr, ids) => {
+          for (const id of ids) if (id && !document.getElementById(id)) out.push(`${el.tagName.toLowerCase()} ${attr}="${id}"`);
+        };
+        for (const attr of ["aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "aria-activedescendant"]) {
+          for (const el of document.querySelectorAll(`[${attr}]`)) want(el, attr, el.getAttribute(attr).split(/\s+/));
+        }
+        for (const a of document.querySelectorAll('a[href^="#"]')) {
+          const id = decodeURIComponent(a.getAttribute("href").slice(1));
+          if (id) want(a, "href", [id]);
+        }
+        for (const l of document.querySelectorAll("label[for]")) want(l, "for", [l.getAttribute("for")]);
+        return out;
+      });
+      missing.push(...bad.map((b) => `${p}: ${b}`));
+    }
+    assert.deepEqual(missing, []);
+  } finally {
+    await ctx.close();
+    await server.close();
+  }
+});
