@@ -278,48 +278,66 @@
     // A question can appear twice on one page (summary chapters), so ids get a counter.
     var aid = answer.id || "qa-answer-" + (++cardCount);
     answer.id = aid;
+    // The question's text becomes a button inside the heading: the heading stays a heading
+    // for navigation, and the button is the one control, with its expanded state.
+    var toggle = document.createElement("button");
+    toggle.type = "button"; toggle.className = "qa-toggle";
+    toggle.setAttribute("aria-controls", aid); toggle.setAttribute("aria-expanded", "false");
+    var text = document.createElement("span");
+    text.className = "qa-text";
+    Array.prototype.slice.call(heading.childNodes).forEach(function (n) {
+      if (!(n.nodeType === 1 && n.classList.contains("anchor"))) text.appendChild(n);
+    });
+    toggle.appendChild(text);
+    // The visible cue; the button's name stays the question, its state says the rest.
+    var hint = document.createElement("span");
+    hint.className = "qa-hint"; hint.setAttribute("aria-hidden", "true");
+    toggle.appendChild(hint);
+    heading.appendChild(toggle);
+    heading.classList.add("qa-question");
+    // Grading comes after the answer: the buttons show only once it is revealed.
     var controls = document.createElement("div");
     controls.className = "qa-controls";
-    var reveal = document.createElement("button");
-    reveal.type = "button"; reveal.className = "button secondary qa-reveal";
-    reveal.setAttribute("aria-controls", aid); reveal.setAttribute("aria-expanded", "false");
-    reveal.textContent = "Show answer";
+    var grade = document.createElement("span");
+    grade.className = "qa-grade";
     var knew = document.createElement("button");
     knew.type = "button"; knew.className = "button secondary qa-knew"; knew.textContent = "Knew it";
     var again = document.createElement("button");
     again.type = "button"; again.className = "button secondary qa-again"; again.textContent = "Review again";
     var status = document.createElement("span");
     status.className = "qa-status"; status.setAttribute("aria-live", "polite");
-    controls.appendChild(reveal); controls.appendChild(knew); controls.appendChild(again); controls.appendChild(status);
-    heading.insertAdjacentElement("afterend", controls);
+    grade.appendChild(knew); grade.appendChild(again);
+    controls.appendChild(grade); controls.appendChild(status);
+    answer.insertAdjacentElement("afterend", controls);
     function show(open) {
       card.classList.toggle("concealed", !open);
-      reveal.setAttribute("aria-expanded", open ? "true" : "false");
-      reveal.textContent = open ? "Hide answer" : "Show answer";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      hint.textContent = open ? "Hide answer" : "Show answer";
+      grade.hidden = !open;
     }
+    card.kbShow = show;
     function paint() {
       var s = qState(id);
       card.setAttribute("data-state", s ? s.state : "new");
       status.textContent = s ? (s.state === "known" ? "Marked as known" : "Marked for review") : "";
     }
     show(false); paint(); repaints.push(paint);
-    reveal.addEventListener("click", function () { show(card.classList.contains("concealed")); });
+    toggle.addEventListener("click", function () { show(card.classList.contains("concealed")); });
     knew.addEventListener("click", function () { mark(id, true); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
     again.addEventListener("click", function () { mark(id, false); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
-    // The question itself is focusable: Space or Enter on it shows / hides the answer.
-    heading.setAttribute("tabindex", "0");
-    heading.setAttribute("aria-controls", aid);
-    heading.classList.add("qa-question");
-    heading.addEventListener("click", function (e) {
-      if (!e.target.closest("a")) show(card.classList.contains("concealed"));
-    });
-    heading.addEventListener("keydown", function (e) {
-      if (e.key === " " || e.key === "Enter") { e.preventDefault(); show(card.classList.contains("concealed")); }
-    });
+  }
+  // A link to a question (a search hit, a shared URL) is a request to read its answer.
+  function revealTarget() {
+    var el = null;
+    try { el = document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) {}
+    var card = el && el.closest(".qa[data-qid]");
+    if (card && card.kbShow) card.kbShow(true);
   }
   // The one-page book shows every answer, as it does in print.
   if (!document.body.classList.contains("print-page")) {
     Array.prototype.forEach.call(document.querySelectorAll(".qa[data-qid]"), setupCard);
+    revealTarget();
+    window.addEventListener("hashchange", revealTarget);
   }
 
   // ---- practice page ------------------------------------------------------------------------
@@ -366,8 +384,8 @@
       // Keyboard drill: after "Knew it" / "Review again", go on to the next question.
       var li = e.target.closest(".practice-item"), next = li && li.nextElementSibling;
       while (next && next.hidden) next = next.nextElementSibling;
-      var h = next && next.querySelector(".qa-question");
-      if (h) h.focus();
+      var q = next && next.querySelector(".qa-toggle");
+      if (q) q.focus();
     });
     arrange();
   }
