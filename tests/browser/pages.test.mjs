@@ -1,5 +1,6 @@
 // The 404 page under the site's own sub-path, code blocks' Copy button, lab expected output
-// and the ARIA targets of every page: findings F2, F3, F6, F13 of the reader-UX review.
+// the ARIA targets of every page and the shell = colour: findings F2, F3, F6, F13, F21 of the
+// reader-UX review.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -267,3 +268,22 @@ test("F13: on every built page each aria-labelledby, aria-controls and in-page l
     await server.close();
   }
 });
+
+for (const theme of ["light", "dark"]) {
+  test(`F21: in the ${theme} theme a shell command's = is drawn in the colour around it, not an alarm colour`, async () => {
+    const { ctx, page } = await newPage(DESKTOP, { colorScheme: theme });
+    const server = await serve(site.dir);
+    try {
+      await page.goto(server.url + "06-kubernetes-basics.html");
+      const marks = await page.evaluate(() => Array.from(document.querySelectorAll("pre .hl-shell"))
+        .filter((e) => e.textContent === "=" && e.children.length === 0)
+        .map((e) => [getComputedStyle(e).color, getComputedStyle(e.parentElement).color, e.parentElement.textContent]));
+      assert.ok(marks.length > 20, `= signs found: ${marks.length}`);
+      const odd = marks.filter(([c, p]) => c !== p);
+      assert.deepEqual(odd.slice(0, 5), [], `${odd.length} of ${marks.length} = signs stand out`);
+    } finally {
+      await ctx.close();
+      await server.close();
+    }
+  });
+}
