@@ -12,6 +12,10 @@ pub const SCHEMA_KUBERNETES_VERSION: &str = "1.37";
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub book: BookSection,
+    /// What a lab's `requires=` item links to on its card: where the reader learns to set it
+    /// up. A URL, or a chapter file with an optional anchor (`13-tools.md#helm`).
+    #[serde(default)]
+    pub needs: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -57,7 +61,7 @@ impl Config {
             });
             let msg = e.message().trim().to_string();
             let hint = if msg.contains("unknown field") {
-                "allowed keys under [book]: title, authors, description, language, kubernetes, repository, edit-url, site-url, theme"
+                "allowed keys under [book]: title, authors, description, language, kubernetes, repository, edit-url, site-url, theme; tables: [book], [needs]"
             } else {
                 "see docs/authoring.md, section book.toml"
             };

@@ -194,6 +194,24 @@ fn nav(out: &Output, current: Option<usize>) -> Vec<NavGroup> {
 
 fn book_ctx(out: &Output) -> Value {
     let b = &out.book.config.book;
+    // A chapter file named in [needs] is its page on the site.
+    let needs: Vec<Value> = out
+        .book
+        .config
+        .needs
+        .iter()
+        .map(|(need, target)| {
+            let (file, anchor) = target.split_once('#').map_or((target.as_str(), None), |(f, a)| (f, Some(a)));
+            match file.strip_suffix(".md") {
+                Some(stem) if !file.contains("://") => json!({
+                    "name": need,
+                    "href": format!("{stem}.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
+                    "local": true,
+                }),
+                _ => json!({ "name": need, "href": target, "local": false }),
+            }
+        })
+        .collect();
     json!({
         "title": b.title,
         "description": b.description,
@@ -201,6 +219,7 @@ fn book_ctx(out: &Output) -> Value {
         "kubernetes": b.kubernetes,
         "repository": b.repository,
         "authors": b.authors.join(", "),
+        "needs": needs,
     })
 }
 

@@ -106,3 +106,42 @@ test("F15: a URL hash that points at a question (a search hit) shows its answer"
   assert.equal(revealed, true, `${href}`);
   await ctx.close();
 });
+
+for (const viewport of [PHONE, DESKTOP]) {
+  test(`F24: at ${viewport.width} px the lab title is a heading, "done" follows the last step, and needs link to their setup`, async () => {
+    const { ctx, page } = await open(CHAPTER, viewport);
+    const card = page.locator("#lab-ch06-first-pod");
+    const title = card.locator(".lab-title");
+    const level = await title.evaluate((e) => e.tagName);
+    assert.match(level, /^H[2-6]$/, "the title is a heading");
+    // One level below the section it sits in: no skipped level.
+    const section = await title.evaluate((t) => {
+      const hs = Array.from(document.querySelectorAll("main h1, main h2, main h3, main h4, main h5, main h6"));
+      const before = hs.slice(0, hs.indexOf(t)).pop();
+      return before.tagName;
+    });
+    assert.equal(Number(level[1]), Number(section[1]) + 1, `${level} after ${section}`);
+    assert.equal(await page.getByRole("heading", { name: "Run your first Pod", exact: true }).count(), 1);
+    // The done box comes after the lab's last step, not before its first.
+    const box = page.getByRole("checkbox", { name: "Mark this lab as done (Run your first Pod)", exact: true });
+    assert.equal(await box.count(), 1);
+    const after = await box.evaluate((b) => {
+      const parts = document.querySelectorAll('[data-lab="ch06-first-pod"]');
+      const last = parts[parts.length - 1];
+      return last !== b && !!(last.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) && !last.contains(b);
+    });
+    assert.ok(after, "checkbox after the last step");
+    assert.ok(await box.isVisible());
+    // "Needs" items link to how to set them up, and those links lead somewhere.
+    const needs = await page.locator(".lab-requires").evaluateAll((els) => els.flatMap((e) =>
+      Array.from(e.querySelectorAll("code"), (c) => ({ need: c.textContent, href: c.closest("a") ? c.closest("a").href : null }))));
+    const ingress = needs.find((n) => n.need === "ingress");
+    assert.ok(ingress, JSON.stringify(needs));
+    assert.match(ingress.href || "", /labs\/fixtures\/README\.md/, "ingress links to the fixture's setup");
+    await page.goto(server.url + "13-tools.html");
+    const helm = await page.locator(".lab-requires a", { hasText: "helm" }).first().getAttribute("href");
+    assert.match(helm, /^13-tools\.html#helm$/);
+    assert.equal(await page.locator("#helm").count(), 1, "the Helm section exists");
+    await ctx.close();
+  });
+}

@@ -390,6 +390,23 @@
     arrange();
   }
 
+  // ---- labs: "Needs" items linked to their setup ---------------------------------------------
+  var needsTemplate = document.getElementById("kb-needs");
+  if (needsTemplate && needsTemplate.content) {
+    var setup = {};
+    Array.prototype.forEach.call(needsTemplate.content.querySelectorAll("a[data-need]"), function (a) {
+      setup[a.getAttribute("data-need")] = a.getAttribute("href");
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".lab-requires code"), function (code) {
+      var href = setup[code.textContent.trim()];
+      if (!href || code.closest("a")) return;
+      var a = document.createElement("a");
+      a.href = href; a.title = "How to set up " + code.textContent.trim();
+      code.parentNode.insertBefore(a, code);
+      a.appendChild(code);
+    });
+  }
+
   // ---- labs: mark as done -----------------------------------------------------------------
   Array.prototype.forEach.call(document.querySelectorAll(".lab-card[data-lab]"), function (card) {
     var id = card.getAttribute("data-lab");
@@ -405,7 +422,13 @@
       which.className = "visually-hidden"; which.textContent = " (" + title.textContent + ")";
       label.appendChild(which);
     }
-    card.appendChild(label);
+    // Done is said after the steps: after the lab's last block on the page.
+    var parts = document.querySelectorAll('[data-lab="' + id.replace(/["\\]/g, "\\$&") + '"]');
+    var last = parts[parts.length - 1];
+    var row = document.createElement("p");
+    row.className = "lab-done-row";
+    row.appendChild(label);
+    last.parentNode.insertBefore(row, last.nextSibling);
     function paint() { box.checked = !!progress.labs[id]; card.classList.toggle("done", box.checked); }
     paint(); repaints.push(paint);
     box.addEventListener("change", function () {
