@@ -526,15 +526,54 @@
     }
     function esc(s) { return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; }); }
     function terms(q) { return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length > 1; }); }
-    function score(d, ts) {
-      var s = 0;
-      for (var i = 0; i < ts.length; i++) {
-        var t = ts[i], inTitle = d.lt.indexOf(t) >= 0, n = 0, p = d.lx.indexOf(t);
+    // The short names kubectl accepts (and readers type) for the kinds the book spells out.
+    var SYNONYMS = {
+      netpol: ["networkpolic", "network polic"], pvc: ["persistentvolumeclaim", "persistent volume claim", "pvc"], pv: ["persistentvolume"],
+      hpa: ["horizontalpodautoscaler", "horizontal pod autoscal", "hpa"], vpa: ["verticalpodautoscaler"], sts: ["statefulset"],
+      ds: ["daemonset"], rs: ["replicaset"], cm: ["configmap"], svc: ["service"], ns: ["namespace"],
+      deploy: ["deployment"], sa: ["serviceaccount"], crd: ["customresourcedefinition"],
+      pdb: ["poddisruptionbudget"], k8s: ["kubernetes"]
+    };
+    // Light stemming: matching is by substring, so a word's stem finds its other forms
+    // (crashing → crash finds CrashLoopBackOff, crashes, crashed).
+    function stem(t) {
+      if (t.length <= 4) return t;
+      var m = t.match(/^(.{3,}?)(ies|ing|ed|es|s)$/);
+      if (!m) return t;
+      var base = m[2] === "ies" ? m[1] + "y" : m[1];
+      // running → run, stopped → stop
+      if (/(.)\1$/.test(base) && !/(ss|ll)$/.test(base)) base = base.slice(0, -1);
+      return base.length >= 3 ? base : t;
+    }
+    // Each query word as the strings that may stand for it, best first.
+    function forms(t) {
+      // An abbreviation stands for its kinds only: as a substring, "sts" is in "requests".
+      if (SYNONYMS[t]) return SYNONYMS[t];
+      var f = [t], st = stem(t);
+      if (st !== t) f.push(st);
+      return f;
+    }
+    function termScore(d, alts) {
+      var best = 0;
+      for (var k = 0; k < alts.length; k++) {
+        var t = alts[k], inTitle = d.lt.indexOf(t) >= 0, n = 0, p = d.lx.indexOf(t);
         while (p >= 0 && n < 20) { n++; p = d.lx.indexOf(t, p + t.length); }
-        if (!inTitle && !n) return 0;
-        s += (inTitle ? 10 : 0) + Math.log(1 + n);
+        // The word as typed counts a little more than its stem or synonym.
+        var s = (inTitle || n) ? ((inTitle ? 10 : 0) + Math.log(1 + n)) * (k === 0 ? 1 : 0.9) : 0;
+        if (s > best) best = s;
       }
-      return s;
+      return best;
+    }
+    // All words must match (AND); with `any`, each word that matches adds (OR).
+    function score(d, ts, any) {
+      var s = 0, matched = 0;
+      for (var i = 0; i < ts.length; i++) {
+        var w = termScore(d, ts[i]);
+        if (!w && !any) return 0;
+        if (w) matched++;
+        s += w;
+      }
+      return any ? s * matched / ts.length : s;
     }
     function snippet(text, ts) {
       var lower = text.toLowerCase(), at = -1;
@@ -558,13 +597,26 @@
       return (start > 0 ? "… " : "") + html + (start + 180 < text.length ? " …" : "");
     }
     function run() {
-      var ts = terms(input.value);
+      var words = terms(input.value);
       close();
-      if (!ts.length) return;
+      if (!words.length) return;
+      var ts = words.map(forms);
       var hits = [];
       index.docs.forEach(function (d) { var s = score(d, ts); if (s > 0) hits.push([s, d]); });
       hits.sort(function (a, b) { return b[0] - a[0]; });
+      // Every word together found (almost) nothing: add the sections that match some of them,
+      // after the full matches.
+      if (hits.length <= 1 && ts.length > 1) {
+        var more = [];
+        index.docs.forEach(function (d) {
+          if (hits.some(function (h) { return h[1] === d; })) return;
+          var s = score(d, ts, true); if (s > 0) more.push([s, d]);
+        });
+        more.sort(function (a, b) { return b[0] - a[0]; });
+        hits = hits.concat(more);
+      }
       hits = hits.slice(0, 12);
+      ts = ts.reduce(function (all, f) { return all.concat(f); }, []);
       if (!hits.length) { message("No results for “" + input.value + "”."); return; }
       results.setAttribute("role", "listbox"); results.setAttribute("aria-label", "Search results");
       results.hidden = false; input.setAttribute("aria-expanded", "true");
