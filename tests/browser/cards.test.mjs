@@ -1,6 +1,7 @@
-// Flashcards and lab cards: a question is a button in its heading (F20), grading comes after
-// the answer (F16), a link to a question reveals it (F15), and the lab card reads as a
-// section of its own (F24) — findings of the reader-UX review.
+// Flashcards, the drill and lab cards: a question is a button in its heading (F20), grading
+// comes after the answer and practice remembers its settings and drills one card at a time
+// (F16), a link to a question reveals it (F15), and the lab card reads as a section of its
+// own (F24) — findings of the reader-UX review.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { buildSite, serve, launch, recordingContext } from "./lib.mjs";
@@ -145,3 +146,36 @@ for (const viewport of [PHONE, DESKTOP]) {
     await ctx.close();
   });
 }
+
+test("F16: practice remembers its chapter filter and order, and drills one card at a time with a session count", async () => {
+  const { ctx, page } = await open("practice.html", PHONE);
+  await page.locator("#practice-chapter").selectOption("06-kubernetes-basics");
+  await page.locator("#practice-order").selectOption("book");
+  await page.reload();
+  assert.equal(await page.locator("#practice-chapter").inputValue(), "06-kubernetes-basics", "filter remembered");
+  assert.equal(await page.locator("#practice-order").inputValue(), "book", "order remembered");
+  const visible = page.locator(".practice-item:visible");
+  const all = await visible.count();
+  assert.ok(all > 5);
+  // One card at a time.
+  await page.getByLabel("One card at a time").check();
+  assert.equal(await visible.count(), 1, "a single card");
+  const first = await visible.locator(".qa").getAttribute("data-qid");
+  const session = page.locator(".practice-session");
+  assert.match(await session.innerText(), new RegExp(`Card 1 of ${all}`));
+  assert.match(await session.innerText(), /0 reviewed this session/);
+  await visible.locator(".qa-toggle").click();
+  await visible.locator(".qa-knew").click();
+  assert.equal(await visible.count(), 1);
+  const second = await visible.locator(".qa").getAttribute("data-qid");
+  assert.notEqual(second, first, "grading moves on to the next card");
+  assert.match(await session.innerText(), new RegExp(`Card 2 of ${all}`));
+  assert.match(await session.innerText(), /1 reviewed this session/);
+  assert.ok(await visible.locator(".qa-toggle").evaluate((e) => e === document.activeElement), "focus on the next question");
+  await page.reload();
+  assert.ok(await page.getByLabel("One card at a time").isChecked(), "the mode is remembered");
+  assert.equal(await visible.count(), 1);
+  await page.getByLabel("One card at a time").uncheck();
+  assert.equal(await visible.count(), all, "the whole list again");
+  await ctx.close();
+});

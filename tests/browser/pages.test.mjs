@@ -1,4 +1,4 @@
-// The 404 page under the site's own sub-path, code blocks' Copy button, lab expected output
+// The 404 page under the site's own sub-path, code blocks' Copy button, lab expected output,
 // the ARIA targets of every page and the shell = colour: findings F2, F3, F6, F13, F21 of the
 // reader-UX review.
 import { test, before, after } from "node:test";

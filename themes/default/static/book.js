@@ -377,17 +377,50 @@
       var mastered = visible.filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
       count.textContent = mastered + " of " + visible.length + " mastered";
     }
-    chapterSel.addEventListener("change", arrange);
-    orderSel.addEventListener("change", arrange);
+    // The drill's settings survive a reload: filter, order, one card at a time.
+    var PREFS = "kubebook-practice";
+    var singleBox = document.getElementById("practice-single");
+    var sessionOut = document.querySelector(".practice-session");
+    var reviewed = 0, current = 0;
+    function hasOption(sel, v) { return Array.prototype.some.call(sel.options, function (o) { return o.value === v; }); }
+    try {
+      var prefs = JSON.parse(localStorage.getItem(PREFS)) || {};
+      if (typeof prefs.chapter === "string" && hasOption(chapterSel, prefs.chapter)) chapterSel.value = prefs.chapter;
+      if (typeof prefs.order === "string" && hasOption(orderSel, prefs.order)) orderSel.value = prefs.order;
+      if (singleBox) singleBox.checked = !!prefs.single;
+    } catch (e) {}
+    function savePrefs() {
+      try { localStorage.setItem(PREFS, JSON.stringify({ chapter: chapterSel.value, order: orderSel.value, single: !!(singleBox && singleBox.checked) })); } catch (e) {}
+    }
+    function shown() { return Array.prototype.filter.call(practice.children, function (li) { return !li.hidden; }); }
+    // One card at a time: only the current one of the arranged list is on screen.
+    function paintSingle() {
+      var single = !!(singleBox && singleBox.checked), list = shown();
+      practice.classList.toggle("single", single);
+      if (current >= list.length) current = Math.max(0, list.length - 1);
+      list.forEach(function (li, i) { li.classList.toggle("current", i === current); });
+      if (sessionOut) {
+        sessionOut.textContent = (single && list.length ? "Card " + (current + 1) + " of " + list.length + " · " : "") +
+          reviewed + " reviewed this session";
+      }
+    }
+    function rearrange() { current = 0; savePrefs(); arrange(); paintSingle(); }
+    chapterSel.addEventListener("change", rearrange);
+    orderSel.addEventListener("change", rearrange);
+    if (singleBox) singleBox.addEventListener("change", function () { savePrefs(); paintSingle(); });
     practice.addEventListener("kubebook:marked", function (e) {
       recount();
+      reviewed++;
       // Keyboard drill: after "Knew it" / "Review again", go on to the next question.
-      var li = e.target.closest(".practice-item"), next = li && li.nextElementSibling;
-      while (next && next.hidden) next = next.nextElementSibling;
+      var li = e.target.closest(".practice-item"), list = shown(), at = list.indexOf(li);
+      if (at >= 0 && at + 1 < list.length) current = at + 1;
+      paintSingle();
+      var next = at >= 0 ? list[at + 1] : null;
       var q = next && next.querySelector(".qa-toggle");
       if (q) q.focus();
     });
     arrange();
+    paintSingle();
   }
 
   // ---- labs: "Needs" items linked to their setup ---------------------------------------------
