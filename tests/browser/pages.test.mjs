@@ -1,6 +1,6 @@
 // The 404 page under the site's own sub-path, code blocks' Copy button, lab expected output,
-// the ARIA targets of every page and the shell = colour: findings F2, F3, F6, F13, F21 of the
-// reader-UX review.
+// the ARIA targets of every page, the shell = colour, diagrams' full-size links and layout
+// shift: findings F2, F3, F6, F13, F19, F21, F22 of the reader-UX review.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -281,6 +281,62 @@ for (const theme of ["light", "dark"]) {
       assert.ok(marks.length > 20, `= signs found: ${marks.length}`);
       const odd = marks.filter(([c, p]) => c !== p);
       assert.deepEqual(odd.slice(0, 5), [], `${odd.length} of ${marks.length} = signs stand out`);
+    } finally {
+      await ctx.close();
+      await server.close();
+    }
+  });
+}
+
+test("F22: at 390 px every SVG diagram links to its full-size file", async () => {
+  const { readdirSync } = await import("node:fs");
+  const server = await serve(site.dir);
+  const { ctx, page } = await newPage(PHONE);
+  try {
+    let figures = 0;
+    for (const p of readdirSync(site.dir).filter((f) => /^\d\d-.*\.html$/.test(f))) {
+      await page.goto(server.url + p);
+      const svgs = await page.locator('main img[src$=".svg"]').evaluateAll((imgs) => imgs.map((img) => {
+        const a = img.closest("a");
+        return { src: img.src, href: a ? a.href : null, label: a ? a.getAttribute("aria-label") || a.title : null };
+      }));
+      for (const s of svgs) {
+        assert.equal(s.href, s.src, `${p}: ${s.src} is linked to itself`);
+        assert.ok(s.label, `${p}: the link says what it opens`);
+        assert.equal((await fetch(s.href)).status, 200);
+      }
+      figures += svgs.length;
+    }
+    assert.ok(figures >= 15, `diagrams: ${figures}`);
+  } finally {
+    await ctx.close();
+    await server.close();
+  }
+});
+
+/** The cumulative layout shift of PAGE from load to a moment after it. */
+async function cls(page, url) {
+  await page.goto(url);
+  await page.waitForTimeout(800);
+  return page.evaluate(() => new Promise((ok) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+    setTimeout(() => ok(total), 200);
+  }));
+}
+
+for (const viewport of [PHONE, DESKTOP]) {
+  test(`F19: at ${viewport.width} px the index and practice do not shift as the script fills them in`, async () => {
+    const server = await serve(site.dir);
+    const { ctx, page } = await newPage(viewport);
+    try {
+      for (const p of ["index.html", "practice.html", "06-kubernetes-basics.html"]) {
+        const shift = await cls(page, server.url + p);
+        console.log(`# CLS ${p} at ${viewport.width} px: ${shift.toFixed(4)}`);
+        assert.ok(shift < 0.01, `${p}: CLS ${shift.toFixed(4)}`);
+      }
     } finally {
       await ctx.close();
       await server.close();

@@ -423,6 +423,15 @@
     paintSingle();
   }
 
+  // ---- diagrams: each SVG opens full size (on a phone its labels are a few pixels high) -----
+  Array.prototype.forEach.call(document.querySelectorAll('main img[src$=".svg"]'), function (img) {
+    if (img.closest("a")) return;
+    var a = document.createElement("a");
+    a.href = img.getAttribute("src"); a.className = "figure-link"; a.title = "Open the diagram full size";
+    img.parentNode.insertBefore(a, img);
+    a.appendChild(img);
+  });
+
   // ---- labs: "Needs" items linked to their setup ---------------------------------------------
   var needsTemplate = document.getElementById("kb-needs");
   if (needsTemplate && needsTemplate.content) {
