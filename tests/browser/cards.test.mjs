@@ -62,7 +62,6 @@ for (const viewport of [PHONE, DESKTOP]) {
       Array.from(c.querySelectorAll("a[href], button, input, [tabindex]")).filter((e) => e.tabIndex >= 0 && e.getClientRects().length > 0).length));
     assert.ok(perCard.every((n) => n === 1), `stops per concealed card: ${perCard}`);
     const total = await tabStops(page.locator("body"));
-    console.log(`# chapter 6 at ${viewport.width} px: ${total} tab stops, ${cards} cards`);
     if (viewport === DESKTOP) assert.ok(total < 409 - 2 * cards, `tab stops on chapter 6: ${total}`);
     await ctx.close();
   });

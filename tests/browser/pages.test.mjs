@@ -334,7 +334,6 @@ for (const viewport of [PHONE, DESKTOP]) {
     try {
       for (const p of ["index.html", "practice.html", "06-kubernetes-basics.html"]) {
         const shift = await cls(page, server.url + p);
-        console.log(`# CLS ${p} at ${viewport.width} px: ${shift.toFixed(4)}`);
         assert.ok(shift < 0.01, `${p}: CLS ${shift.toFixed(4)}`);
       }
     } finally {

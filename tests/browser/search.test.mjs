@@ -39,7 +39,6 @@ test("F23: abbreviations, word forms and a too-narrow query still find the right
     ["pod crashing", /CrashLoopBackOff|crash/i],
   ]) {
     const titles = await search(page, query);
-    console.log(`# ${query}: ${titles.length} hits; ${titles.slice(0, 3).join(" | ")}`);
     assert.ok(titles.length > 0, `${query}: no results`);
     assert.match(titles.slice(0, 3).join(" | "), top, `${query}: top hits ${titles.slice(0, 5).join(" | ")}`);
     if (query === "pod crashing") assert.ok(titles.length >= 3, `${query}: ${titles.length} hits`);
