@@ -200,6 +200,8 @@ fn book_ctx(out: &Output) -> Value {
         .config
         .needs
         .iter()
+        // check warns about these (MD007); a card never links them.
+        .filter(|(_, target)| crate::markdown::dangerous_scheme(target).is_none())
         .map(|(need, target)| {
             let (file, anchor) = target.split_once('#').map_or((target.as_str(), None), |(f, a)| (f, Some(a)));
             match file.strip_suffix(".md") {
