@@ -12,6 +12,10 @@ pub const SCHEMA_KUBERNETES_VERSION: &str = "1.37";
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub book: BookSection,
+    /// What a lab's `requires=` item links to on its card: where the reader learns to set it
+    /// up. A URL, or a chapter file with an optional anchor (`13-tools.md#helm`).
+    #[serde(default)]
+    pub needs: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -57,7 +61,7 @@ impl Config {
             });
             let msg = e.message().trim().to_string();
             let hint = if msg.contains("unknown field") {
-                "allowed keys under [book]: title, authors, description, language, kubernetes, repository, edit-url, site-url, theme"
+                "allowed keys under [book]: title, authors, description, language, kubernetes, repository, edit-url, site-url, theme; tables: [book], [needs]"
             } else {
                 "see docs/authoring.md, section book.toml"
             };
@@ -106,6 +110,27 @@ impl Config {
         Ok(())
     }
 
+    /// The path part of `site-url`, with a slash at each end ("/kubebook/" for
+    /// `https://kubebook.github.io/kubebook`): where the site's root is on its host. None
+    /// without a site-url, or when it has no usable path.
+    pub fn site_path(&self) -> Option<String> {
+        let url = self.book.site_url.as_deref()?.trim();
+        let path = match url.split_once("://") {
+            // Past the host; a URL with no path is published at the host root.
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None if url.starts_with('/') => url,
+            None => return None,
+        };
+        // A query or fragment is no part of where the files are.
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        let trimmed = path.trim_matches('/');
+        Some(if trimmed.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{trimmed}/")
+        })
+    }
+
     pub fn edit_url_for(&self, rel_path: &str) -> Option<String> {
         self.book
             .edit_url
@@ -120,6 +145,27 @@ mod tests {
 
     fn parse(t: &str) -> Result<Config, Diagnostic> {
         Config::parse(t, Path::new("book/book.toml"))
+    }
+
+    #[test]
+    fn site_path_is_the_site_urls_path_with_slashes() {
+        let with = |url: &str| {
+            parse(&format!(
+                "[book]\ntitle = \"T\"\nkubernetes = \"1.37\"\nsite-url = \"{url}\"\n"
+            ))
+            .unwrap()
+            .site_path()
+        };
+        assert_eq!(
+            with("https://kubebook.github.io/kubebook/").as_deref(),
+            Some("/kubebook/")
+        );
+        assert_eq!(with("https://h.example/a/b?x=1").as_deref(), Some("/a/b/"));
+        assert_eq!(with("https://h.example").as_deref(), Some("/"));
+        assert_eq!(with("/docs").as_deref(), Some("/docs/"));
+        assert_eq!(with("docs").as_deref(), None);
+        let none = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.37\"\n").unwrap();
+        assert_eq!(none.site_path(), None);
     }
 
     #[test]

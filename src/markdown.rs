@@ -5,7 +5,7 @@ use crate::book::{Chapter, parse_chapter_name};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, LineIndex, Span};
 use crate::highlight::{self, escape_html};
-use crate::lab::{CodeBlock, console, fence};
+use crate::lab::{CodeBlock, columns, console, fence};
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -692,6 +692,9 @@ fn code_block(
     if first {
         st.out.labs.push(lab.clone());
         let title = escape_html(info.value("title").unwrap_or(&lab));
+        // A heading one level below the section the lab sits in, so it shows in heading
+        // navigation without skipping a level.
+        let level = st.out.headings.last().map_or(2, |h| (h.level + 1).min(6));
         let mut badges = vec![format!(
             "<span class=\"badge badge-validated\">validated against Kubernetes v{}</span>",
             escape_html(ctx.kubernetes)
@@ -721,7 +724,7 @@ fn code_block(
             })
             .unwrap_or_default();
         html.push_str(&format!(
-            "<div class=\"lab-card\" id=\"lab-{lab_e}\" data-lab=\"{lab_e}\">\n<p class=\"lab-kicker\">Lab</p><p class=\"lab-title\">{title}</p>\n<p class=\"lab-badges\">{}</p>{requires}<!--lab-files:{lab}-->\n<p class=\"lab-ns\">Runs in a namespace of its own: <code>kubectl create namespace {lab_e}</code> then <code>kubectl config set-context --current --namespace {lab_e}</code>.</p>\n</div>\n",
+            "<div class=\"lab-card\" id=\"lab-{lab_e}\" data-lab=\"{lab_e}\">\n<p class=\"lab-kicker\">Lab</p><h{level} class=\"lab-title\">{title}</h{level}>\n<p class=\"lab-badges\">{}</p>{requires}<!--lab-files:{lab}-->\n<p class=\"lab-ns\">Runs in a namespace of its own: <code>kubectl create namespace {lab_e}</code> then <code>kubectl config set-context --current --namespace {lab_e}</code>.</p>\n</div>\n",
             badges.join(" "),
         ));
     }
@@ -777,7 +780,8 @@ fn render_steps(content: &str, lab: &str) -> String {
             cmd_html.trim_end_matches('\n')
         ));
         if !s.expected.is_empty() || s.exit != 0 {
-            let mut out = s.expected.join("\n");
+            // Shown as kubectl prints it: squashed columns re-aligned (display only).
+            let mut out = columns::align(&s.expected).join("\n");
             if s.exit != 0 {
                 if !out.is_empty() {
                     out.push('\n');

@@ -124,6 +124,7 @@ fn finish(
         report.extend(r.diagnostics.drain(..));
     }
     check_links(&book, &rendered, &mut report);
+    check_needs(&book, &rendered, &mut report);
     expand_directives(&book, &mut rendered, &mut report);
     let blocks = chapter_blocks(&book, &rendered);
     let (labs, lab_diags) = lab::collect(&blocks);
@@ -431,6 +432,64 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
                         .with_hint(hint),
                 );
             }
+        }
+    }
+}
+
+/// book.toml `[needs]` targets are linked from lab cards: a chapter (and anchor) that exists,
+/// or a URL of a safe scheme. The same codes as a chapter's own links.
+fn check_needs(book: &Book, rendered: &[Rendered], report: &mut Report) {
+    let text = book.sources.text(Path::new("book/book.toml")).unwrap_or("");
+    let at = |need: &str| {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(need) && l.contains('='))
+            .map_or(1, |i| i + 1);
+        Span::new("book/book.toml", line, 1)
+    };
+    for (need, target) in &book.config.needs {
+        if let Some(scheme) = markdown::dangerous_scheme(target) {
+            report.push(
+                Diagnostic::warning(
+                    codes::MD007,
+                    format!("book.toml [needs] `{need}` is a `{scheme}:` URL"),
+                )
+                .at(at(need))
+                .with_hint("it is linked from lab cards, so it is left out; use an https:// URL"),
+            );
+            continue;
+        }
+        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+        if target.contains("://") || !file.ends_with(".md") {
+            continue;
+        }
+        let Some((_, r)) = book
+            .chapters
+            .iter()
+            .zip(rendered)
+            .find(|(c, _)| c.file_name == file)
+        else {
+            report.push(
+                Diagnostic::error(
+                    codes::MD001,
+                    format!("book.toml [needs] `{need}` links to `{file}`, which is not a chapter of this book"),
+                )
+                .at(at(need))
+                .with_hint("name a chapter by its file name, e.g. 13-tools.md#helm"),
+            );
+            continue;
+        };
+        if !anchor.is_empty() && !r.headings.iter().any(|h| h.id == anchor) {
+            report.push(
+                Diagnostic::error(
+                    codes::MD002,
+                    format!("book.toml [needs] `{need}`: `{file}` has no anchor `#{anchor}`"),
+                )
+                .at(at(need))
+                .with_hint(format!(
+                    "anchors are heading slugs; see the headings of {file}"
+                )),
+            );
         }
     }
 }

@@ -194,6 +194,26 @@ fn nav(out: &Output, current: Option<usize>) -> Vec<NavGroup> {
 
 fn book_ctx(out: &Output) -> Value {
     let b = &out.book.config.book;
+    // A chapter file named in [needs] is its page on the site.
+    let needs: Vec<Value> = out
+        .book
+        .config
+        .needs
+        .iter()
+        // check warns about these (MD007); a card never links them.
+        .filter(|(_, target)| crate::markdown::dangerous_scheme(target).is_none())
+        .map(|(need, target)| {
+            let (file, anchor) = target.split_once('#').map_or((target.as_str(), None), |(f, a)| (f, Some(a)));
+            match file.strip_suffix(".md") {
+                Some(stem) if !file.contains("://") => json!({
+                    "name": need,
+                    "href": format!("{stem}.html{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
+                    "local": true,
+                }),
+                _ => json!({ "name": need, "href": target, "local": false }),
+            }
+        })
+        .collect();
     json!({
         "title": b.title,
         "description": b.description,
@@ -201,6 +221,7 @@ fn book_ctx(out: &Output) -> Value {
         "kubernetes": b.kubernetes,
         "repository": b.repository,
         "authors": b.authors.join(", "),
+        "needs": needs,
     })
 }
 
@@ -306,8 +327,11 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
         theme.render("labs.html", &ctx)?.into_bytes(),
     );
 
-    // The 404 page is served for any missing path, so its links are root-absolute.
-    let ctx = base("/", nav(out, None));
+    // The 404 page is served for any missing path, at any depth, so its relative links are
+    // resolved against the site's root on its host (the template's <base>), known from
+    // site-url. Without one they stay relative, right for the top folder and for file://.
+    let mut ctx = base("", nav(out, None));
+    ctx["base"] = json!(out.book.config.site_path());
     files.insert(
         "404.html".into(),
         theme.render("404.html", &ctx)?.into_bytes(),
@@ -375,6 +399,9 @@ fn print_html(out: &Output, stem: &str, html: &str) -> String {
     let h = html
         .replace(" id=\"", &format!(" id=\"{stem}--"))
         .replace("href=\"#", &format!("href=\"#{stem}--"));
+    // Attributes that name ids must follow them, or they point at nothing (an interview
+    // section's aria-labelledby, for one).
+    let h = prefix_id_refs(&h, stem);
     // One pass over the links, so the page costs time linear in the book's size.
     let stems: std::collections::HashSet<&str> =
         out.book.chapters.iter().map(|c| c.stem.as_str()).collect();
@@ -399,6 +426,40 @@ fn print_html(out: &Output, stem: &str, html: &str) -> String {
     }
     result.push_str(rest);
     result
+}
+
+/// Every id in the id-reference attributes (`aria-labelledby="a b"`, `for="x"`, …) of HTML
+/// with `{stem}--` in front, as print.html gives the ids themselves.
+fn prefix_id_refs(html: &str, stem: &str) -> String {
+    const ATTRS: [&str; 5] = [
+        " aria-labelledby=\"",
+        " aria-describedby=\"",
+        " aria-controls=\"",
+        " aria-owns=\"",
+        " for=\"",
+    ];
+    let mut h = html.to_string();
+    for attr in ATTRS {
+        if !h.contains(attr) {
+            continue;
+        }
+        let mut result = String::with_capacity(h.len());
+        let mut rest = h.as_str();
+        while let Some(i) = rest.find(attr) {
+            let (before, after) = rest.split_at(i + attr.len());
+            result.push_str(before);
+            let end = after.find('"').unwrap_or(after.len());
+            let ids: Vec<String> = after[..end]
+                .split_whitespace()
+                .map(|id| format!("{stem}--{id}"))
+                .collect();
+            result.push_str(&ids.join(" "));
+            rest = &after[end..];
+        }
+        result.push_str(rest);
+        h = result;
+    }
+    h
 }
 
 /// `search-index-HASH.js`: sets `window.KUBEBOOK_SEARCH`. A script rather than JSON so the
@@ -682,4 +743,19 @@ pub fn clean(dest: &Path, root: &Path) -> Result<bool, String> {
     }
     std::fs::remove_dir_all(&real).map_err(|e| format!("cannot delete {}: {e}", real.display()))?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn id_references_follow_the_prefixed_ids() {
+        let h = super::prefix_id_refs(
+            "<section aria-labelledby=\"q a\"><label for=\"x\">L</label><b data-for=\"y\">",
+            "06-b",
+        );
+        assert_eq!(
+            h,
+            "<section aria-labelledby=\"06-b--q 06-b--a\"><label for=\"06-b--x\">L</label><b data-for=\"y\">"
+        );
+    }
 }

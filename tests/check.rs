@@ -335,3 +335,43 @@ fn commands_the_runner_refuses_are_errors_unless_skip_ci() {
     assert_eq!(got, vec!["LAB014 5"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn needs_links_name_chapters_and_anchors_that_exist() {
+    let p = Project::new();
+    p.chapter("01-c.md", "C", "## Helm {#helm}\n\nText.\n");
+    let toml = std::fs::read_to_string(p.root().join("book/book.toml")).unwrap();
+    p.write(
+        "book/book.toml",
+        &format!(
+            "{toml}\n[needs]\nhelm = \"01-c.md#helm\"\ndocker = \"https://docs.docker.com/\"\ncurl = \"02-missing.md\"\nkind = \"01-c.md#nope\"\nbad = \"javascript:alert(1)\"\n"
+        ),
+    );
+    let (_, diags) = diagnostics(&p);
+    let mut got: Vec<(String, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["MD001", "MD002", "MD007"], "{got:?}");
+    assert!(got[0].1.contains("`curl`"), "{got:?}");
+    assert!(got[1].1.contains("#nope"), "{got:?}");
+    // The unsafe one (a warning) is not linked from the site.
+    p.write(
+        "book/book.toml",
+        &format!("{toml}\n[needs]\nhelm = \"01-c.md#helm\"\nbad = \"javascript:alert(1)\"\n"),
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        p.site("01-c.html")
+            .contains("data-need=\"helm\" href=\"01-c.html#helm\"")
+    );
+    assert!(!p.site("01-c.html").contains("javascript:"));
+}

@@ -89,8 +89,12 @@ enum Tok {
     Num,
 }
 
+/// The placeholders an expected line may hold (docs/authoring.md); besides them, a line that
+/// is just `...` stands for any number of lines. The theme explains each to readers.
+pub const PLACEHOLDERS: [&str; 6] = ["[..]", "[AGE]", "[IP]", "[HASH]", "[NODEPORT]", "[NUM]"];
+
 fn tokenize(p: &str) -> Vec<Tok> {
-    const NAMED: [&str; 6] = ["[..]", "[AGE]", "[IP]", "[HASH]", "[NODEPORT]", "[NUM]"];
+    const NAMED: [&str; 6] = PLACEHOLDERS;
     let make = |name: &str| match name {
         "[..]" => Tok::Any,
         "[AGE]" => Tok::Age,
@@ -210,6 +214,26 @@ fn is_ip(s: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_theme_explains_every_placeholder() {
+        // The default theme's legend and the script that marks placeholders know them all.
+        let base = include_str!("../../themes/default/templates/base.html");
+        let js = include_str!("../../themes/default/static/book.js");
+        for p in PLACEHOLDERS.iter().chain(&["..."]) {
+            assert!(
+                base.contains(&format!("data-ph=\"{p}\"")),
+                "{p} in the legend"
+            );
+        }
+        for p in PLACEHOLDERS {
+            let re = p
+                .replace('[', "\\[")
+                .replace(']', "\\]")
+                .replace('.', "\\.");
+            assert!(js.contains(&re), "{p} ({re}) in book.js");
+        }
+    }
 
     #[test]
     fn d9_warnings_ansi_and_carriage_returns_are_tolerated() {

@@ -1,6 +1,7 @@
 //! The lab model: a lab is the run of code blocks in one chapter that share `lab=ID`.
 //! The site, `check` and the cluster runner all read this model.
 
+pub mod columns;
 pub mod console;
 pub mod fence;
 pub mod matcher;

@@ -57,10 +57,11 @@ for (const theme of THEMES) {
       if (path !== "print.html") {
         // Audit the interactive states too: an answer revealed, a lab marked, a card marked,
         // search results open.
-        const card = page.locator(".qa .qa-reveal").first();
+        const card = page.locator(".qa .qa-toggle").first();
         if (await card.count()) {
           await card.click();
           await page.locator(".qa .qa-knew").first().click();
+          await page.locator(".qa .qa-toggle").nth(1).click();
           await page.locator(".qa .qa-again").nth(1).click();
         }
         const lab = page.locator(".lab-done-box").first();

@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: build the shipped book, serve it on loopback, launch
 // Debian's Chromium through playwright-core, and record every request a page makes.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, createReadStream, statSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, createReadStream, statSync, mkdirSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname, extname, sep } from "node:path";
@@ -39,11 +39,19 @@ export function kubebookBin() {
 }
 
 /** Build the shipped book (PROJECT/book) into a fresh temporary directory; returns
- *  { dir, cleanup }. */
-export function buildSite() {
+ *  { dir, cleanup }. With `editToml`, the book is built from a copy whose book.toml is
+ *  `editToml(text)` (book/, themes/ and labs/ copied; the shipped book is never touched). */
+export function buildSite({ editToml } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), "kubebook-browser-"));
   const dir = join(tmp, "site");
-  execFileSync(kubebookBin(), ["build", PROJECT, "--dest", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  let project = PROJECT;
+  if (editToml) {
+    project = join(tmp, "project");
+    for (const d of ["book", "themes", "labs"]) cpSync(join(PROJECT, d), join(project, d), { recursive: true });
+    const toml = join(project, "book", "book.toml");
+    writeFileSync(toml, editToml(readFileSync(toml, "utf8")));
+  }
+  execFileSync(kubebookBin(), ["build", project, "--dest", dir], { stdio: ["ignore", "pipe", "pipe"] });
   return { dir, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }
 
@@ -61,8 +69,10 @@ const TYPES = {
 };
 
 /** A tiny static file server for DIR on 127.0.0.1 and an ephemeral port. GET and HEAD only;
- *  nothing outside DIR. Returns { url, close, hits } where hits lists the paths requested. */
-export async function serve(dir) {
+ *  nothing outside DIR. Returns { url, close, hits } where hits lists the paths requested.
+ *  With `prefix` ("/kubebook/") the site is served under that path only, as GitHub Pages
+ *  serves a project site; with `notFound` ("404.html") a miss answers 404 with that file. */
+export async function serve(dir, { prefix = "/", notFound = null } = {}) {
   const root = resolve(dir);
   const hits = [];
   const server = createServer((req, res) => {
@@ -79,16 +89,25 @@ export async function serve(dir) {
       return;
     }
     if (path.endsWith("/")) path += "index.html";
-    const file = resolve(root, "." + path);
     let st = null;
-    if (file === root || file.startsWith(root + sep)) {
-      try { st = statSync(file); } catch { st = null; }
+    let file = null;
+    if (path.startsWith(prefix)) {
+      file = resolve(root, "./" + path.slice(prefix.length));
+      if (file === root || file.startsWith(root + sep)) {
+        try { st = statSync(file); } catch { st = null; }
+      }
+    }
+    let status = 200;
+    if ((!st || !st.isFile()) && notFound) {
+      file = join(root, notFound);
+      st = statSync(file);
+      status = 404;
     }
     if (!st || !st.isFile()) {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
       return;
     }
-    res.writeHead(200, {
+    res.writeHead(status, {
       "Content-Type": TYPES[extname(file)] || "application/octet-stream",
       "Content-Length": st.size,
       "Cache-Control": "no-cache",
@@ -99,7 +118,7 @@ export async function serve(dir) {
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     hits,
     close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); }),
   };

@@ -119,7 +119,7 @@ test("F5: arrow keys scroll a focused code block instead of changing chapter", a
 
 test("F14: printing a chapter leaves out the flashcard and lab-done controls", async () => {
   const { ctx, page } = await open({ width: 1280, height: 800 }, "06-kubernetes-basics.html");
-  await page.locator(".qa-controls").first().waitFor();
+  await page.locator(".qa-controls").first().waitFor({ state: "attached" });
   await page.emulateMedia({ media: "print" });
   const shown = await page.evaluate(() =>
     Array.from(document.querySelectorAll(".qa-controls, .lab-done")).filter((e) => getComputedStyle(e).display !== "none").length);

@@ -191,26 +191,24 @@ test("flashcard: reveal with the keyboard, mark it, state kept in localStorage",
   const qid = await card.getAttribute("data-qid");
   assert.equal(qid, "06-kubernetes-basics/is-kubernetes-simple");
   const answer = card.locator(".qa-answer");
-  const reveal = card.locator(".qa-reveal");
-  const heading = card.locator("h3");
+  // The question is a button in its heading (F20); grading shows after the answer (F16).
+  const reveal = card.locator("h3 .qa-toggle");
   assert.ok(await answer.isHidden(), "answer concealed");
   assert.equal(await reveal.getAttribute("aria-expanded"), "false");
   assert.equal(await reveal.getAttribute("aria-controls"), await answer.getAttribute("id"));
-  await heading.focus();
-  assert.equal(await page.evaluate(() => document.activeElement.tagName), "H3");
+  await reveal.focus();
+  assert.equal(await page.evaluate(() => document.activeElement.className), "qa-toggle");
   const scrolled = await page.evaluate(() => window.scrollY);
   await page.keyboard.press("Space");
   assert.ok(await answer.isVisible(), "Space reveals");
   assert.equal(await reveal.getAttribute("aria-expanded"), "true");
-  assert.equal(await reveal.innerText(), "Hide answer");
+  assert.equal(await card.locator(".qa-hint").innerText(), "Hide answer");
   assert.equal(await page.evaluate(() => window.scrollY), scrolled, "Space does not scroll the page");
   await page.keyboard.press("Enter");
   assert.ok(await answer.isHidden(), "Enter hides again");
   await page.keyboard.press("Enter");
   assert.ok(await answer.isVisible(), "Enter reveals");
-  // Focus order: question → Show/Hide answer → Knew it → Review again.
-  await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Hide answer");
+  // Focus order: question → Knew it → Review again.
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "Knew it");
   await page.keyboard.press("Enter");
@@ -240,7 +238,7 @@ test("practice: review-first order, chapter filter and the mastered count", asyn
 
   // Mark the sixth question "Review again" and the second "Knew it", by keyboard.
   const sixth = page.locator(`.qa[data-qid="${bookOrder[5]}"]`);
-  await sixth.locator("h2").focus();
+  await sixth.locator("h2 .qa-toggle").focus();
   await page.keyboard.press("Space");
   await sixth.locator(".qa-again").focus();
   await page.keyboard.press("Enter");
@@ -248,7 +246,7 @@ test("practice: review-first order, chapter filter and the mastered count", asyn
   // Marking moves the focus on to the next question.
   assert.equal(await page.evaluate(() => document.activeElement.closest(".qa").getAttribute("data-qid")), bookOrder[6]);
   const second = page.locator(`.qa[data-qid="${bookOrder[1]}"]`);
-  await second.locator("h2").focus();
+  await second.locator("h2 .qa-toggle").focus();
   await page.keyboard.press("Enter");
   await second.locator(".qa-knew").click();
   assert.equal(await count.innerText(), `1 of ${total} mastered`, "count updates at once");
@@ -283,14 +281,17 @@ test("labs: mark as done, shown on the index with questions mastered; export, im
   const page = await ctx.newPage();
   await page.goto(server.url + CHAPTER);
   const card = page.locator(`.lab-card[data-lab="${LAB}"]`);
-  const box = card.getByRole("checkbox", { name: "Mark this lab as done (Run your first Pod)", exact: true });
+  // The box follows the lab's last step (F24), outside the card.
+  const box = page.getByRole("checkbox", { name: "Mark this lab as done (Run your first Pod)", exact: true });
   assert.equal(await box.isChecked(), false);
   await box.check();
   assert.match(await card.getAttribute("class"), /\bdone\b/);
   await page.reload();
   assert.equal(await box.isChecked(), true, "remembered after reload");
-  await page.locator(".interview .qa .qa-knew").nth(0).click();
-  await page.locator(".interview .qa .qa-knew").nth(1).click();
+  for (const n of [0, 1]) {
+    await page.locator(".interview .qa .qa-toggle").nth(n).click();
+    await page.locator(".interview .qa .qa-knew").nth(n).click();
+  }
 
   await page.goto(server.url + "index.html");
   const summary = page.locator(".progress-summary");
@@ -347,13 +348,14 @@ test("copy buttons put the command (and only the code) on the clipboard", async 
   await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });
   const page = await ctx.newPage();
   await page.goto(server.url + CHAPTER);
-  const step = page.locator('.lab-steps[data-lab="ch06-explore-cluster"] .lab-step pre.console').first();
+  // The button sits beside the block, in its wrapper (so it does not scroll with the code).
+  const step = page.locator('.lab-steps[data-lab="ch06-explore-cluster"] .lab-step .code-wrap:has(pre.console)').first();
   const button = step.locator(".copy-button");
   await button.click();
   await page.waitForFunction(() => document.querySelector(".copy-button").textContent === "Copied");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "kubectl get nodes");
   // A file block: the YAML exactly, without the button's own label.
-  const yaml = page.locator(`figure.lab-block[data-lab="${LAB}"] pre.code`).first();
+  const yaml = page.locator(`figure.lab-block[data-lab="${LAB}"] .code-wrap:has(pre.code)`).first();
   await yaml.locator(".copy-button").click();
   const text = await page.evaluate(() => navigator.clipboard.readText());
   assert.ok(text.startsWith("apiVersion: v1\nkind: Pod\n"), text);

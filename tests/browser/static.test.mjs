@@ -99,7 +99,7 @@ test("keyboard focus is visible: skip link first, then a ring on every stop", as
   assert.ok(first.left >= 0, "skip link on screen when focused");
   await page.keyboard.press("Enter");
   assert.equal(await page.evaluate(() => document.activeElement.id), "main");
-  for (const sel of [".qa-question", ".qa-reveal", ".lab-done-box", ".copy-button", ".theme-toggle", "#search-input"]) {
+  for (const sel of [".qa-toggle", ".lab-done-box", ".copy-button", ".theme-toggle", "#search-input"]) {
     await page.locator(sel).first().focus();
     // focus() from script counts as keyboard focus for :focus-visible only after a key press.
     await page.keyboard.press("Shift");
@@ -128,11 +128,12 @@ test("screenshots: index, chapter light and dark, lab card, practice", async () 
       await page.goto(server.url + CHAPTER);
       // Some progress, so the index shows it.
       await page.locator(".lab-done-box").first().check();
+      await page.locator(".qa-toggle").first().click();
       await page.locator(".qa-knew").first().click();
       await page.goto(server.url + "index.html");
       await shot(page, "index.png");
       await page.goto(server.url + "practice.html");
-      await page.locator(".qa-reveal").first().click();
+      await page.locator(".qa-toggle").first().click();
       await shot(page, "practice.png");
     }
     await page.goto(server.url + CHAPTER + "#lab-ch06-first-pod");

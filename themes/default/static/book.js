@@ -5,6 +5,13 @@
   "use strict";
   var root = document.body.getAttribute("data-root") || "";
   var STORE = "kubebook-progress";
+  // The 404 page has a <base> (so its links work from any depth), which would also send its
+  // in-page links, such as the skip link, to the site's root: keep those on this page.
+  if (document.querySelector("base")) {
+    Array.prototype.forEach.call(document.querySelectorAll('a[href^="#"]'), function (a) {
+      a.href = location.href.split("#")[0] + a.getAttribute("href");
+    });
+  }
 
   function load() {
     var p = null;
@@ -135,14 +142,86 @@
     var ok = false; try { ok = document.execCommand("copy"); } catch (e) {}
     document.body.removeChild(ta); return ok;
   }
+  // The button sits in a wrapper around the block, not in the block: a block that scrolls
+  // sideways would carry it away with the text.
+  var copyBlocks = [];
   Array.prototype.forEach.call(document.querySelectorAll("pre.code"), function (pre) {
     if (pre.closest("details.expected")) return;
+    var wrap = document.createElement("div");
+    wrap.className = "code-wrap";
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
     var b = document.createElement("button");
     b.type = "button"; b.className = "copy-button"; b.textContent = "Copy";
     b.title = "Copy to clipboard";
     b.addEventListener("click", function () { copy(codeText(pre), b); });
-    pre.appendChild(b);
+    wrap.appendChild(b);
+    copyBlocks.push({ pre: pre, button: b });
   });
+  // The right end of a block's first line, as if the block were not scrolled.
+  function firstLineRight(pre) {
+    var code = pre.querySelector("code") || pre;
+    var range = document.createRange();
+    range.selectNodeContents(code);
+    var walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    for (var n = walk.nextNode(); n; n = walk.nextNode()) {
+      var i = n.data.indexOf("\n");
+      if (i >= 0) { range.setEnd(n, i); break; }
+    }
+    return range.getBoundingClientRect().right + pre.scrollLeft;
+  }
+  // A block whose first line reaches the button gets a header row for it (the line moves
+  // down below the button); the others stay compact. The width is what decides it, so
+  // adding the row never changes the answer. Measured first, then written: one layout.
+  function padFirstLines() {
+    var pads = copyBlocks.map(function (c) {
+      return firstLineRight(c.pre) > c.button.getBoundingClientRect().left - 4;
+    });
+    copyBlocks.forEach(function (c, i) { c.pre.classList.toggle("copy-pad", pads[i]); });
+  }
+  padFirstLines();
+
+  // ---- expected output: the matcher's placeholders marked and explained -------------------
+  // The notation (src/lab/matcher.rs) stays as the book writes it, so a reader can compare it
+  // with their terminal; each placeholder gets its meaning from the theme's legend template.
+  var phTemplate = document.getElementById("kb-placeholders");
+  if (phTemplate && phTemplate.content) {
+    var PH = /\[\.\.\]|\[AGE\]|\[IP\]|\[HASH\]|\[NODEPORT\]|\[NUM\]|^\.\.\.$/gm;
+    var meaning = {};
+    Array.prototype.forEach.call(phTemplate.content.querySelectorAll("[data-ph]"), function (item) {
+      var name = item.getAttribute("data-ph");
+      meaning[name] = item.textContent.replace(name, "").trim();
+    });
+    var used = {};
+    Array.prototype.forEach.call(document.querySelectorAll("details.expected pre.output code"), function (code) {
+      var text = code.textContent, last = 0, m;
+      var steps = code.closest(".lab-steps");
+      var lab = steps && steps.getAttribute("data-lab");
+      var frag = document.createDocumentFragment();
+      PH.lastIndex = 0;
+      while ((m = PH.exec(text))) {
+        frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var mark = document.createElement("span");
+        mark.className = "ph"; mark.textContent = m[0]; mark.title = meaning[m[0]] || "";
+        frag.appendChild(mark);
+        last = m.index + m[0].length;
+        if (lab) (used[lab] = used[lab] || {})[m[0]] = true;
+      }
+      if (!last) return;
+      frag.appendChild(document.createTextNode(text.slice(last)));
+      code.textContent = "";
+      code.appendChild(frag);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".lab-card[data-lab]"), function (card) {
+      var uses = used[card.getAttribute("data-lab")];
+      if (!uses) return;
+      var legend = phTemplate.content.firstElementChild.cloneNode(true);
+      Array.prototype.forEach.call(legend.querySelectorAll("[data-ph]"), function (item) {
+        if (!uses[item.getAttribute("data-ph")]) item.parentNode.removeChild(item);
+      });
+      card.appendChild(legend);
+    });
+  }
 
   // ---- wide tables and code: reachable by keyboard when they scroll sideways -----------------
   function scrollables(scope) {
@@ -157,7 +236,7 @@
   }
   var resizeTimer = null;
   var main = document.getElementById("main") || document.body;
-  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(function () { scrollables(main); }, 200); });
+  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(function () { padFirstLines(); scrollables(main); }, 200); });
   // An opened <details> (expected output) may hold a wide block.
   document.addEventListener("toggle", function (e) { if (e.target.open) scrollables(e.target); }, true);
   scrollables(main);
@@ -199,48 +278,66 @@
     // A question can appear twice on one page (summary chapters), so ids get a counter.
     var aid = answer.id || "qa-answer-" + (++cardCount);
     answer.id = aid;
+    // The question's text becomes a button inside the heading: the heading stays a heading
+    // for navigation, and the button is the one control, with its expanded state.
+    var toggle = document.createElement("button");
+    toggle.type = "button"; toggle.className = "qa-toggle";
+    toggle.setAttribute("aria-controls", aid); toggle.setAttribute("aria-expanded", "false");
+    var text = document.createElement("span");
+    text.className = "qa-text";
+    Array.prototype.slice.call(heading.childNodes).forEach(function (n) {
+      if (!(n.nodeType === 1 && n.classList.contains("anchor"))) text.appendChild(n);
+    });
+    toggle.appendChild(text);
+    // The visible cue; the button's name stays the question, its state says the rest.
+    var hint = document.createElement("span");
+    hint.className = "qa-hint"; hint.setAttribute("aria-hidden", "true");
+    toggle.appendChild(hint);
+    heading.appendChild(toggle);
+    heading.classList.add("qa-question");
+    // Grading comes after the answer: the buttons show only once it is revealed.
     var controls = document.createElement("div");
     controls.className = "qa-controls";
-    var reveal = document.createElement("button");
-    reveal.type = "button"; reveal.className = "button secondary qa-reveal";
-    reveal.setAttribute("aria-controls", aid); reveal.setAttribute("aria-expanded", "false");
-    reveal.textContent = "Show answer";
+    var grade = document.createElement("span");
+    grade.className = "qa-grade";
     var knew = document.createElement("button");
     knew.type = "button"; knew.className = "button secondary qa-knew"; knew.textContent = "Knew it";
     var again = document.createElement("button");
     again.type = "button"; again.className = "button secondary qa-again"; again.textContent = "Review again";
     var status = document.createElement("span");
     status.className = "qa-status"; status.setAttribute("aria-live", "polite");
-    controls.appendChild(reveal); controls.appendChild(knew); controls.appendChild(again); controls.appendChild(status);
-    heading.insertAdjacentElement("afterend", controls);
+    grade.appendChild(knew); grade.appendChild(again);
+    controls.appendChild(grade); controls.appendChild(status);
+    answer.insertAdjacentElement("afterend", controls);
     function show(open) {
       card.classList.toggle("concealed", !open);
-      reveal.setAttribute("aria-expanded", open ? "true" : "false");
-      reveal.textContent = open ? "Hide answer" : "Show answer";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      hint.textContent = open ? "Hide answer" : "Show answer";
+      grade.hidden = !open;
     }
+    card.kbShow = show;
     function paint() {
       var s = qState(id);
       card.setAttribute("data-state", s ? s.state : "new");
       status.textContent = s ? (s.state === "known" ? "Marked as known" : "Marked for review") : "";
     }
     show(false); paint(); repaints.push(paint);
-    reveal.addEventListener("click", function () { show(card.classList.contains("concealed")); });
+    toggle.addEventListener("click", function () { show(card.classList.contains("concealed")); });
     knew.addEventListener("click", function () { mark(id, true); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
     again.addEventListener("click", function () { mark(id, false); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
-    // The question itself is focusable: Space or Enter on it shows / hides the answer.
-    heading.setAttribute("tabindex", "0");
-    heading.setAttribute("aria-controls", aid);
-    heading.classList.add("qa-question");
-    heading.addEventListener("click", function (e) {
-      if (!e.target.closest("a")) show(card.classList.contains("concealed"));
-    });
-    heading.addEventListener("keydown", function (e) {
-      if (e.key === " " || e.key === "Enter") { e.preventDefault(); show(card.classList.contains("concealed")); }
-    });
+  }
+  // A link to a question (a search hit, a shared URL) is a request to read its answer.
+  function revealTarget() {
+    var el = null;
+    try { el = document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) {}
+    var card = el && el.closest(".qa[data-qid]");
+    if (card && card.kbShow) card.kbShow(true);
   }
   // The one-page book shows every answer, as it does in print.
   if (!document.body.classList.contains("print-page")) {
     Array.prototype.forEach.call(document.querySelectorAll(".qa[data-qid]"), setupCard);
+    revealTarget();
+    window.addEventListener("hashchange", revealTarget);
   }
 
   // ---- practice page ------------------------------------------------------------------------
@@ -280,17 +377,76 @@
       var mastered = visible.filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
       count.textContent = mastered + " of " + visible.length + " mastered";
     }
-    chapterSel.addEventListener("change", arrange);
-    orderSel.addEventListener("change", arrange);
+    // The drill's settings survive a reload: filter, order, one card at a time.
+    var PREFS = "kubebook-practice";
+    var singleBox = document.getElementById("practice-single");
+    var sessionOut = document.querySelector(".practice-session");
+    var reviewed = 0, current = 0;
+    function hasOption(sel, v) { return Array.prototype.some.call(sel.options, function (o) { return o.value === v; }); }
+    try {
+      var prefs = JSON.parse(localStorage.getItem(PREFS)) || {};
+      if (typeof prefs.chapter === "string" && hasOption(chapterSel, prefs.chapter)) chapterSel.value = prefs.chapter;
+      if (typeof prefs.order === "string" && hasOption(orderSel, prefs.order)) orderSel.value = prefs.order;
+      if (singleBox) singleBox.checked = !!prefs.single;
+    } catch (e) {}
+    function savePrefs() {
+      try { localStorage.setItem(PREFS, JSON.stringify({ chapter: chapterSel.value, order: orderSel.value, single: !!(singleBox && singleBox.checked) })); } catch (e) {}
+    }
+    function shown() { return Array.prototype.filter.call(practice.children, function (li) { return !li.hidden; }); }
+    // One card at a time: only the current one of the arranged list is on screen.
+    function paintSingle() {
+      var single = !!(singleBox && singleBox.checked), list = shown();
+      practice.classList.toggle("single", single);
+      if (current >= list.length) current = Math.max(0, list.length - 1);
+      list.forEach(function (li, i) { li.classList.toggle("current", i === current); });
+      if (sessionOut) {
+        sessionOut.textContent = (single && list.length ? "Card " + (current + 1) + " of " + list.length + " · " : "") +
+          reviewed + " reviewed this session";
+      }
+    }
+    function rearrange() { current = 0; savePrefs(); arrange(); paintSingle(); }
+    chapterSel.addEventListener("change", rearrange);
+    orderSel.addEventListener("change", rearrange);
+    if (singleBox) singleBox.addEventListener("change", function () { savePrefs(); paintSingle(); });
     practice.addEventListener("kubebook:marked", function (e) {
       recount();
+      reviewed++;
       // Keyboard drill: after "Knew it" / "Review again", go on to the next question.
-      var li = e.target.closest(".practice-item"), next = li && li.nextElementSibling;
-      while (next && next.hidden) next = next.nextElementSibling;
-      var h = next && next.querySelector(".qa-question");
-      if (h) h.focus();
+      var li = e.target.closest(".practice-item"), list = shown(), at = list.indexOf(li);
+      if (at >= 0 && at + 1 < list.length) current = at + 1;
+      paintSingle();
+      var next = at >= 0 ? list[at + 1] : null;
+      var q = next && next.querySelector(".qa-toggle");
+      if (q) q.focus();
     });
     arrange();
+    paintSingle();
+  }
+
+  // ---- diagrams: each SVG opens full size (on a phone its labels are a few pixels high) -----
+  Array.prototype.forEach.call(document.querySelectorAll('main img[src$=".svg"]'), function (img) {
+    if (img.closest("a")) return;
+    var a = document.createElement("a");
+    a.href = img.getAttribute("src"); a.className = "figure-link"; a.title = "Open the diagram full size";
+    img.parentNode.insertBefore(a, img);
+    a.appendChild(img);
+  });
+
+  // ---- labs: "Needs" items linked to their setup ---------------------------------------------
+  var needsTemplate = document.getElementById("kb-needs");
+  if (needsTemplate && needsTemplate.content) {
+    var setup = {};
+    Array.prototype.forEach.call(needsTemplate.content.querySelectorAll("a[data-need]"), function (a) {
+      setup[a.getAttribute("data-need")] = a.getAttribute("href");
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".lab-requires code"), function (code) {
+      var href = setup[code.textContent.trim()];
+      if (!href || code.closest("a")) return;
+      var a = document.createElement("a");
+      a.href = href; a.title = "How to set up " + code.textContent.trim();
+      code.parentNode.insertBefore(a, code);
+      a.appendChild(code);
+    });
   }
 
   // ---- labs: mark as done -----------------------------------------------------------------
@@ -308,7 +464,13 @@
       which.className = "visually-hidden"; which.textContent = " (" + title.textContent + ")";
       label.appendChild(which);
     }
-    card.appendChild(label);
+    // Done is said after the steps: after the lab's last block on the page.
+    var parts = document.querySelectorAll('[data-lab="' + id.replace(/["\\]/g, "\\$&") + '"]');
+    var last = parts[parts.length - 1];
+    var row = document.createElement("p");
+    row.className = "lab-done-row";
+    row.appendChild(label);
+    last.parentNode.insertBefore(row, last.nextSibling);
     function paint() { box.checked = !!progress.labs[id]; card.classList.toggle("done", box.checked); }
     paint(); repaints.push(paint);
     box.addEventListener("change", function () {
@@ -406,15 +568,54 @@
     }
     function esc(s) { return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; }); }
     function terms(q) { return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length > 1; }); }
-    function score(d, ts) {
-      var s = 0;
-      for (var i = 0; i < ts.length; i++) {
-        var t = ts[i], inTitle = d.lt.indexOf(t) >= 0, n = 0, p = d.lx.indexOf(t);
+    // The short names kubectl accepts (and readers type) for the kinds the book spells out.
+    var SYNONYMS = {
+      netpol: ["networkpolic", "network polic"], pvc: ["persistentvolumeclaim", "persistent volume claim", "pvc"], pv: ["persistentvolume"],
+      hpa: ["horizontalpodautoscaler", "horizontal pod autoscal", "hpa"], vpa: ["verticalpodautoscaler"], sts: ["statefulset"],
+      ds: ["daemonset"], rs: ["replicaset"], cm: ["configmap"], svc: ["service"], ns: ["namespace"],
+      deploy: ["deployment"], sa: ["serviceaccount"], crd: ["customresourcedefinition"],
+      pdb: ["poddisruptionbudget"], k8s: ["kubernetes"]
+    };
+    // Light stemming: matching is by substring, so a word's stem finds its other forms
+    // (crashing → crash finds CrashLoopBackOff, crashes, crashed).
+    function stem(t) {
+      if (t.length <= 4) return t;
+      var m = t.match(/^(.{3,}?)(ies|ing|ed|es|s)$/);
+      if (!m) return t;
+      var base = m[2] === "ies" ? m[1] + "y" : m[1];
+      // running → run, stopped → stop
+      if (/(.)\1$/.test(base) && !/(ss|ll)$/.test(base)) base = base.slice(0, -1);
+      return base.length >= 3 ? base : t;
+    }
+    // Each query word as the strings that may stand for it, best first.
+    function forms(t) {
+      // An abbreviation stands for its kinds only: as a substring, "sts" is in "requests".
+      if (SYNONYMS[t]) return SYNONYMS[t];
+      var f = [t], st = stem(t);
+      if (st !== t) f.push(st);
+      return f;
+    }
+    function termScore(d, alts) {
+      var best = 0;
+      for (var k = 0; k < alts.length; k++) {
+        var t = alts[k], inTitle = d.lt.indexOf(t) >= 0, n = 0, p = d.lx.indexOf(t);
         while (p >= 0 && n < 20) { n++; p = d.lx.indexOf(t, p + t.length); }
-        if (!inTitle && !n) return 0;
-        s += (inTitle ? 10 : 0) + Math.log(1 + n);
+        // The word as typed counts a little more than its stem or synonym.
+        var s = (inTitle || n) ? ((inTitle ? 10 : 0) + Math.log(1 + n)) * (k === 0 ? 1 : 0.9) : 0;
+        if (s > best) best = s;
       }
-      return s;
+      return best;
+    }
+    // All words must match (AND); with `any`, each word that matches adds (OR).
+    function score(d, ts, any) {
+      var s = 0, matched = 0;
+      for (var i = 0; i < ts.length; i++) {
+        var w = termScore(d, ts[i]);
+        if (!w && !any) return 0;
+        if (w) matched++;
+        s += w;
+      }
+      return any ? s * matched / ts.length : s;
     }
     function snippet(text, ts) {
       var lower = text.toLowerCase(), at = -1;
@@ -438,13 +639,26 @@
       return (start > 0 ? "… " : "") + html + (start + 180 < text.length ? " …" : "");
     }
     function run() {
-      var ts = terms(input.value);
+      var words = terms(input.value);
       close();
-      if (!ts.length) return;
+      if (!words.length) return;
+      var ts = words.map(forms);
       var hits = [];
       index.docs.forEach(function (d) { var s = score(d, ts); if (s > 0) hits.push([s, d]); });
       hits.sort(function (a, b) { return b[0] - a[0]; });
+      // Every word together found (almost) nothing: add the sections that match some of them,
+      // after the full matches.
+      if (hits.length <= 1 && ts.length > 1) {
+        var more = [];
+        index.docs.forEach(function (d) {
+          if (hits.some(function (h) { return h[1] === d; })) return;
+          var s = score(d, ts, true); if (s > 0) more.push([s, d]);
+        });
+        more.sort(function (a, b) { return b[0] - a[0]; });
+        hits = hits.concat(more);
+      }
       hits = hits.slice(0, 12);
+      ts = ts.reduce(function (all, f) { return all.concat(f); }, []);
       if (!hits.length) { message("No results for “" + input.value + "”."); return; }
       results.setAttribute("role", "listbox"); results.setAttribute("aria-label", "Search results");
       results.hidden = false; input.setAttribute("aria-expanded", "true");
