@@ -500,6 +500,23 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
                 .unwrap_or_default(),
         )
     });
+    // Each lab's last shown block is followed by its clean-up; the other ends vanish.
+    let host: HashSet<&str> = st
+        .out
+        .code_blocks
+        .iter()
+        .filter(|b| host_lab(b.info.value("requires")))
+        .filter_map(|b| b.info.value("lab"))
+        .collect();
+    let html = replace_markers(&html, "<!--lab-end:", "-->", |key| {
+        let (lab, n) = key.rsplit_once(':')?;
+        let last = st.lab_seen.get(lab)?.to_string() == n;
+        Some(if last && !host.contains(lab) {
+            cleanup_steps(lab)
+        } else {
+            String::new()
+        })
+    });
     st.out.html = html;
     st.out
 }
@@ -724,12 +741,16 @@ fn code_block(
             })
             .unwrap_or_default();
         html.push_str(&format!(
-            "<div class=\"lab-card\" id=\"lab-{lab_e}\" data-lab=\"{lab_e}\">\n<p class=\"lab-kicker\">Lab</p><h{level} class=\"lab-title\">{title}</h{level}>\n<p class=\"lab-badges\">{}</p>{requires}<!--lab-files:{lab}-->\n<p class=\"lab-ns\">Runs in a namespace of its own: <code>kubectl create namespace {lab_e}</code> then <code>kubectl config set-context --current --namespace {lab_e}</code>.</p>\n</div>\n",
+            "<div class=\"lab-card\" id=\"lab-{lab_e}\" data-lab=\"{lab_e}\">\n<p class=\"lab-kicker\">Lab</p><h{level} class=\"lab-title\">{title}</h{level}>\n<p class=\"lab-badges\">{}</p>{requires}<!--lab-files:{lab}-->\n{setup}</div>\n",
             badges.join(" "),
+            setup = setup_steps(&lab, info.value("requires")),
         ));
     }
+    // Where the lab might end; the last of these becomes its clean-up (see `render`).
+    let end = format!("<!--lab-end:{lab}:{}-->", st.lab_seen[&lab]);
     if lang == "console" {
         html.push_str(&render_steps(&content, &lab_e));
+        html.push_str(&end);
         return html;
     }
     let caption = match info.value("file") {
@@ -741,13 +762,67 @@ fn code_block(
     };
     if info.has("expect-error") {
         html.push_str(&broken_on_purpose(&info, &content, lang, &lang_class));
+        html.push_str(&end);
         return html;
     }
     html.push_str(&format!(
         "<figure class=\"code lab-block\" data-lab=\"{lab_e}\">{caption}<pre class=\"code\"><code{lang_class}>{}</code></pre></figure>\n",
         highlight::highlight(&content, lang)
     ));
+    html.push_str(&end);
     html
+}
+
+/// Commands shown as copyable steps (a prompt, then the command), as lab steps are.
+fn command_block(class: &str, lab: &str, title: &str, commands: &[String]) -> String {
+    let lines: Vec<String> = commands
+        .iter()
+        .map(|c| {
+            format!(
+                "<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">{}</span>",
+                escape_html(c)
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"{class}\" data-lab=\"{lab}\"><p class=\"lab-step-title\">{title}</p><pre class=\"code console\"><code class=\"language-console\">{}</code></pre></div>\n",
+        lines.join("\n"),
+        lab = escape_html(lab),
+    )
+}
+
+/// The card's first steps: the namespace every cluster lab runs in (one per lab, named after
+/// it), or nothing for a lab on the reader's own machine (`requires=host`).
+fn setup_steps(lab: &str, requires: Option<&str>) -> String {
+    if host_lab(requires) {
+        return "<p class=\"lab-ns\">Runs on your own machine: no cluster needed.</p>\n".into();
+    }
+    command_block(
+        "lab-setup",
+        lab,
+        "Set up: a namespace of its own",
+        &[
+            format!("kubectl create namespace {lab}"),
+            format!("kubectl config set-context --current --namespace {lab}"),
+        ],
+    )
+}
+
+/// What undoes the setup, after the lab's last step.
+fn cleanup_steps(lab: &str) -> String {
+    command_block(
+        "lab-cleanup",
+        lab,
+        "Clean up",
+        &[
+            format!("kubectl delete namespace {lab}"),
+            "kubectl config set-context --current --namespace default".to_string(),
+        ],
+    )
+}
+
+fn host_lab(requires: Option<&str>) -> bool {
+    requires.is_some_and(|r| r.split(',').any(|x| x.trim() == "host"))
 }
 
 fn broken_on_purpose(info: &fence::Info, content: &str, lang: &str, lang_class: &str) -> String {

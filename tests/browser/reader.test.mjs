@@ -352,7 +352,7 @@ test("copy buttons put the command (and only the code) on the clipboard", async 
   const step = page.locator('.lab-steps[data-lab="ch06-explore-cluster"] .lab-step .code-wrap:has(pre.console)').first();
   const button = step.locator(".copy-button");
   await button.click();
-  await page.waitForFunction(() => document.querySelector(".copy-button").textContent === "Copied");
+  await page.waitForFunction((b) => b.textContent === "Copied", await button.elementHandle());
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "kubectl get nodes");
   // A file block: the YAML exactly, without the button's own label.
   const yaml = page.locator(`figure.lab-block[data-lab="${LAB}"] .code-wrap:has(pre.code)`).first();
@@ -361,6 +361,58 @@ test("copy buttons put the command (and only the code) on the clipboard", async 
   assert.ok(text.startsWith("apiVersion: v1\nkind: Pod\n"), text);
   assert.ok(!/Cop(y|ied)\s*$/.test(text), "button label not copied");
   assert.equal(text, await yaml.locator("code").innerText());
+  await ctx.close();
+});
+
+test("F7: every cluster lab has copyable setup in its card and clean-up after its last step, before the done box", async () => {
+  const ctx = await newContext();
+  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });
+  const page = await ctx.newPage();
+  await page.goto(server.url + CHAPTER);
+  const labs = await page.locator(".lab-card[data-lab]").evaluateAll((cards) => cards.map((c) => c.dataset.lab));
+  assert.ok(labs.length >= 10, labs.join());
+  for (const id of labs) {
+    const setup = page.locator(`.lab-card[data-lab="${id}"] .lab-setup`);
+    assert.equal(await setup.count(), 1, `${id}: setup in the card`);
+    assert.deepEqual(await setup.locator(".cmd").allInnerTexts(),
+      [`kubectl create namespace ${id}`, `kubectl config set-context --current --namespace ${id}`], id);
+    const cleanup = page.locator(`.lab-cleanup[data-lab="${id}"]`);
+    assert.equal(await cleanup.count(), 1, `${id}: one clean-up`);
+    assert.deepEqual(await cleanup.locator(".cmd").allInnerTexts(),
+      [`kubectl delete namespace ${id}`, "kubectl config set-context --current --namespace default"], id);
+    // In reading order: the last step of the lab, then the clean-up, then "Mark this lab as done".
+    const order = await page.evaluate((id) => {
+      const parts = Array.from(document.querySelectorAll(`[data-lab="${id}"]`));
+      const last = parts[parts.length - 1];
+      const done = last.nextElementSibling;
+      const steps = parts.filter((p) => p.matches(".lab-steps, figure.lab-block"));
+      return { lastIsCleanup: last.classList.contains("lab-cleanup"),
+        doneFollows: !!done && done.classList.contains("lab-done-row"),
+        afterSteps: !!(steps.length && (steps[steps.length - 1].compareDocumentPosition(last) & Node.DOCUMENT_POSITION_FOLLOWING)) };
+    }, id);
+    assert.deepEqual(order, { lastIsCleanup: true, doneFollows: true, afterSteps: true }, id);
+  }
+  // Copy takes both commands, one per line, without the prompts.
+  const button = page.locator(`.lab-card[data-lab="${labs[0]}"] .lab-setup .copy-button`);
+  await button.click();
+  await page.waitForFunction((b) => b.textContent === "Copied", await button.elementHandle());
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()),
+    `kubectl create namespace ${labs[0]}\nkubectl config set-context --current --namespace ${labs[0]}`);
+  // The chapter's note agrees with the cards: a namespace per lab, not one per chapter.
+  const note = await page.locator(".callout-note").first().innerText();
+  assert.ok(!/namespace ch06\b/.test(note), note);
+  await ctx.close();
+});
+
+test("F7: a lab on the reader's own machine asks for no namespace", async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(server.url + "04-os-fundamentals.html");
+  const host = page.locator(".lab-card[data-lab]").first();
+  assert.match(await host.innerText(), /Runs on your own machine/);
+  assert.equal(await host.locator(".lab-setup").count(), 0);
+  const id = await host.getAttribute("data-lab");
+  assert.equal(await page.locator(`.lab-cleanup[data-lab="${id}"]`).count(), 0);
   await ctx.close();
 });
 
