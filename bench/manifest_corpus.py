@@ -6,7 +6,8 @@ YAML file whose documents all parse and each carry apiVersion and kind, copied N
 standalone strict schema per built-in kind found (kubernetes-validate's 1.37 schemas with
 their $refs made local), since kubeconform's default schemas are fetched over the internet.
 
-Usage: manifest_corpus.py OUT_DIR TARGET_MANIFESTS SCHEMA_OUT_DIR
+Usage: manifest_corpus.py OUT_DIR TARGET_MANIFESTS SCHEMA_OUT_DIR [EXTRA_DIR]
+(schemas are also written for the kinds of the manifests under EXTRA_DIR)
 Prints: files, manifests, distinct kinds."""
 import json, os, pathlib, re, shutil, sys
 import yaml
@@ -53,6 +54,10 @@ def main():
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(text)
     kinds = {(d["apiVersion"], d["kind"]) for _, _, docs in picked for d in docs}
+    if len(sys.argv) > 4:
+        for p in pathlib.Path(sys.argv[4]).rglob("*.yaml"):
+            for d in manifests_of(p) or []:
+                kinds.add((d["apiVersion"], d["kind"]))
     write_schemas(kinds, schema_out)
     print(f"{len(picked) * copies} files, {per_copy * copies} manifests, {len(kinds)} kinds")
 

@@ -22,7 +22,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "== corpus"
-python3 bench/manifest_corpus.py "$work/corpus" "$target" "$work/kc-schemas"
+"$kb" labs export "$work/labs" --root "$root" 2>/dev/null
+python3 bench/manifest_corpus.py "$work/corpus" "$target" "$work/kc-schemas" "$work/labs"
 echo "  $(du -sh "$work/corpus" | cut -f1) of YAML; kubebook's verdict:"
 "$kb" validate --ignore-missing-schemas "$work/corpus" | tail -1 | sed 's/^/  /' || true
 find "$work/corpus" -name '*.y*ml' > "$work/files"
@@ -32,6 +33,23 @@ ANY_STATUS=1 python3 bench/compare.py "$runs" \
   "kubebook=$kb validate --ignore-missing-schemas $work/corpus" \
   "kubeconform=$gobin/kubeconform -strict -ignore-missing-schemas -schema-location '$work/kc-schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json' $work/corpus" \
   "k8s-validate=xargs -a $work/files -n 5000 kubernetes-validate -k 1.37.0 --strict --quiet"
+
+echo "== the book's own lab manifests (application-sized), copied to about $target manifests"
+per=$(find "$work/labs" -name '*.yaml' -exec grep -c '^kind:' {} + | awk -F: '{s+=$NF} END {print s}')
+copies=$(( (target + per - 1) / per ))
+for k in $(seq 1 "$copies"); do
+  mkdir -p "$work/book-corpus/c$k"
+  find "$work/labs" -name '*.yaml' | while read -r f; do
+    cp "$f" "$work/book-corpus/c$k/$(basename "$(dirname "$f")")-$(basename "$f")"
+  done
+done
+echo "  $(du -sh "$work/book-corpus" | cut -f1); kubebook's verdict:"
+"$kb" validate --ignore-missing-schemas "$work/book-corpus" | tail -1 | sed 's/^/  /' || true
+find "$work/book-corpus" -name '*.yaml' > "$work/book-files"
+ANY_STATUS=1 python3 bench/compare.py "$runs" \
+  "kubebook=$kb validate --ignore-missing-schemas $work/book-corpus" \
+  "kubeconform=$gobin/kubeconform -strict -ignore-missing-schemas -schema-location '$work/kc-schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json' $work/book-corpus" \
+  "k8s-validate=xargs -a $work/book-files -n 5000 kubernetes-validate -k 1.37.0 --strict --quiet"
 
 echo "== check: one chapter of N manifest blocks (linear?)"
 for n in 100 1000 10000; do
