@@ -725,3 +725,61 @@ fn a_fifo_as_kubeconfig_hangs_nothing() {
         "{text}"
     );
 }
+
+/// Issue 18, item 5: `labs run --control-plane` with broken binaries (a corrupt file, a
+/// program that dies) fails at once with the component's own last words and exit 2, leaves
+/// no process and no temporary folder behind.
+#[test]
+fn broken_control_plane_binaries_fail_fast_and_clean() {
+    let p = Project::new();
+    p.chapter(
+        "01-a.md",
+        "A",
+        "```console lab=ch01-x\n$ kubectl get pods\nNo resources found in ch01-x namespace.\n```\n",
+    );
+    let root = p.root().to_str().unwrap();
+    for (etcd, says) in [
+        (&b"\x7fELFgarbage"[..], "etcd exited"),
+        (
+            &b"#!/bin/sh\necho etcd-is-broken >&2\nexit 3\n"[..],
+            "etcd-is-broken",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        for name in kubebook::controlplane::binaries::FULL {
+            let path = dir.path().join(name);
+            let body: &[u8] = if *name == "etcd" {
+                etcd
+            } else {
+                b"#!/bin/sh\nexit 1\n"
+            };
+            std::fs::write(&path, body).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let empty = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, err) = run_in(
+            p.root(),
+            &["labs", "run", "--control-plane", "--root", root],
+            &[
+                ("KUBEBOOK_CONTROL_PLANE_DIR", dir.path()),
+                ("HOME", empty.path()),
+                ("XDG_CACHE_HOME", empty.path()),
+                ("KUBEBUILDER_ASSETS", empty.path()),
+                ("TMPDIR", tmp.path()),
+            ],
+            LIMIT,
+        )
+        .expect("a broken control plane must not hang the run");
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("the control plane did not start"), "{err}");
+        assert!(err.contains(says), "{err}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(left.is_empty(), "left behind in TMPDIR: {left:?}");
+    }
+}
