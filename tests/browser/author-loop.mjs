@@ -1,0 +1,65 @@
+// The author's loop as the author sees it: save a chapter, wait until the edit is on screen in
+// Chromium. Run by hand (not part of the suite):
+//   KUBEBOOK_BIN=target/release/kubebook node tests/browser/author-loop.mjs [CHAPTER.md] [--edits N]
+// Copies the shipped project (book/, themes/, labs/) to a temporary folder, runs `kubebook
+// serve` on it, opens the chapter's page and edits one paragraph N times. For each edit it
+// reports, from the moment the file is written: the server's rebuild (its own "rebuilt in"
+// line), the new text visible in the reloaded page, and that page's load event.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { PROJECT, kubebookBin, launch, VIEWPORT } from "./lib.mjs";
+
+const args = process.argv.slice(2);
+let edits = 8;
+let chapter = "06-kubernetes-basics.md";
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--edits") edits = Number(args[++i]);
+  else chapter = args[i];
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+const tmp = mkdtempSync(join(tmpdir(), "kubebook-author-"));
+for (const d of ["book", "themes", "labs"]) cpSync(join(PROJECT, d), join(tmp, d), { recursive: true });
+const file = join(tmp, "book", chapter);
+const original = readFileSync(file, "utf8");
+const proc = spawn(kubebookBin(), ["serve", tmp, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+let log = "";
+proc.stderr.on("data", (d) => { log += d; });
+const url = await new Promise((ok, fail) => {
+  let out = "";
+  const seen = (d) => { out += d; const m = out.match(/(http:\/\/127\.0\.0\.1:\d+\/)/); if (m) ok(m[1]); };
+  proc.stdout.on("data", seen);
+  proc.stderr.on("data", seen);
+  proc.on("exit", () => fail(new Error("serve exited: " + out)));
+});
+const browser = await launch();
+const rows = [];
+try {
+  const ctx = await browser.newContext({ viewport: VIEWPORT });
+  const page = await ctx.newPage();
+  const html = chapter.replace(/\.md$/, ".html");
+  await page.goto(url + html, { waitUntil: "load" });
+  for (let k = 1; k <= edits; k++) {
+    const word = `edited${k}x${Date.now() % 100000}`;
+    const before = log.length;
+    const t0 = Date.now();
+    writeFileSync(file, original.replace("This chapter is the hands-on core of the book.", `This chapter is the hands-on core of the book (${word}).`));
+    await page.waitForFunction((w) => document.readyState !== "loading" && document.body && document.body.textContent.includes(w), word, { timeout: 20000, polling: "raf" });
+    const visible = Date.now() - t0;
+    await page.waitForLoadState("load");
+    const loaded = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 300));
+    const rebuilt = Number((log.slice(before).match(/rebuilt in (\d+) ms/) || [])[1] || NaN);
+    rows.push({ rebuilt, visible, loaded });
+    console.log(`edit ${k}: server rebuild ${rebuilt} ms; text visible ${visible} ms; page loaded ${loaded} ms after the save`);
+  }
+  await ctx.close();
+} finally {
+  await browser.close();
+  proc.kill("SIGINT");
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(`median over ${rows.length} edits of ${chapter}: server rebuild ${median(rows.map((r) => r.rebuilt))} ms, ` +
+  `text visible ${median(rows.map((r) => r.visible))} ms, page loaded ${median(rows.map((r) => r.loaded))} ms`);
