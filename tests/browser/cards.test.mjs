@@ -182,3 +182,30 @@ test("F16: practice remembers its chapter filter and order, and drills one card 
   assert.equal(await visible.count(), all, "the whole list again");
   await ctx.close();
 });
+
+test("F16: practice exports the progress as a file and imports it back", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { ctx, page } = await open("practice.html");
+  const card = page.locator(".qa[data-qid]").first();
+  const qid = await card.getAttribute("data-qid");
+  await card.locator(".qa-toggle").click();
+  await card.locator(".qa-knew").click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator(".practice-file [data-action=export-progress]").click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "kubebook-progress.json");
+  const file = await download.path();
+  const data = JSON.parse(readFileSync(file, "utf8"));
+  assert.equal(data.kubebook, 1);
+  assert.equal(data.progress.questions[qid].state, "known");
+  // Forget everything, then import the file: the card is known again, on this page and in storage.
+  await page.evaluate(() => localStorage.removeItem("kubebook-progress"));
+  await page.reload();
+  assert.notEqual(await page.locator(`.qa[data-qid="${qid}"]`).getAttribute("data-state"), "known");
+  await page.locator(".practice-file [data-action=import-progress]").setInputFiles(file);
+  await page.waitForFunction((id) => document.querySelector(`.qa[data-qid="${id}"]`).getAttribute("data-state") === "known", qid);
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("kubebook-progress")));
+  assert.equal(stored.questions[qid].state, "known");
+  await ctx.close();
+});

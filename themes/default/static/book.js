@@ -479,6 +479,35 @@
     });
   });
 
+  // ---- progress as a file: export / import (index and practice pages) ---------------------
+  function bindProgressFile(scope) {
+    var exportButton = scope.querySelector("[data-action=export-progress]");
+    var importInput = scope.querySelector("[data-action=import-progress]");
+    if (exportButton) exportButton.addEventListener("click", function () {
+      progress = load();
+      var blob = new Blob([JSON.stringify({ kubebook: 1, progress: progress }, null, 2)], { type: "application/json" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob); a.download = "kubebook-progress.json";
+      document.body.appendChild(a); a.click(); document.body.removeChild(a);
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+    });
+    if (importInput) importInput.addEventListener("change", function () {
+      var f = importInput.files && importInput.files[0]; if (!f) return;
+      f.text().then(function (t) {
+        var data = JSON.parse(t);
+        var p = data && data.kubebook === 1 && data.progress;
+        if (!p || typeof p !== "object") throw new Error("not a kubebook progress file");
+        var q = p.questions && typeof p.questions === "object" ? p.questions : {};
+        var l = p.labs && typeof p.labs === "object" ? p.labs : {};
+        save({ questions: q, labs: l }); repaintAll();
+        announce("Progress imported");
+      }).catch(function (err) { alert("Could not import: " + err.message); })
+        .then(function () { importInput.value = ""; });
+    });
+  }
+  var practiceFile = document.querySelector(".practice-file");
+  if (practiceFile) bindProgressFile(practiceFile);
+
   // ---- index: progress per chapter, export / import / reset ---------------------------------
   var panel = document.querySelector(".progress-panel");
   if (panel) {
@@ -502,28 +531,7 @@
         doneL + " of " + totalL + " labs done · " + knownQ + " of " + totalQ + " questions mastered.";
     }
     paintIndex(); repaints.push(paintIndex);
-    panel.querySelector("[data-action=export-progress]").addEventListener("click", function () {
-      progress = load();
-      var blob = new Blob([JSON.stringify({ kubebook: 1, progress: progress }, null, 2)], { type: "application/json" });
-      var a = document.createElement("a");
-      a.href = URL.createObjectURL(blob); a.download = "kubebook-progress.json";
-      document.body.appendChild(a); a.click(); document.body.removeChild(a);
-      setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
-    });
-    var importInput = panel.querySelector("[data-action=import-progress]");
-    importInput.addEventListener("change", function () {
-      var f = importInput.files && importInput.files[0]; if (!f) return;
-      f.text().then(function (t) {
-        var data = JSON.parse(t);
-        var p = data && data.kubebook === 1 && data.progress;
-        if (!p || typeof p !== "object") throw new Error("not a kubebook progress file");
-        var q = p.questions && typeof p.questions === "object" ? p.questions : {};
-        var l = p.labs && typeof p.labs === "object" ? p.labs : {};
-        save({ questions: q, labs: l }); repaintAll();
-        announce("Progress imported");
-      }).catch(function (err) { alert("Could not import: " + err.message); })
-        .then(function () { importInput.value = ""; });
-    });
+    bindProgressFile(panel);
     panel.querySelector("[data-action=reset-progress]").addEventListener("click", function () {
       if (!confirm("Forget all progress (labs done and questions mastered)?")) return;
       save({ questions: {}, labs: {} }); repaintAll();
