@@ -255,7 +255,8 @@ pub struct RunArgs {
     /// With --context: allow a context that is not a local kind cluster
     #[arg(long)]
     pub allow_non_kind: bool,
-    /// Create the kind cluster, preload images and install fixtures first
+    /// Create the kind cluster, preload images, install fixtures and metrics-server, and
+    /// start cloud-provider-kind, as the labs workflow does
     #[arg(long)]
     pub create_cluster: bool,
     /// Keep namespaces and working directories for inspection

@@ -156,3 +156,160 @@ fn every_labs_subcommand_has_an_example_and_takes_root() {
         );
     }
 }
+
+/// `labs run --create-cluster` makes the cluster the way the labs workflow does. There is no
+/// Docker engine or kind where the suite runs, so kind, docker, kubectl and
+/// cloud-provider-kind are one recording shim on PATH: this proves the commands and their
+/// order (D1: images saved for the host platform and loaded as archives, a failed pull only a
+/// warning; D16: `--wait`; metrics-server and cloud-provider-kind started and waited for; a
+/// running cloud-provider-kind not started twice). The workflow proves them on real kind.
+#[test]
+fn create_cluster_prepares_kind_as_the_workflow_does() {
+    let p = Project::new();
+    p.chapter(
+        "01-a.md",
+        "A",
+        "```console lab=ch01-host requires=host title=\"On the host\"\n$ echo hi\nhi\n```\n",
+    );
+    p.write(
+        "labs/kind.yaml",
+        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",
+    );
+    p.write(
+        "labs/images.txt",
+        "# pinned\nbusybox:1.36.1\nbroken.example/none:1\n",
+    );
+    let shims = p.root().join("shims");
+    std::fs::create_dir_all(&shims).unwrap();
+    let log = shims.join("calls.log");
+    let script = r#"#!/bin/bash
+name=$(basename "$0")
+echo "$name $*" >> "$SHIM_DIR/calls.log"
+case "$name $*" in
+  "kind get clusters") [ -e "$SHIM_DIR/cluster" ] && echo kubebook; exit 0 ;;
+  "kind create cluster"*) touch "$SHIM_DIR/cluster" ;;
+  "docker pull"*broken*) exit 1 ;;
+  "kubectl --context kind-kubebook get gatewayclass"*) [ -e "$SHIM_DIR/cpk" ] && echo True; exit 0 ;;
+  "kubectl --context kind-kubebook get ingressclass"*) [ -e "$SHIM_DIR/cpk" ] && echo ingressclass.networking.k8s.io/cloud-provider-kind; exit 0 ;;
+  "cloud-provider-kind --gateway-channel standard") touch "$SHIM_DIR/cpk"; while :; do sleep 0.2; done ;;
+esac
+exit 0
+"#;
+    for name in ["kind", "docker", "kubectl", "cloud-provider-kind"] {
+        let f = shims.join(name);
+        std::fs::write(&f, script).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        shims.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cache = p.root().join("cache");
+    let run = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubebook"))
+            .args(["labs", "run", "--create-cluster", "ch01-host", "--root"])
+            .arg(p.root())
+            .env("PATH", &path)
+            .env("SHIM_DIR", &shims)
+            .env("XDG_CACHE_HOME", &cache)
+            .env("KUBECONFIG", p.root().join("no-kubeconfig"))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run kubebook");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Stops the shim's cloud-provider-kind (its own process group) whatever the outcome.
+    struct Reap(Option<i32>);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            if let Some(pid) = self.0 {
+                let _ = std::process::Command::new("kill")
+                    .args(["--", &format!("-{pid}")])
+                    .status();
+            }
+        }
+    }
+    let (code, stderr) = run();
+    let started: Option<i32> = stderr
+        .split("started cloud-provider-kind (pid ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|pid| pid.parse().ok());
+    let _reap = Reap(started);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(started.is_some(), "{stderr}");
+    let platform = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let calls: Vec<&str> = calls
+        .lines()
+        .filter(|l| !l.starts_with("kubectl --context kind-kubebook get"))
+        .collect();
+    let root = p.root().display().to_string();
+    let tar = calls
+        .iter()
+        .find_map(|l| l.strip_prefix(&format!("docker save --platform linux/{platform} -o ")))
+        .and_then(|rest| rest.strip_suffix(" busybox:1.36.1"))
+        .unwrap_or_else(|| panic!("no docker save: {calls:#?}"))
+        .to_string();
+    let expected = [
+        "kind version".to_string(),
+        "docker info".into(),
+        "kind get clusters".into(),
+        format!("kind create cluster --name kubebook --wait 2m --config {root}/labs/kind.yaml"),
+        format!("docker pull --quiet --platform linux/{platform} busybox:1.36.1"),
+        format!("docker save --platform linux/{platform} -o {tar} busybox:1.36.1"),
+        format!("kind load image-archive --name kubebook {tar}"),
+        format!("docker pull --quiet --platform linux/{platform} broken.example/none:1"),
+        "kubectl --context kind-kubebook apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.8.0/components.yaml".into(),
+        r#"kubectl --context kind-kubebook patch -n kube-system deployment metrics-server --type=json -p [{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--kubelet-insecure-tls"}]"#.into(),
+        "kubectl --context kind-kubebook wait --for=condition=Available deployment --all --all-namespaces --timeout=180s".into(),
+        "cloud-provider-kind --help".into(),
+        "cloud-provider-kind --gateway-channel standard".into(),
+    ];
+    assert_eq!(calls, expected, "{stderr}");
+    assert!(
+        stderr.contains("warning: could not preload broken.example/none:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cloud-provider-kind serves GatewayClass and IngressClass"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 passed"), "{stderr}");
+    assert!(
+        cache.join("kubebook/cloud-provider-kind.log").is_file(),
+        "its log is kept"
+    );
+
+    // Again: the cluster exists (its kubeconfig is exported again) and cloud-provider-kind
+    // already runs, so a second one is not started.
+    std::fs::remove_file(&log).unwrap();
+    let (code, stderr) = run();
+    assert_eq!(code, 0, "{stderr}");
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.contains("kind export kubeconfig --name kubebook\n")
+            && !calls.contains("kind create cluster"),
+        "{calls}"
+    );
+    assert!(
+        !calls.contains("cloud-provider-kind --gateway-channel"),
+        "{calls}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "cloud-provider-kind already runs (pid {})",
+            started.unwrap()
+        )),
+        "{stderr}"
+    );
+}

@@ -414,12 +414,12 @@ fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
         (
             "Gateway API and Ingress (cloud-provider-kind)",
             t.cluster.gateway_class_accepted("cloud-provider-kind"),
-            "cloud-provider-kind --gateway-channel standard & (see labs/fixtures/README.md)",
+            "kubebook labs run --create-cluster starts it (or: cloud-provider-kind --gateway-channel standard &)",
         ),
         (
             "metrics-server",
             t.cluster.api_service_available("v1beta1.metrics.k8s.io"),
-            "see labs/fixtures/README.md; labs with requires=metrics-server are skipped",
+            "kubebook labs run --create-cluster installs it (see labs/fixtures/README.md); labs with requires=metrics-server are skipped",
         ),
     ];
     for (name, ok, hint) in fixtures {

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod doctor;
 pub mod exec;
+pub mod kind;
 pub mod report;
 pub mod run;
 pub mod safety;

@@ -106,7 +106,7 @@ fn shard<'a>(
     mine.into_iter().map(|i| chosen[i]).collect()
 }
 
-fn have(cmd: &str, args: &[&str]) -> bool {
+pub(super) fn have(cmd: &str, args: &[&str]) -> bool {
     have_on(None, cmd, args)
 }
 
@@ -136,140 +136,6 @@ pub(crate) fn target_path(target: Option<&Target>) -> Option<String> {
     std::env::join_paths(path)
         .ok()
         .map(|p| p.to_string_lossy().into_owned())
-}
-
-/// `kind create cluster` with the book's config, the pinned fixtures, the pinned images.
-fn create_cluster(root: &Path) -> Result<(), String> {
-    let mut missing = Vec::new();
-    if !have("kind", &["version"]) {
-        missing.push("kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)");
-    }
-    if !have("docker", &["info"]) {
-        missing.push("a running Docker engine (`docker info` fails)");
-    }
-    if !missing.is_empty() {
-        return Err(format!("--create-cluster needs {}", missing.join(" and ")));
-    }
-    let run = |cmd: &mut Command| -> Result<(), String> {
-        let st = cmd.status().map_err(|e| e.to_string())?;
-        if st.success() {
-            Ok(())
-        } else {
-            Err(format!("{cmd:?} failed ({st})"))
-        }
-    };
-    let exists = Command::new("kind")
-        .args(["get", "clusters"])
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "kubebook")
-        })
-        .unwrap_or(false);
-    if exists {
-        // The cluster is there but the kubeconfig may have lost its context: export it again,
-        // so the labs never fall back to another (current) context.
-        run(Command::new("kind").args(["export", "kubeconfig", "--name", "kubebook"]))?;
-    } else {
-        // --wait: labs start only when every node is Ready.
-        run(Command::new("kind")
-            .args([
-                "create", "cluster", "--name", "kubebook", "--wait", "2m", "--config",
-            ])
-            .arg(root.join("labs/kind.yaml")))?;
-    }
-    preload_images(root);
-    let fixtures = root.join("labs/fixtures");
-    let vendored = std::fs::read_dir(&fixtures)
-        .map(|es| {
-            es.filter_map(Result::ok)
-                .any(|e| e.path().extension().is_some_and(|x| x == "yaml"))
-        })
-        .unwrap_or(false);
-    if !vendored {
-        eprintln!(
-            "warning: labs/fixtures/ holds no manifests; labs that need the ingress controller or metrics-server will be skipped (see labs/fixtures/README.md)"
-        );
-    }
-    if let Ok(entries) = std::fs::read_dir(&fixtures) {
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        files.sort();
-        for f in files {
-            run(Command::new("kubectl")
-                .args(["--context", "kind-kubebook", "apply", "--server-side", "-f"])
-                .arg(&f))?;
-        }
-        // Applied is not ready: a lab's first apply must not meet a webhook with no
-        // endpoint yet (D5). Every Deployment the fixtures created must roll out.
-        run(Command::new("kubectl").args([
-            "--context",
-            "kind-kubebook",
-            "wait",
-            "--for=condition=Available",
-            "deployment",
-            "--all",
-            "--all-namespaces",
-            "--timeout=180s",
-        ]))?;
-    }
-    if !have("cloud-provider-kind", &["--help"]) {
-        eprintln!(
-            "note: labs that need Ingress or the Gateway API (requires=ingress / gateway) run when cloud-provider-kind runs beside the cluster: go install sigs.k8s.io/cloud-provider-kind@v0.11.0 && cloud-provider-kind &"
-        );
-    }
-    Ok(())
-}
-
-/// Pull the pinned images and load them into the nodes. `kind load docker-image` fails under
-/// Docker's containerd image store (kind#3795: the saved archive lists every platform but
-/// holds the host's only), so each image is saved for the host platform and loaded as an
-/// archive. A failure is a warning: the node then pulls the image itself.
-fn preload_images(root: &Path) {
-    let images = std::fs::read_to_string(root.join("labs/images.txt")).unwrap_or_default();
-    let platform = format!(
-        "linux/{}",
-        match std::env::consts::ARCH {
-            "x86_64" => "amd64",
-            "aarch64" => "arm64",
-            other => other,
-        }
-    );
-    let Ok(dir) = tempfile::tempdir() else {
-        eprintln!("warning: no temporary directory; images are not preloaded");
-        return;
-    };
-    let ok = |cmd: &mut Command| {
-        cmd.stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    for img in images
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        let tar = dir.path().join("image.tar");
-        let loaded =
-            ok(Command::new("docker").args(["pull", "--quiet", "--platform", &platform, img]))
-                && ok(Command::new("docker")
-                    .args(["save", "--platform", &platform, "-o"])
-                    .arg(&tar)
-                    .arg(img))
-                && ok(Command::new("kind")
-                    .args(["load", "image-archive", "--name", "kubebook"])
-                    .arg(&tar));
-        if !loaded {
-            eprintln!(
-                "warning: could not preload {img}; the nodes will pull it when a lab needs it"
-            );
-        }
-        let _ = std::fs::remove_file(&tar);
-    }
 }
 
 fn random_suffix() -> String {
@@ -854,7 +720,7 @@ pub fn run(
     }
     let cancel = install_signal_handler();
     if opts.create_cluster {
-        create_cluster(root).map_err(RunError::Environment)?;
+        super::kind::create_cluster(root).map_err(RunError::Environment)?;
     }
     let needs_cluster = chosen.iter().any(|l| !l.host_only() && l.skip_ci.is_none());
     let target = match (needs_cluster, opts.control_plane) {
