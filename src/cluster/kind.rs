@@ -225,8 +225,11 @@ fn running_cloud_provider_kind() -> Option<u32> {
     entries.filter_map(Result::ok).find_map(|e| {
         let pid: u32 = e.file_name().to_str()?.parse().ok()?;
         let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
-        // The kernel keeps 15 bytes of a command's name.
-        (comm.trim_end() == &CLASS[..15]).then_some(pid)
+        // The kernel keeps 15 bytes of a command's name. A zombie (exited, not yet reaped)
+        // serves nothing.
+        let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+        let state = stat.rsplit_once(')')?.1.trim_start().chars().next()?;
+        (comm.trim_end() == &CLASS[..15] && state != 'Z').then_some(pid)
     })
 }
 
