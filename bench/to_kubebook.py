@@ -8,7 +8,7 @@ book = dest / "book"
 book.mkdir(parents=True, exist_ok=True)
 for old in book.glob("*.md"):
     old.unlink()
-(book / "book.toml").write_text('[book]\ntitle = "Synthetic"\nkubernetes = "1.36"\n')
+(book / "book.toml").write_text('[book]\ntitle = "Synthetic"\nkubernetes = "1.37"\n')
 for f in sorted((src / "src").glob("ch*.md")):
     m = re.match(r"ch(\d+)-(.*)\.md", f.name)
     if not m:

@@ -5,6 +5,8 @@
 //! Flow: `book` (load) → `markdown` (parse) → `lab` + `validate` (check) → `site` (render and
 //! write). `pipeline` ties the stages together; `serve` reruns them on change.
 
+#[cfg(test)]
+mod architecture;
 pub mod book;
 pub mod cli;
 #[cfg(feature = "cluster")]
@@ -12,18 +14,15 @@ pub mod cluster;
 pub mod config;
 #[cfg(feature = "cluster")]
 pub mod controlplane;
-#[cfg(feature = "cluster")]
-pub mod controlplane_cli;
 pub mod diag;
 pub mod fsx;
 pub mod highlight;
 pub mod lab;
-pub mod labs_cli;
 pub mod markdown;
 pub mod par;
 pub mod pipeline;
 pub mod serve;
 pub mod site;
+pub mod suggest;
 pub mod validate;
-pub mod validate_cli;
 pub mod verified;

@@ -356,7 +356,7 @@ impl Suggester {
             return None;
         }
         self.left -= candidates.len();
-        crate::validate::suggest::closest(word, candidates)
+        crate::suggest::closest(word, candidates)
     }
 }
 
@@ -378,7 +378,7 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
             if link.image {
                 if let Some(p) = &link.local_path {
                     let decoded = p.replace("%20", " ");
-                    if let Err(why) = crate::site::image_file(&book.root, &decoded) {
+                    if let Err(why) = crate::fsx::image_file(&book.root, &decoded) {
                         report.push(
                             Diagnostic::error(
                                 codes::MD003,

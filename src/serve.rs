@@ -55,40 +55,67 @@ struct State {
 
 type Clients = EventClients;
 
-pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool) -> u8 {
+/// Why `serve` could not start. The CLI prints it and exits 2.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The project has no `book/` folder.
+    NoBook(PathBuf),
+    /// The destination was refused (`fsx::check_dest`).
+    Dest(String),
+    /// `--bind` is not an IP address.
+    Bind(String),
+    /// The port could not be bound.
+    Listen { addr: String, why: String },
+    /// The file watcher could not start.
+    Watch(String),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::NoBook(root) => write!(f, "{} has no book/ directory", root.display()),
+            ServeError::Dest(why) => f.write_str(why),
+            ServeError::Bind(bind) => write!(
+                f,
+                "--bind {bind} is not an IP address\n  = hint: use 127.0.0.1 (default) or 0.0.0.0 to listen on every interface"
+            ),
+            ServeError::Listen { addr, why } => {
+                write!(
+                    f,
+                    "cannot listen on {addr}: {why}\n  = hint: pick another --port"
+                )
+            }
+            ServeError::Watch(why) => write!(f, "cannot watch files: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+pub fn run(
+    root: &Path,
+    dest: Option<PathBuf>,
+    bind: &str,
+    port: u16,
+    open: bool,
+) -> Result<(), ServeError> {
     if !root.join("book").is_dir() {
-        eprintln!("error: {} has no book/ directory", root.display());
-        return 2;
+        return Err(ServeError::NoBook(root.to_path_buf()));
     }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let dest = dest.unwrap_or_else(|| root.join("site"));
     // A destination inside the watched folders would trigger a rebuild with every write.
-    let dest = match crate::fsx::check_dest(&dest, &root) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    let ip: std::net::IpAddr = match bind.parse() {
-        Ok(ip) => ip,
-        Err(_) => {
-            eprintln!(
-                "error: --bind {bind} is not an IP address\n  = hint: use 127.0.0.1 (default) or 0.0.0.0 to listen on every interface"
-            );
-            return 2;
-        }
-    };
+    let dest = crate::fsx::check_dest(&dest, &root).map_err(ServeError::Dest)?;
+    let ip: std::net::IpAddr = bind
+        .parse()
+        .map_err(|_| ServeError::Bind(bind.to_string()))?;
     if !ip.is_loopback() {
         eprintln!("warning: serving on {ip}: other machines on the network can read the book");
     }
-    let listener = match TcpListener::bind((ip, port)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {ip}:{port}: {e}\n  = hint: pick another --port");
-            return 2;
-        }
-    };
+    let listener = TcpListener::bind((ip, port)).map_err(|e| ServeError::Listen {
+        addr: format!("{ip}:{port}"),
+        why: e.to_string(),
+    })?;
     let local = listener.local_addr().ok();
     let addr = local.map(|a| a.to_string()).unwrap_or_default();
 
@@ -139,13 +166,7 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
             }
         })
     };
-    let mut watcher = match watcher {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch files: {e}");
-            return 2;
-        }
-    };
+    let mut watcher = watcher.map_err(|e| ServeError::Watch(e.to_string()))?;
     for dir in ["book", "themes", "labs"] {
         let p = root.join(dir);
         if p.exists()
@@ -179,7 +200,7 @@ pub fn run(root: &Path, dest: Option<PathBuf>, bind: &str, port: u16, open: bool
     serve_connections(&listener, &state, &clients, &stop);
     drop(watcher);
     eprintln!("stopped");
-    0
+    Ok(())
 }
 
 /// Accept connections, each handled on a thread of its own, at most [`MAX_CONNECTIONS`] at

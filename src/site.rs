@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The file that marks a directory as kubebook output; `clean` deletes nothing without it.
 pub const MARKER: &str = ".kubebook-site";
@@ -515,37 +515,7 @@ fn sitemap(out: &Output, files: &Files) -> String {
     s
 }
 
-/// File name endings `book/images/` may publish; anything else there is not copied.
-const IMAGE_EXTENSIONS: &[&str] = &[
-    "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp",
-];
-
-/// The one rule for images, used by `check` (MD003) and by the copy into the site, so an
-/// image that passes the check is always published: `rel` is `images/…` below book/, has an
-/// image extension, and is a regular file inside the project (see [`crate::fsx`]).
-pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, String> {
-    if !rel.starts_with("images/") || rel.split('/').any(|s| s == ".." || s.is_empty()) {
-        return Err("images live in book/images/ and are linked as images/NAME.svg".into());
-    }
-    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
-        return Err(format!(
-            "only images are published from book/images/ ({})",
-            IMAGE_EXTENSIONS.join(", ")
-        ));
-    }
-    let path = root.join("book").join(rel);
-    match crate::fsx::check_input(root, &path) {
-        Ok(size) if size > crate::fsx::MAX_IMAGE_BYTES => Err(format!(
-            "it is larger than {} MiB",
-            crate::fsx::MAX_IMAGE_BYTES >> 20
-        )),
-        Ok(_) => Ok(path),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// Copy every publishable image of book/images/ (see [`image_file`]). Links are not followed
+/// Copy every publishable image of book/images/ (see [`crate::fsx::image_file`]). Links are not followed
 /// while walking, so a link to `/` costs nothing; a linked images folder is walked only when
 /// its real path is inside the project.
 fn copy_images(root: &Path, files: &mut Files) -> Result<(), Diagnostic> {
@@ -567,7 +537,7 @@ fn copy_images(root: &Path, files: &mut Files) -> Result<(), Diagnostic> {
             continue;
         };
         let rel = format!("images/{}", below.to_string_lossy().replace('\\', "/"));
-        let Ok(path) = image_file(root, &rel) else {
+        let Ok(path) = crate::fsx::image_file(root, &rel) else {
             continue;
         };
         let bytes = crate::fsx::read_input_bytes(root, &path, crate::fsx::MAX_IMAGE_BYTES)

@@ -7,7 +7,36 @@ use super::exec::{self, Background, Env};
 use super::report::{self, LabResult, StepResult, StepStatus, Summary, Verdict};
 use super::safety;
 use super::target::{self, Target};
-pub use crate::cli::RunArgs as Options;
+/// What to run and how: the runner's own options (the CLI fills them from its arguments).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Lab ids (empty: every lab).
+    pub ids: Vec<String>,
+    /// The project root: where `labs/verified.json` and the recorded durations live.
+    pub root: PathBuf,
+    /// Only the labs of this chapter.
+    pub chapter: Option<u32>,
+    /// Only shard K of N, balanced by recorded duration.
+    pub shard: Option<(usize, usize)>,
+    /// Labs run at once.
+    pub jobs: usize,
+    /// A kubeconfig context (default kind-kubebook, else the current one).
+    pub context: Option<String>,
+    /// With `context`: allow one that is not a local kind cluster.
+    pub allow_non_kind: bool,
+    /// Make the kind cluster ready first (`cluster::kind`).
+    pub create_cluster: bool,
+    /// Keep namespaces and working directories.
+    pub keep: bool,
+    /// Write a JUnit report here.
+    pub report: Option<PathBuf>,
+    /// Record the results in `labs/verified.json`.
+    pub record: bool,
+    /// Run on the local control plane instead of kind.
+    pub control_plane: bool,
+    /// Write a JSON report here.
+    pub json: Option<PathBuf>,
+}
 use crate::lab::{BlockKind, Lab, LabBlock, console::Step, runtime};
 use crate::verified::Level;
 use kube::config::{Context, Kubeconfig, NamedContext};
@@ -35,7 +64,7 @@ fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
     for id in &opts.ids {
         if !labs.iter().any(|l| &l.id == id) {
             let ids: Vec<&str> = labs.iter().map(|l| l.id.as_str()).collect();
-            let hint = crate::validate::suggest::closest(id, ids.iter().copied())
+            let hint = crate::suggest::closest(id, ids.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             return Err(RunError::Usage(format!("no lab `{id}`{hint}")));

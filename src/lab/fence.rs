@@ -196,7 +196,7 @@ fn shorten(key: &str) -> String {
 pub fn check_known(info: &Info) -> Result<(), InfoError> {
     for a in &info.attrs {
         if !KNOWN.contains(&a.key.as_str()) {
-            let hint = crate::validate::suggest::closest(&a.key, KNOWN.iter().copied())
+            let hint = crate::suggest::closest(&a.key, KNOWN.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             return Err(InfoError {

@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod console;
+pub mod export;
 pub mod fence;
 pub mod matcher;
 pub mod runtime;

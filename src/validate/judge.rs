@@ -6,10 +6,10 @@
 use super::crd;
 use super::schema::{self, Issue};
 use super::semantic;
-use super::suggest;
 use super::yaml::{Document, Pos};
 use crate::diag::Diagnostic;
 use crate::diag::codes;
+use crate::suggest;
 use serde_json::Value;
 
 /// Groups that carry configuration files rather than API objects (kind cluster configs,

@@ -6,7 +6,6 @@ pub mod judge;
 pub mod lint;
 pub mod schema;
 pub mod semantic;
-pub mod suggest;
 pub mod yaml;
 
 use crate::diag::codes;
@@ -134,7 +133,7 @@ pub fn check_book(
         let Some(docs) = docs else { continue };
         if let Some(ty) = b.info.value("fragment") {
             let Some(def) = s.fragment(ty) else {
-                let hint = suggest::closest(ty, s.fragment_names())
+                let hint = crate::suggest::closest(ty, s.fragment_names())
                     .map(|c| format!("did you mean `{c}`?"))
                     .unwrap_or_else(|| "name a Kubernetes type such as Container, PodSpec, Probe, Volume, ServicePort".into());
                 results[i].diags.push(

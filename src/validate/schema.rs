@@ -1,9 +1,9 @@
 //! The strict Kubernetes schema (derived from k8s-openapi, see tests/schema_snapshot.rs) and a
 //! validator for the JSON Schema subset it uses, with Kubernetes-aware messages.
 
-use super::suggest;
 use super::yaml::{escape_pointer, pointer_to_path};
 use crate::diag::codes;
+use crate::suggest;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::OnceLock;

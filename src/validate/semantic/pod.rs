@@ -242,7 +242,7 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
             } else {
                 let mut known: Vec<&str> = volumes.iter().copied().collect();
                 known.sort();
-                match crate::validate::suggest::closest(n, known.iter().copied()) {
+                match crate::suggest::closest(n, known.iter().copied()) {
                     Some(s) => format!(
                         "did you mean `{s}`? the Pod's volumes are {}",
                         known.join(", ")

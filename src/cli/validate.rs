@@ -3,7 +3,7 @@
 //! judged, 2 usage). The report is the command's output, so all of it goes to stdout, as
 //! kubeconform's does.
 
-use crate::cli::{ValidateArgs, ValidateFormat};
+use super::{ValidateArgs, ValidateFormat};
 use crate::config::SCHEMA_KUBERNETES_VERSION;
 use crate::diag::{self, Diagnostic, Report};
 use crate::validate::crd;
@@ -59,7 +59,7 @@ pub fn run(args: ValidateArgs) -> u8 {
         ValidateFormat::Tap => tap(&outcome),
         ValidateFormat::Github => github(&outcome),
     };
-    crate::cli::out(&text);
+    super::out(&text);
     if outcome.failed() { 1 } else { 0 }
 }
 

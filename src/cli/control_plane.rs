@@ -1,7 +1,7 @@
 //! `kubebook labs control-plane install | up`: build the pinned control plane, or run it in
 //! the foreground for trying labs by hand.
 
-use crate::cli::ControlPlaneCommand;
+use super::ControlPlaneCommand;
 use crate::controlplane::{Components, ControlPlane, Options, binaries};
 use std::path::Path;
 use std::process::Command;

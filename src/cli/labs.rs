@@ -1,7 +1,7 @@
-//! `kubebook labs list | show ID | export DIR` (and `run`, not implemented yet).
+//! `kubebook labs list | show | export | run | verify | doctor` and `labs control-plane`: arguments to the runner and the lab views, results to exit statuses.
 
-use crate::cli::LabsCommand;
-use crate::lab::{BlockKind, Lab};
+use super::LabsCommand;
+use crate::lab::Lab;
 use crate::verified::{Level, Records};
 use std::path::Path;
 
@@ -16,7 +16,7 @@ pub fn run(cmd: LabsCommand) -> u8 {
         LabsCommand::Show { id, root } => {
             with_labs(&root, |labs| match labs.iter().find(|l| l.id == id) {
                 Some(l) => {
-                    crate::cli::out(&crate::diag::terminal_safe(&show(l)));
+                    super::out(&crate::diag::terminal_safe(&crate::lab::export::show(l)));
                     0
                 }
                 None => no_such_lab(labs, &id),
@@ -27,7 +27,7 @@ pub fn run(cmd: LabsCommand) -> u8 {
                 eprintln!("error: cannot export to {}: {e}", dir.display());
                 return 2;
             }
-            match export(labs, &dir) {
+            match crate::lab::export::export(labs, &dir) {
                 Ok(n) => {
                     eprintln!("exported {n} labs to {}", dir.display());
                     0
@@ -47,7 +47,7 @@ pub fn run(cmd: LabsCommand) -> u8 {
                     &abs,
                     labs,
                     &crate::cluster::cluster_objects(labs),
-                    &opts,
+                    &run_options(&opts),
                 ) {
                     Ok(s) if s.failed > 0 => 1,
                     Ok(_) => 0,
@@ -62,7 +62,7 @@ pub fn run(cmd: LabsCommand) -> u8 {
             })
         }
         #[cfg(feature = "cluster")]
-        LabsCommand::ControlPlane { command } => crate::controlplane_cli::run(command),
+        LabsCommand::ControlPlane { command } => super::control_plane::run(command),
         #[cfg(feature = "cluster")]
         LabsCommand::Doctor { root } => doctor(&root),
         #[cfg(feature = "cluster")]
@@ -92,10 +92,30 @@ pub fn run(cmd: LabsCommand) -> u8 {
     }
 }
 
+/// The runner's options from `labs run`'s arguments.
+#[cfg(feature = "cluster")]
+fn run_options(a: &super::RunArgs) -> crate::cluster::run::Options {
+    crate::cluster::run::Options {
+        ids: a.ids.clone(),
+        root: a.root.clone(),
+        chapter: a.chapter,
+        shard: a.shard,
+        jobs: a.jobs,
+        context: a.context.clone(),
+        allow_non_kind: a.allow_non_kind,
+        create_cluster: a.create_cluster,
+        keep: a.keep,
+        report: a.report.clone(),
+        record: a.record,
+        control_plane: a.control_plane,
+        json: a.json.clone(),
+    }
+}
+
 /// An unknown lab id: say so with the closest id, exit 2.
 fn no_such_lab(labs: &[Lab], id: &str) -> u8 {
     let ids: Vec<&str> = labs.iter().map(|l| l.id.as_str()).collect();
-    let hint = crate::validate::suggest::closest(id, ids.iter().copied())
+    let hint = crate::suggest::closest(id, ids.iter().copied())
         .map(|s| format!("did you mean `{s}`?"))
         .unwrap_or_else(|| "`kubebook labs list` shows every lab".into());
     let id = crate::diag::terminal_safe(id);
@@ -128,7 +148,7 @@ fn verify(
     let cancel = crate::cluster::run::install_signal_handler();
     match verify::verify(lab, &target, &opts, &cancel) {
         Ok(checks) => {
-            crate::cli::out(&crate::diag::terminal_safe(&verify::report(
+            super::out(&crate::diag::terminal_safe(&verify::report(
                 lab,
                 &opts.namespace,
                 &target.context,
@@ -154,12 +174,12 @@ fn with_labs(root: &Path, f: impl FnOnce(&[Lab]) -> u8) -> u8 {
 
 /// The labs and their recorded runs, once the book checks clean.
 fn with_book(root: &Path, f: impl FnOnce(&[Lab], &Records) -> u8) -> u8 {
-    let out = match crate::cli::load(root) {
+    let out = match super::load(root) {
         Ok(o) => o,
         Err(code) => return code,
     };
     if out.report.has_errors() {
-        crate::cli::print_report(&out.report, &out.book.sources);
+        super::print_report(&out.report, &out.book.sources);
         eprintln!("the book has errors; fix them first (kubebook check)");
         return 1;
     }
@@ -210,148 +230,7 @@ fn list(labs: &[Lab], records: &Records) {
             l.title
         ));
     }
-    crate::cli::out(&t);
-}
-
-/// The steps of a lab as a reader sees them.
-pub fn show(l: &Lab) -> String {
-    let mut s = format!(
-        "{} — {}\nchapter {} ({}:{})\n",
-        l.id,
-        l.title,
-        l.chapter_number,
-        l.file.display(),
-        l.line
-    );
-    if !l.requires.is_empty() {
-        s.push_str(&format!("needs: {}\n", l.requires.join(", ")));
-    }
-    if let Some(why) = &l.skip_ci {
-        s.push_str(&format!("not run in CI: {why}\n"));
-    }
-    s.push('\n');
-    let mut n = 0;
-    for b in l.blocks.iter().filter(|b| !b.hidden) {
-        match &b.kind {
-            BlockKind::File { name } => {
-                s.push_str(&format!("--- file {name} ---\n{}", b.content));
-                if !b.content.ends_with('\n') {
-                    s.push('\n');
-                }
-                s.push('\n');
-            }
-            BlockKind::Console { steps } => {
-                for st in steps {
-                    n += 1;
-                    let bg = if st.background { " &" } else { "" };
-                    s.push_str(&format!("{n}. $ {}{bg}\n", st.command));
-                    for e in &st.expected {
-                        s.push_str(&format!("     {e}\n"));
-                    }
-                    if st.exit != 0 {
-                        s.push_str(&format!("     (exit status {})\n", st.exit));
-                    }
-                }
-                s.push('\n');
-            }
-            BlockKind::Snippet => {}
-        }
-    }
-    s
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// A script that runs the lab's commands in order in its own directory, stopping at the first
-/// unexpected exit status and killing background commands at the end.
-pub fn script(l: &Lab) -> String {
-    let mut s = format!(
-        "#!/usr/bin/env bash\n# {} — {}\n# Exported by kubebook. Run it in a namespace of its own:\n#   kubectl create namespace {id} && kubectl config set-context --current --namespace {id}\n# No pipefail: each step runs as in an interactive shell, where a pipeline's status is its\n# last command's (what the book's expected exit status and the runner assume).\nset -u\ncd \"$(dirname \"$0\")\"\nexport KUBEBOOK_ROOT=\"${{KUBEBOOK_ROOT:-$PWD}}\"\nexport KUBEBOOK_NAMESPACE=\"${{KUBEBOOK_NAMESPACE:-$(kubectl config view --minify -o jsonpath='{{..namespace}}' 2>/dev/null)}}\"\npids=()\ntrap 'for p in \"${{pids[@]}}\"; do kill \"$p\" 2>/dev/null; done' EXIT\n",
-        l.id,
-        l.title,
-        id = l.id
-    );
-    for (b, st) in l.steps() {
-        let _ = b;
-        s.push_str(&format!(
-            "\necho {}\n",
-            shell_quote(&format!("$ {}", st.command.replace('\n', " ")))
-        ));
-        if st.background {
-            s.push_str(&format!("( {} ) &\npids+=($!)\nsleep 2\n", st.command));
-        } else {
-            s.push_str(&format!(
-                "( {} )\nstatus=$?\nif [ \"$status\" -ne {} ]; then echo \"step failed: exit status $status, expected {}\" >&2; exit 1; fi\n",
-                st.command, st.exit, st.exit
-            ));
-        }
-    }
-    s
-}
-
-fn export(labs: &[Lab], dir: &Path) -> std::io::Result<usize> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(std::io::Error::other("it is a file"));
-    }
-    std::fs::create_dir_all(dir)?;
-    for l in labs {
-        for (name, b) in l.files() {
-            // Names were checked by `lab::safe_file_name` (no `..`, relative).
-            write_new(
-                dir,
-                &format!("{}/{name}", l.id),
-                b.content.as_bytes(),
-                false,
-            )?;
-        }
-        write_new(dir, &format!("{}/run.sh", l.id), script(l).as_bytes(), true)?;
-        write_new(
-            dir,
-            &format!("{}/README.txt", l.id),
-            show(l).as_bytes(),
-            false,
-        )?;
-    }
-    Ok(labs.len())
-}
-
-/// Write `dir/rel` without ever writing through a symbolic link (L08): folders below `dir`
-/// that are links are refused, and the file is written beside its place and renamed over
-/// it, which replaces a link instead of following it.
-fn write_new(dir: &Path, rel: &str, bytes: &[u8], executable: bool) -> std::io::Result<()> {
-    let path = dir.join(rel);
-    let mut folder = dir.to_path_buf();
-    let segments: Vec<&str> = rel.split('/').collect();
-    for seg in &segments[..segments.len() - 1] {
-        folder.push(seg);
-        if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(std::io::Error::other(format!(
-                "{} is a symbolic link; kubebook does not write through links",
-                folder.display()
-            )));
-        }
-        if !folder.exists() {
-            std::fs::create_dir(&folder)?;
-        }
-    }
-    let tmp = folder.join(format!(
-        ".{}.kubebook-tmp-{}",
-        segments[segments.len() - 1],
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes)?;
-    #[cfg(unix)]
-    if executable {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
-    }
-    #[cfg(not(unix))]
-    let _ = executable;
-    std::fs::rename(&tmp, &path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    super::out(&t);
 }
 
 /// `labs doctor`: the findings as a table, then one line per target.
@@ -392,7 +271,7 @@ fn doctor(root: &Path) -> u8 {
         yes(d.kind_ready),
         yes(d.control_plane_ready)
     ));
-    crate::cli::out(&t);
+    super::out(&t);
     if d.kind_ready || d.control_plane_ready {
         0
     } else {

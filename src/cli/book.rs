@@ -1,0 +1,156 @@
+//! `build`, `check` and `clean`: the book's own commands.
+
+use super::{Format, color, load, load_with, print_report, summary_errors};
+use crate::diag;
+use crate::pipeline;
+use crate::site;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub(super) fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
+    let t0 = Instant::now();
+    let out = match load(root) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let dest = dest.unwrap_or_else(|| root.join("site"));
+    // Refused before any work, so a bad --dest costs nothing and changes nothing.
+    if let Err(e) = crate::fsx::check_dest(&dest, root) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    print_report(&out.report, &out.book.sources);
+    if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
+        eprintln!(
+            "build stopped: {}; the previous site (if any) is untouched",
+            summary_errors(&out.report)
+        );
+        return 1;
+    }
+    let theme = match site::Theme::load(root, &out.book.config.book.theme) {
+        Ok(t) => t,
+        Err(d) => {
+            eprintln!("{}", diag::render_human(&d, &out.book.sources, color()));
+            return 1;
+        }
+    };
+    let files = match site::render(&out, &theme) {
+        Ok(f) => f,
+        Err(d) => {
+            eprintln!("{}", diag::render_human(&d, &out.book.sources, color()));
+            return 1;
+        }
+    };
+    if let Err(e) = site::write_atomic(&dest, root, &files) {
+        eprintln!("error: cannot write the site to {}: {e}", dest.display());
+        return 2;
+    }
+    let bytes: usize = files.values().map(Vec::len).sum();
+    let search = files
+        .iter()
+        .find(|(k, _)| k.as_str() == site::SEARCH_INDEX)
+        .map(|(_, v)| v.len())
+        .unwrap_or(0);
+    eprintln!(
+        "built {} chapters, {} labs, {} files ({} KiB; search index {} KiB) into {} in {} ms{}",
+        out.book.chapters.len(),
+        out.labs.len(),
+        files.len(),
+        bytes / 1024,
+        search / 1024,
+        dest.display(),
+        t0.elapsed().as_millis(),
+        if out.report.warnings() > 0 {
+            format!(" ({} warning(s))", out.report.warnings())
+        } else {
+            String::new()
+        }
+    );
+    0
+}
+
+pub(super) fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
+    let out = match load_with(root, pipeline::check) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let s = &out.stats;
+    let summary = format!(
+        "checked {} chapters: {} labs, {} manifests, {} fragments, {} broken on purpose, {} opted out (novalidate), {} labs skipped in CI — {}",
+        out.book.chapters.len(),
+        s.labs,
+        s.manifests,
+        s.fragments,
+        s.expected_errors,
+        s.opted_out,
+        s.skip_ci,
+        summary_errors(&out.report)
+    );
+    match format {
+        Format::Human => {
+            print_report(&out.report, &out.book.sources);
+            eprintln!("{summary}");
+        }
+        Format::Json => super::out(&format!("{}\n", diag::render_json(&out.report))),
+        Format::Github => {
+            super::out(&diag::render_github(&out.report));
+            eprintln!("{summary}");
+        }
+        Format::Junit => {
+            let mut cases: Vec<(String, Vec<&diag::Diagnostic>)> = out
+                .book
+                .chapters
+                .iter()
+                .map(|c| {
+                    let ds = out
+                        .report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path))
+                        .collect();
+                    (c.rel_path.display().to_string(), ds)
+                })
+                .collect();
+            let other: Vec<&diag::Diagnostic> = out
+                .report
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    !out.book
+                        .chapters
+                        .iter()
+                        .any(|c| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path))
+                })
+                .collect();
+            cases.push(("book".into(), other));
+            super::out(&format!(
+                "{}\n",
+                diag::render_junit("kubebook check", &cases)
+            ));
+            eprintln!("{summary}");
+        }
+    }
+    if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
+        1
+    } else {
+        0
+    }
+}
+
+pub(super) fn clean(root: &Path, dest: Option<PathBuf>) -> u8 {
+    let dest = dest.unwrap_or_else(|| root.join("site"));
+    match site::clean(&dest, root) {
+        Ok(true) => {
+            eprintln!("removed {}", dest.display());
+            0
+        }
+        Ok(false) => {
+            eprintln!("nothing to clean: {} does not exist", dest.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
