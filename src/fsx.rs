@@ -256,6 +256,35 @@ pub fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, String> {
     Ok(real)
 }
 
+/// File name endings `book/images/` may publish; anything else there is not copied.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp",
+];
+
+/// The one rule for images, used by `check` (MD003) and by the copy into the site, so an
+/// image that passes the check is always published: `rel` is `images/…` below book/, has an
+/// image extension, and is a regular file inside the project (see [`check_input`]).
+pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    if !rel.starts_with("images/") || rel.split('/').any(|s| s == ".." || s.is_empty()) {
+        return Err("images live in book/images/ and are linked as images/NAME.svg".into());
+    }
+    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+        return Err(format!(
+            "only images are published from book/images/ ({})",
+            IMAGE_EXTENSIONS.join(", ")
+        ));
+    }
+    let path = root.join("book").join(rel);
+    match check_input(root, &path) {
+        Ok(size) if size > MAX_IMAGE_BYTES => {
+            Err(format!("it is larger than {} MiB", MAX_IMAGE_BYTES >> 20))
+        }
+        Ok(_) => Ok(path),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,34 +331,5 @@ mod tests {
             std::os::unix::fs::symlink(root.join("book/a.md"), root.join("book/in")).unwrap();
             assert_eq!(read_input(&root, &root.join("book/in")).unwrap(), "x");
         }
-    }
-}
-
-/// File name endings `book/images/` may publish; anything else there is not copied.
-const IMAGE_EXTENSIONS: &[&str] = &[
-    "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp",
-];
-
-/// The one rule for images, used by `check` (MD003) and by the copy into the site, so an
-/// image that passes the check is always published: `rel` is `images/…` below book/, has an
-/// image extension, and is a regular file inside the project (see [`check_input`]).
-pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, String> {
-    if !rel.starts_with("images/") || rel.split('/').any(|s| s == ".." || s.is_empty()) {
-        return Err("images live in book/images/ and are linked as images/NAME.svg".into());
-    }
-    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
-        return Err(format!(
-            "only images are published from book/images/ ({})",
-            IMAGE_EXTENSIONS.join(", ")
-        ));
-    }
-    let path = root.join("book").join(rel);
-    match check_input(root, &path) {
-        Ok(size) if size > MAX_IMAGE_BYTES => {
-            Err(format!("it is larger than {} MiB", MAX_IMAGE_BYTES >> 20))
-        }
-        Ok(_) => Ok(path),
-        Err(e) => Err(e.to_string()),
     }
 }
