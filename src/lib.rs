@@ -19,6 +19,7 @@ pub mod fsx;
 pub mod highlight;
 pub mod lab;
 pub mod markdown;
+pub mod markup;
 pub mod par;
 pub mod pipeline;
 pub mod serve;

@@ -4,10 +4,12 @@
 use crate::book::{Chapter, parse_chapter_name};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, LineIndex, Span};
-use crate::highlight::{self, escape_html};
+use crate::highlight;
 use crate::lab::{CodeBlock, columns, console, fence};
+use crate::markup::Partials;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
+use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,13 +49,14 @@ pub struct SearchSection {
     pub text: String,
 }
 
-/// `{{#interview chapters=A-B}}` found in the chapter, replaced later by `placeholder`.
-#[derive(Debug, Clone)]
-pub struct Directive {
-    pub placeholder: String,
-    pub from: u32,
-    pub to: u32,
-    pub span: Span,
+/// One chapter's interview questions, for the summaries (`{{#interview chapters=A-B}}`) of
+/// the chapters rendered after it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterQuestions<'a> {
+    pub stem: &'a str,
+    pub number: u32,
+    pub title: &'a str,
+    pub questions: &'a [Question],
 }
 
 #[derive(Debug, Clone)]
@@ -64,7 +67,6 @@ pub struct Rendered {
     pub code_blocks: Vec<CodeBlock>,
     pub questions: Vec<Question>,
     pub sections: Vec<SearchSection>,
-    pub directives: Vec<Directive>,
     pub diagnostics: Vec<Diagnostic>,
     /// Lab ids in the order their first block appears.
     pub labs: Vec<String>,
@@ -75,10 +77,12 @@ pub struct RenderContext<'a> {
     pub kubernetes: &'a str,
     /// Lab id → "verified on kind vX on DATE" text.
     pub verified: &'a HashMap<String, String>,
-    /// Produce the page's HTML. `check` wants only what the chapter holds (code blocks,
-    /// headings, links, labs, diagnostics): without HTML nothing is highlighted, the costly
-    /// part of rendering.
-    pub html: bool,
+    /// The theme's partials, which make the page's HTML. `None` for `check`, which wants only
+    /// what the chapter holds (code blocks, headings, links, labs, diagnostics): without HTML
+    /// nothing is highlighted, the costly part of rendering.
+    pub partials: Option<&'a Partials>,
+    /// The questions of the chapters rendered before this one, for its summaries.
+    pub questions: &'a [ChapterQuestions<'a>],
 }
 
 pub fn options() -> Options {
@@ -113,11 +117,20 @@ struct State<'a> {
     explicit_ids: HashSet<String>,
     /// Next suffix to try per generated base, so repeated slugs cost constant time each.
     next_suffix: HashMap<String, usize>,
+    partials: Option<&'a Partials>,
     out: Rendered,
-    /// Level of the open `{.interview}` heading.
-    interview_level: Option<u8>,
-    /// Index in `events` where the current answer starts, and its question.
-    open_question: Option<(usize, Question)>,
+    /// The open `{.interview}` section: its heading's level, the index in `events` where its
+    /// content starts, its id and its heading's HTML.
+    interview: Option<(u8, usize, String, String)>,
+    /// The open question: where its answer starts in `events`, its heading's HTML, itself.
+    open_question: Option<(usize, String, Question)>,
+    /// Open callouts: where each one's content starts in `events`, and its kind.
+    callouts: Vec<(usize, BlockQuoteKind)>,
+    /// Lists, items, quotes and footnotes open around the current event: a heading inside
+    /// one opens or closes no section or question.
+    containers: usize,
+    /// Fragments that wait for the chapter's end, at their index in `events`.
+    deferred: Vec<(usize, Deferred)>,
     section: SearchSection,
     lab_seen: HashMap<String, usize>,
 }
@@ -220,11 +233,79 @@ pub fn dangerous_scheme(url: &str) -> Option<&'static str> {
         .find(|s| *s == scheme)
 }
 
+/// A fragment whose markup needs what only the end of the chapter knows: a lab card lists
+/// every file of its lab, and a lab's last block is followed by its clean-up. Its event is
+/// a placeholder until then, filled from data (no marker in the HTML).
+enum Deferred {
+    LabCard(Box<LabCard>),
+    LabEnd { lab: String },
+}
+
+/// What a lab card shows (`partials/lab-card.html`).
+#[derive(Serialize)]
+struct LabCard {
+    lab: String,
+    title: String,
+    level: u8,
+    kubernetes: String,
+    verified: Option<String>,
+    skip_ci: Option<String>,
+    requires: Vec<String>,
+    files: Vec<String>,
+    host: bool,
+    block: CommandBlock,
+}
+
+/// Copyable commands with a title (`partials/lab-commands.html`): a lab's setup and clean-up.
+#[derive(Serialize)]
+struct CommandBlock {
+    class: &'static str,
+    title: &'static str,
+    commands: Vec<String>,
+}
+
+impl State<'_> {
+    /// Render `partials/NAME` with `data`, or nothing when no HTML is wanted (`check`). A
+    /// theme's partial that fails is reported at the chapter.
+    fn partial(&mut self, name: &str, data: &impl Serialize) -> String {
+        let Some(p) = self.partials else {
+            return String::new();
+        };
+        match p.render(name, data) {
+            Ok(html) => html,
+            Err(d) => {
+                let span = Span::new(&self.ch.rel_path, 1, 1);
+                self.out.diagnostics.push(d.at(span));
+                String::new()
+            }
+        }
+    }
+
+    /// HTML of `events[start..]`, which are then replaced by the fragment `wrap` makes of it.
+    fn wrap_from(
+        &mut self,
+        events: &mut Vec<Event>,
+        start: usize,
+        wrap: impl FnOnce(&mut Self, String) -> String,
+    ) {
+        let start = start.min(events.len());
+        let mut body = String::new();
+        if self.partials.is_some() {
+            pulldown_cmark::html::push_html(&mut body, events.drain(start..));
+        } else {
+            events.truncate(start);
+        }
+        let html = wrap(self, body);
+        events.push(Event::Html(html.into()));
+    }
+}
+
 pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
     let body = ch.body();
     let mut st = State {
         ch,
         li: LineIndex::new(&ch.source),
+        partials: ctx.partials,
         ids: HashSet::new(),
         explicit_ids: explicit_heading_ids(body),
         next_suffix: HashMap::new(),
@@ -235,18 +316,20 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
             code_blocks: Vec::new(),
             questions: Vec::new(),
             sections: Vec::new(),
-            directives: Vec::new(),
             diagnostics: Vec::new(),
             labs: Vec::new(),
         },
-        interview_level: None,
+        interview: None,
         open_question: None,
+        callouts: Vec::new(),
+        containers: 0,
         section: SearchSection {
             title: ch.title.clone(),
             anchor: String::new(),
             text: String::new(),
         },
         lab_seen: HashMap::new(),
+        deferred: Vec::new(),
     };
     let mut events: Vec<Event> = Vec::new();
     let mut iter = Parser::new_ext(body, options()).into_offset_iter();
@@ -255,12 +338,8 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
     while let Some((ev, range)) = iter.next() {
         match ev {
             Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs: _,
+                level, id, classes, ..
             }) => {
-                let lvl = level as u8;
                 let mut inner: Vec<Event> = Vec::new();
                 let mut text = String::new();
                 for (e, _) in iter.by_ref() {
@@ -271,72 +350,14 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
                     }
                     inner.push(e);
                 }
-                // Close an open question at any heading.
-                close_question(&mut st, &mut events);
-                if st.interview_level.is_some_and(|l| lvl <= l) {
-                    events.push(Event::Html("</section>\n".into()));
-                    st.interview_level = None;
-                }
-                let hid = match id {
-                    Some(i) => st.explicit_id(i.to_string(), range.start),
-                    None => st.unique_id(slugify(&text)),
+                let heading = HeadingEvent {
+                    level: level as u8,
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    text,
+                    offset: range.start,
                 };
-                let mut inner_html = String::new();
-                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
-                let is_interview = classes.iter().any(|c| c.as_ref() == "interview");
-                let class_attr = {
-                    let cs: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-                    if cs.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape_html(&cs.join(" ")))
-                    }
-                };
-                st.out.headings.push(Heading {
-                    level: lvl,
-                    id: hid.clone(),
-                    text: text.clone(),
-                });
-                if lvl <= 3 {
-                    st.flush_section(text.clone(), hid.clone());
-                }
-                let heading_html = format!(
-                    "<h{lvl} id=\"{id}\"{class_attr}><a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>{inner_html}</h{lvl}>\n",
-                    id = escape_html(&hid)
-                );
-                if is_interview {
-                    events.push(Event::Html(
-                        format!(
-                            "<section class=\"interview\" aria-labelledby=\"{}\">\n",
-                            escape_html(&hid)
-                        )
-                        .into(),
-                    ));
-                    events.push(Event::Html(heading_html.into()));
-                    st.interview_level = Some(lvl);
-                } else if st.interview_level.is_some_and(|l| lvl == l + 1) {
-                    let qid = format!("{}/{}", ch.stem, slugify(&text));
-                    events.push(Event::Html(
-                        format!(
-                            "<article class=\"qa\" data-qid=\"{}\">\n{heading_html}<div class=\"qa-answer\">\n",
-                            escape_html(&qid)
-                        )
-                        .into(),
-                    ));
-                    st.open_question = Some((
-                        events.len(),
-                        Question {
-                            id: qid,
-                            anchor: hid,
-                            question: text,
-                            answer_html: String::new(),
-                            chapter: ch.stem.clone(),
-                            chapter_number: ch.number,
-                        },
-                    ));
-                } else {
-                    events.push(Event::Html(heading_html.into()));
-                }
+                on_heading(&mut st, &mut events, heading, inner);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let mut content = String::new();
@@ -348,28 +369,51 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
                     }
                 }
                 let start = st.span(range.start);
-                let html = match kind {
+                match kind {
                     CodeBlockKind::Indented => {
-                        format!("<pre><code>{}</code></pre>\n", escape_html(&content))
+                        let html =
+                            st.partial("code.html", &json!({"plain": true, "code": content}));
+                        events.push(Event::Html(html.into()));
                     }
-                    CodeBlockKind::Fenced(info) => code_block(&mut st, ctx, &info, content, start),
-                };
-                events.push(Event::Html(html.into()));
+                    CodeBlockKind::Fenced(info) => {
+                        code_block(&mut st, ctx, &mut events, &info, content, start)
+                    }
+                }
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = match kind {
-                    BlockQuoteKind::Note => ("note", "Note"),
-                    BlockQuoteKind::Tip => ("tip", "Tip"),
-                    BlockQuoteKind::Important => ("important", "Important"),
-                    BlockQuoteKind::Warning => ("warning", "Warning"),
-                    BlockQuoteKind::Caution => ("caution", "Caution"),
-                };
-                events.push(Event::Html(
-                    format!("<aside class=\"callout callout-{class}\" role=\"note\" aria-label=\"{label}\"><p class=\"callout-title\">{label}</p>\n").into(),
-                ));
+                st.containers += 1;
+                st.callouts.push((events.len(), kind));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
-                events.push(Event::Html("</aside>\n".into()))
+                st.containers = st.containers.saturating_sub(1);
+                if let Some((start, kind)) = st.callouts.pop() {
+                    let (class, label) = callout_kind(kind);
+                    st.wrap_from(&mut events, start, |st, body| {
+                        st.partial(
+                            "callout.html",
+                            &json!({"kind": class, "label": label, "body_html": body}),
+                        )
+                    });
+                }
+            }
+            Event::Start(
+                ref t @ (Tag::BlockQuote(None)
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::FootnoteDefinition(_)),
+            ) => {
+                let _ = t;
+                st.containers += 1;
+                events.push(ev);
+            }
+            Event::End(
+                TagEnd::BlockQuote(None)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                st.containers = st.containers.saturating_sub(1);
+                events.push(ev);
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -404,35 +448,9 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
                 events.push(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
-                let mut replaced = false;
-                if let Some((start, text, off)) = para.take()
-                    && let Some(args) = text
-                        .trim()
-                        .strip_prefix("{{#interview")
-                        .and_then(|r| r.strip_suffix("}}"))
-                {
-                    let span = st.span(off);
-                    match parse_directive(args.trim()) {
-                        Ok((from, to)) => {
-                            let placeholder =
-                                format!("\u{1}interview-{}\u{1}", st.out.directives.len());
-                            events.truncate(start);
-                            events.push(Event::Html(placeholder.clone().into()));
-                            st.out.directives.push(Directive {
-                                placeholder,
-                                from,
-                                to,
-                                span,
-                            });
-                            replaced = true;
-                        }
-                        Err(msg) => st.out.diagnostics.push(
-                            Diagnostic::error(codes::MD004, msg).at(span).with_hint(
-                                "write {{#interview chapters=1-8}} on a line of its own",
-                            ),
-                        ),
-                    }
-                }
+                let replaced = para.take().is_some_and(|(start, text, off)| {
+                    on_directive(&mut st, ctx, &mut events, start, &text, off)
+                });
                 if !replaced {
                     events.push(Event::End(TagEnd::Paragraph));
                 }
@@ -453,109 +471,400 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
         }
     }
     close_question(&mut st, &mut events);
-    if st.interview_level.is_some() {
-        events.push(Event::Html("</section>\n".into()));
-    }
+    close_interview(&mut st, &mut events);
     st.flush_section(String::new(), String::new());
-    if !ctx.html {
+    if st.partials.is_none() {
         return st.out;
     }
+    fill_deferred(&mut st, &mut events);
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // Fill in each lab card's download list now that all of the lab's files are known.
-    let mut files: HashMap<&str, Vec<&str>> = HashMap::new();
-    for b in &st.out.code_blocks {
-        if let (Some(lab), Some(f)) = (b.info.value("lab"), b.info.value("file"))
-            && crate::lab::safe_file_name(f)
-        {
-            files.entry(lab).or_default().push(f);
-        }
-    }
-    let labs: HashSet<&str> = st.out.labs.iter().map(String::as_str).collect();
-    // One pass over the page for every lab's list: a replace per lab would cost
-    // labs × page size.
-    let html = replace_markers(&html, "<!--lab-files:", "-->", |lab| {
-        if !labs.contains(lab) {
-            return None;
-        }
-        Some(
-            files
-                .get(lab)
-                .map(|fs| {
-                    let items: Vec<String> = fs
-                        .iter()
-                        .map(|f| {
-                            format!(
-                                "<li><a href=\"labs/{lab}/{f}\" download>{f}</a></li>",
-                                lab = escape_html(lab),
-                                f = escape_html(f)
-                            )
-                        })
-                        .collect();
-                    format!(
-                        "<ul class=\"lab-downloads\" aria-label=\"Lab files\">{}</ul>",
-                        items.join("")
-                    )
-                })
-                .unwrap_or_default(),
-        )
-    });
-    // Each lab's last shown block is followed by its clean-up; the other ends vanish.
-    let host: HashSet<&str> = st
-        .out
-        .code_blocks
-        .iter()
-        .filter(|b| host_lab(b.info.value("requires")))
-        .filter_map(|b| b.info.value("lab"))
-        .collect();
-    let html = replace_markers(&html, "<!--lab-end:", "-->", |key| {
-        let (lab, n) = key.rsplit_once(':')?;
-        let last = st.lab_seen.get(lab)?.to_string() == n;
-        Some(if last && !host.contains(lab) {
-            cleanup_steps(lab)
-        } else {
-            String::new()
-        })
-    });
     st.out.html = html;
     st.out
 }
 
-/// Replace each `OPEN key CLOSE` in `text` by `fill(key)` (left as it is when `fill` gives
-/// `None`), in one pass: linear in the text whatever the number of markers.
-pub fn replace_markers(
-    text: &str,
-    open: &str,
-    close: &str,
-    mut fill: impl FnMut(&str) -> Option<String>,
-) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(open) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + open.len()..];
-        let Some(j) = after.find(close) else {
-            rest = &rest[i..];
-            break;
-        };
-        match fill(&after[..j]) {
-            Some(r) => out.push_str(&r),
-            None => out.push_str(&rest[i..i + open.len() + j + close.len()]),
-        }
-        rest = &after[j + close.len()..];
-    }
-    out.push_str(rest);
-    out
+/// A heading as the event loop read it.
+struct HeadingEvent {
+    level: u8,
+    id: Option<String>,
+    classes: Vec<String>,
+    text: String,
+    offset: usize,
 }
 
-fn close_question(st: &mut State, events: &mut Vec<Event>) {
-    if let Some((start, mut q)) = st.open_question.take() {
-        let mut answer = String::new();
-        pulldown_cmark::html::push_html(&mut answer, events[start..].iter().cloned());
-        q.answer_html = answer;
-        st.out.questions.push(q);
-        events.push(Event::Html("</div>\n</article>\n".into()));
+/// A heading: its id, its anchor, the search section it starts, and the interview section
+/// or question it opens or closes. Headings inside a list or quote open and close nothing.
+fn on_heading(st: &mut State, events: &mut Vec<Event>, h: HeadingEvent, inner: Vec<Event>) {
+    let top_level = st.containers == 0;
+    if top_level {
+        close_question(st, events);
+        if st.interview.as_ref().is_some_and(|(l, ..)| h.level <= *l) {
+            close_interview(st, events);
+        }
     }
+    let hid = match h.id {
+        Some(i) => st.explicit_id(i, h.offset),
+        None => st.unique_id(slugify(&h.text)),
+    };
+    let mut inner_html = String::new();
+    if st.partials.is_some() {
+        pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+    }
+    st.out.headings.push(Heading {
+        level: h.level,
+        id: hid.clone(),
+        text: h.text.clone(),
+    });
+    if h.level <= 3 {
+        st.flush_section(h.text.clone(), hid.clone());
+    }
+    let heading_html = st.partial(
+        "heading.html",
+        &json!({"level": h.level, "id": hid, "classes": h.classes.join(" "), "inner_html": inner_html}),
+    );
+    let is_interview = h.classes.iter().any(|c| c == "interview");
+    if top_level && is_interview {
+        st.interview = Some((h.level, events.len(), hid, heading_html));
+    } else if top_level
+        && st
+            .interview
+            .as_ref()
+            .is_some_and(|(l, ..)| h.level == l + 1)
+    {
+        let qid = format!("{}/{}", st.ch.stem, slugify(&h.text));
+        st.open_question = Some((
+            events.len(),
+            heading_html,
+            Question {
+                id: qid,
+                anchor: hid,
+                question: h.text,
+                answer_html: String::new(),
+                chapter: st.ch.stem.clone(),
+                chapter_number: st.ch.number,
+            },
+        ));
+    } else {
+        events.push(Event::Html(heading_html.into()));
+    }
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// The answer so far becomes the question's card.
+fn close_question(st: &mut State, events: &mut Vec<Event>) {
+    if let Some((start, heading_html, mut q)) = st.open_question.take() {
+        let start = start.min(events.len());
+        let mut answer = String::new();
+        pulldown_cmark::html::push_html(&mut answer, events.drain(start..));
+        q.answer_html = answer;
+        let html = st.partial(
+            "question.html",
+            &json!({"qid": q.id, "heading_html": heading_html, "answer_html": q.answer_html}),
+        );
+        st.out.questions.push(q);
+        events.push(Event::Html(html.into()));
+    }
+}
+
+/// The interview section so far (its questions included) becomes one section.
+fn close_interview(st: &mut State, events: &mut Vec<Event>) {
+    if let Some((_, start, id, heading_html)) = st.interview.take() {
+        st.wrap_from(events, start, |st, body| {
+            st.partial(
+                "interview.html",
+                &json!({"id": id, "heading_html": heading_html, "body_html": body}),
+            )
+        });
+    }
+}
+
+/// A paragraph that is only `{{#interview chapters=A-B}}` becomes the questions of those
+/// chapters (already rendered: the pipeline renders summary chapters last).
+fn on_directive(
+    st: &mut State,
+    ctx: &RenderContext,
+    events: &mut Vec<Event>,
+    start: usize,
+    text: &str,
+    offset: usize,
+) -> bool {
+    let Some(args) = text
+        .trim()
+        .strip_prefix("{{#interview")
+        .and_then(|r| r.strip_suffix("}}"))
+    else {
+        return false;
+    };
+    let span = st.span(offset);
+    let (from, to) = match parse_directive(args.trim()) {
+        Ok(range) => range,
+        Err(msg) => {
+            st.out.diagnostics.push(
+                Diagnostic::error(codes::MD004, msg)
+                    .at(span)
+                    .with_hint("write {{#interview chapters=1-8}} on a line of its own"),
+            );
+            return false;
+        }
+    };
+    let chapters: Vec<&ChapterQuestions> = ctx
+        .questions
+        .iter()
+        .filter(|c| c.number >= from && c.number <= to && c.stem != st.ch.stem)
+        .filter(|c| !c.questions.is_empty())
+        .collect();
+    if chapters.is_empty() {
+        st.out.diagnostics.push(
+            Diagnostic::warning(
+                codes::MD005,
+                format!("chapters {from}-{to} have no interview questions"),
+            )
+            .at(span)
+            .with_hint(
+                "interview questions are `###` headings under a `## … {.interview}` heading",
+            ),
+        );
+    }
+    events.truncate(start.min(events.len()));
+    let html = st.partial("interview-summary.html", &json!({ "chapters": chapters }));
+    events.push(Event::Html(html.into()));
+    true
+}
+
+/// Fill the placeholders of lab cards (now that each lab's files are known) and lab ends
+/// (the last one of each lab gets its clean-up).
+fn fill_deferred(st: &mut State, events: &mut [Event]) {
+    let mut files: HashMap<String, Vec<String>> = HashMap::new();
+    for b in &st.out.code_blocks {
+        if let (Some(lab), Some(f)) = (b.info.value("lab"), b.info.value("file"))
+            && crate::lab::safe_file_name(f)
+        {
+            files
+                .entry(lab.to_string())
+                .or_default()
+                .push(f.to_string());
+        }
+    }
+    // A lab on the reader's own machine has no namespace to clean up.
+    let host: HashSet<String> = st
+        .out
+        .code_blocks
+        .iter()
+        .filter(|b| host_lab(b.info.value("requires")))
+        .filter_map(|b| b.info.value("lab").map(str::to_string))
+        .collect();
+    let mut last_end: HashMap<String, usize> = HashMap::new();
+    for (i, (_, d)) in st.deferred.iter().enumerate() {
+        if let Deferred::LabEnd { lab } = d {
+            last_end.insert(lab.clone(), i);
+        }
+    }
+    let deferred = std::mem::take(&mut st.deferred);
+    for (i, (at, d)) in deferred.into_iter().enumerate() {
+        let html = match d {
+            Deferred::LabCard(mut card) => {
+                card.files = files.remove(&card.lab).unwrap_or_default();
+                st.partial("lab-card.html", &*card)
+            }
+            Deferred::LabEnd { lab } if last_end.get(&lab) == Some(&i) && !host.contains(&lab) => {
+                let block = CommandBlock {
+                    class: "lab-cleanup",
+                    title: "Clean up",
+                    commands: vec![
+                        format!("kubectl delete namespace {lab}"),
+                        "kubectl config set-context --current --namespace default".to_string(),
+                    ],
+                };
+                st.partial("lab-commands.html", &json!({"lab": lab, "block": block}))
+            }
+            Deferred::LabEnd { .. } => String::new(),
+        };
+        if let Some(e) = events.get_mut(at) {
+            *e = Event::Html(html.into());
+        }
+    }
+}
+
+fn code_block(
+    st: &mut State,
+    ctx: &RenderContext,
+    events: &mut Vec<Event>,
+    info_raw: &str,
+    content: String,
+    start: Span,
+) {
+    let (line, col) = (start.line, start.col);
+    let info = match fence::parse(info_raw) {
+        Ok(i) => i,
+        Err(e) => {
+            st.out.diagnostics.push(
+                Diagnostic::error(codes::LAB001, e.message)
+                    .at(Span::new(
+                        &st.ch.rel_path,
+                        line,
+                        crate::lab::info_column(col, e.col),
+                    ))
+                    .with_hint("info strings look like: yaml lab=ID file=NAME title=\"…\""),
+            );
+            let html = st.partial("code.html", &json!({"plain": true, "code": content}));
+            events.push(Event::Html(html.into()));
+            return;
+        }
+    };
+    st.out.code_blocks.push(CodeBlock {
+        info: info.clone(),
+        info_raw: info_raw.to_string(),
+        content: content.clone(),
+        file: st.ch.rel_path.clone(),
+        fence_line: line,
+        fence_col: col,
+        indent: col.saturating_sub(1),
+    });
+    let lang = info.lang.as_str();
+    let Some(lab) = info.value("lab").map(str::to_string) else {
+        let html = if st.partials.is_none() {
+            String::new()
+        } else if info.has("expect-error") {
+            broken_on_purpose(st, &info, &content)
+        } else {
+            let code_html = highlight::highlight(&content, lang);
+            st.partial("code.html", &json!({"lang": lang, "code_html": code_html}))
+        };
+        events.push(Event::Html(html.into()));
+        return;
+    };
+    if info.has("hidden") {
+        return;
+    }
+    // A lab starts at its first block that is shown.
+    let first = !st.lab_seen.contains_key(&lab);
+    *st.lab_seen.entry(lab.clone()).or_insert(0) += 1;
+    if first {
+        st.out.labs.push(lab.clone());
+    }
+    if st.partials.is_none() {
+        return;
+    }
+    if first {
+        let card = lab_card(st, ctx, &info, &lab);
+        events.push(Event::Html(CowStr::Borrowed("")));
+        st.deferred
+            .push((events.len() - 1, Deferred::LabCard(card)));
+    }
+    let html = if lang == "console" {
+        render_steps(st, &content, &lab)
+    } else if info.has("expect-error") {
+        broken_on_purpose(st, &info, &content)
+    } else {
+        let code_html = highlight::highlight(&content, lang);
+        st.partial(
+            "lab-file.html",
+            &json!({"lab": lab, "file": info.value("file"), "lang": lang, "code_html": code_html}),
+        )
+    };
+    events.push(Event::Html(html.into()));
+    // Where the lab might end; the last of these gets its clean-up (`fill_deferred`).
+    events.push(Event::Html(CowStr::Borrowed("")));
+    st.deferred
+        .push((events.len() - 1, Deferred::LabEnd { lab }));
+}
+
+/// The card at a lab's first block; its file list is filled at the chapter's end.
+fn lab_card(st: &State, ctx: &RenderContext, info: &fence::Info, lab: &str) -> LabCard {
+    let requires = info.value("requires");
+    let host = host_lab(requires);
+    LabCard {
+        lab: lab.to_string(),
+        title: info.value("title").unwrap_or(lab).to_string(),
+        // A heading one level below the section the lab sits in, so it shows in heading
+        // navigation without skipping a level.
+        level: st.out.headings.last().map_or(2, |h| (h.level + 1).min(6)),
+        kubernetes: ctx.kubernetes.to_string(),
+        verified: ctx.verified.get(lab).cloned(),
+        skip_ci: info.value("skip-ci").map(str::to_string),
+        requires: requires
+            .map(|r| r.split(',').map(|s| s.trim().to_string()).collect())
+            .unwrap_or_default(),
+        files: Vec::new(),
+        host,
+        // The namespace every cluster lab runs in (one per lab, named after it).
+        block: CommandBlock {
+            class: "lab-setup",
+            title: "Set up: a namespace of its own",
+            commands: vec![
+                format!("kubectl create namespace {lab}"),
+                format!("kubectl config set-context --current --namespace {lab}"),
+            ],
+        },
+    }
+}
+
+fn host_lab(requires: Option<&str>) -> bool {
+    requires.is_some_and(|r| r.split(',').any(|x| x.trim() == "host"))
+}
+
+fn broken_on_purpose(st: &mut State, info: &fence::Info, content: &str) -> String {
+    let lang = info.lang.as_str();
+    let code_html = highlight::highlight(content, lang);
+    st.partial(
+        "broken.html",
+        &json!({"code": info.value("expect-error").unwrap_or(""), "lang": lang, "code_html": code_html}),
+    )
+}
+
+/// One step of a lab as the reader sees it (`partials/lab-steps.html`).
+#[derive(Serialize)]
+struct StepView {
+    command_html: String,
+    /// Whether there is an expected output or a non-zero exit status to show.
+    shown: bool,
+    output: String,
+}
+
+/// A lab's console block as a list of steps, each command with its expected output folded.
+fn render_steps(st: &mut State, content: &str, lab: &str) -> String {
+    let Ok(steps) = console::parse(content) else {
+        let code_html = highlight::highlight_console(content);
+        return st.partial(
+            "code.html",
+            &json!({"console": true, "code_html": code_html}),
+        );
+    };
+    let steps: Vec<StepView> = steps
+        .into_iter()
+        .map(|s| {
+            let shown = if s.background {
+                format!("{} &", s.command)
+            } else {
+                s.command.clone()
+            };
+            // Shown as kubectl prints it: squashed columns re-aligned (display only).
+            let mut output = columns::align(&s.expected).join("\n");
+            if s.exit != 0 {
+                if !output.is_empty() {
+                    output.push('\n');
+                }
+                output.push_str(&format!("(exit status {})", s.exit));
+            }
+            StepView {
+                command_html: highlight::highlight(&shown, "bash")
+                    .trim_end_matches('\n')
+                    .to_string(),
+                shown: !s.expected.is_empty() || s.exit != 0,
+                output,
+            }
+        })
+        .collect();
+    st.partial("lab-steps.html", &json!({"lab": lab, "steps": steps}))
 }
 
 fn parse_directive(args: &str) -> Result<(u32, u32), String> {
@@ -639,241 +948,6 @@ fn rewrite_link<'a>(st: &mut State, dest: &CowStr<'a>, offset: usize, image: boo
     dest.clone()
 }
 
-fn code_block(
-    st: &mut State,
-    ctx: &RenderContext,
-    info_raw: &str,
-    content: String,
-    start: Span,
-) -> String {
-    let line = start.line;
-    let col = start.col;
-    let info = match fence::parse(info_raw) {
-        Ok(i) => i,
-        Err(e) => {
-            st.out.diagnostics.push(
-                Diagnostic::error(codes::LAB001, e.message)
-                    .at(Span::new(
-                        &st.ch.rel_path,
-                        line,
-                        crate::lab::info_column(col, e.col),
-                    ))
-                    .with_hint("info strings look like: yaml lab=ID file=NAME title=\"…\""),
-            );
-            return format!("<pre><code>{}</code></pre>\n", escape_html(&content));
-        }
-    };
-    let block = CodeBlock {
-        info: info.clone(),
-        info_raw: info_raw.to_string(),
-        content: content.clone(),
-        file: st.ch.rel_path.clone(),
-        fence_line: line,
-        fence_col: col,
-        indent: col.saturating_sub(1),
-    };
-    st.out.code_blocks.push(block);
-    if !ctx.html {
-        // As below: a lab starts at its first block that is shown.
-        if let Some(lab) = info.value("lab")
-            && !info.has("hidden")
-            && !st.lab_seen.contains_key(lab)
-        {
-            st.lab_seen.insert(lab.to_string(), 1);
-            st.out.labs.push(lab.to_string());
-        }
-        return String::new();
-    }
-    let lang = info.lang.as_str();
-    let lang_class = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{}\"", escape_html(lang))
-    };
-    let Some(lab) = info.value("lab").map(str::to_string) else {
-        if info.has("expect-error") {
-            return broken_on_purpose(&info, &content, lang, &lang_class);
-        }
-        return format!(
-            "<pre class=\"code\"><code{lang_class}>{}</code></pre>\n",
-            highlight::highlight(&content, lang)
-        );
-    };
-    if info.has("hidden") {
-        return String::new();
-    }
-    let mut html = String::new();
-    let first = !st.lab_seen.contains_key(&lab);
-    *st.lab_seen.entry(lab.clone()).or_insert(0) += 1;
-    let lab_e = escape_html(&lab);
-    if first {
-        st.out.labs.push(lab.clone());
-        let title = escape_html(info.value("title").unwrap_or(&lab));
-        // A heading one level below the section the lab sits in, so it shows in heading
-        // navigation without skipping a level.
-        let level = st.out.headings.last().map_or(2, |h| (h.level + 1).min(6));
-        let mut badges = vec![format!(
-            "<span class=\"badge badge-validated\">validated against Kubernetes v{}</span>",
-            escape_html(ctx.kubernetes)
-        )];
-        if let Some(v) = ctx.verified.get(&lab) {
-            badges.push(format!(
-                "<span class=\"badge badge-verified\">{}</span>",
-                escape_html(v)
-            ));
-        }
-        if let Some(why) = info.value("skip-ci") {
-            badges.push(format!(
-                "<span class=\"badge badge-skip\" title=\"{}\">not run in CI</span>",
-                escape_html(why)
-            ));
-        }
-        let requires = info
-            .value("requires")
-            .map(|r| {
-                format!(
-                    "<p class=\"lab-requires\">Needs: {}</p>",
-                    r.split(',')
-                        .map(|s| format!("<code>{}</code>", escape_html(s.trim())))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-            .unwrap_or_default();
-        html.push_str(&format!(
-            "<div class=\"lab-card\" id=\"lab-{lab_e}\" data-lab=\"{lab_e}\">\n<p class=\"lab-kicker\">Lab</p><h{level} class=\"lab-title\">{title}</h{level}>\n<p class=\"lab-badges\">{}</p>{requires}<!--lab-files:{lab}-->\n{setup}</div>\n",
-            badges.join(" "),
-            setup = setup_steps(&lab, info.value("requires")),
-        ));
-    }
-    // Where the lab might end; the last of these becomes its clean-up (see `render`).
-    let end = format!("<!--lab-end:{lab}:{}-->", st.lab_seen[&lab]);
-    if lang == "console" {
-        html.push_str(&render_steps(&content, &lab_e));
-        html.push_str(&end);
-        return html;
-    }
-    let caption = match info.value("file") {
-        Some(f) => format!(
-            "<figcaption><span class=\"lab-file-name\">{f}</span> <a class=\"download\" href=\"labs/{lab_e}/{f}\" download>download</a></figcaption>",
-            f = escape_html(f)
-        ),
-        None => String::new(),
-    };
-    if info.has("expect-error") {
-        html.push_str(&broken_on_purpose(&info, &content, lang, &lang_class));
-        html.push_str(&end);
-        return html;
-    }
-    html.push_str(&format!(
-        "<figure class=\"code lab-block\" data-lab=\"{lab_e}\">{caption}<pre class=\"code\"><code{lang_class}>{}</code></pre></figure>\n",
-        highlight::highlight(&content, lang)
-    ));
-    html.push_str(&end);
-    html
-}
-
-/// Commands shown as copyable steps (a prompt, then the command), as lab steps are.
-fn command_block(class: &str, lab: &str, title: &str, commands: &[String]) -> String {
-    let lines: Vec<String> = commands
-        .iter()
-        .map(|c| {
-            format!(
-                "<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">{}</span>",
-                escape_html(c)
-            )
-        })
-        .collect();
-    format!(
-        "<div class=\"{class}\" data-lab=\"{lab}\"><p class=\"lab-step-title\">{title}</p><pre class=\"code console\"><code class=\"language-console\">{}</code></pre></div>\n",
-        lines.join("\n"),
-        lab = escape_html(lab),
-    )
-}
-
-/// The card's first steps: the namespace every cluster lab runs in (one per lab, named after
-/// it), or nothing for a lab on the reader's own machine (`requires=host`).
-fn setup_steps(lab: &str, requires: Option<&str>) -> String {
-    if host_lab(requires) {
-        return "<p class=\"lab-ns\">Runs on your own machine: no cluster needed.</p>\n".into();
-    }
-    command_block(
-        "lab-setup",
-        lab,
-        "Set up: a namespace of its own",
-        &[
-            format!("kubectl create namespace {lab}"),
-            format!("kubectl config set-context --current --namespace {lab}"),
-        ],
-    )
-}
-
-/// What undoes the setup, after the lab's last step.
-fn cleanup_steps(lab: &str) -> String {
-    command_block(
-        "lab-cleanup",
-        lab,
-        "Clean up",
-        &[
-            format!("kubectl delete namespace {lab}"),
-            "kubectl config set-context --current --namespace default".to_string(),
-        ],
-    )
-}
-
-fn host_lab(requires: Option<&str>) -> bool {
-    requires.is_some_and(|r| r.split(',').any(|x| x.trim() == "host"))
-}
-
-fn broken_on_purpose(info: &fence::Info, content: &str, lang: &str, lang_class: &str) -> String {
-    let code = escape_html(info.value("expect-error").unwrap_or(""));
-    format!(
-        "<figure class=\"code broken\"><figcaption>Broken on purpose: <code>kubebook check</code> reports <code>{code}</code> here</figcaption><pre class=\"code\"><code{lang_class}>{}</code></pre></figure>\n",
-        highlight::highlight(content, lang)
-    )
-}
-
-/// A lab's console block as a list of steps, each command with its expected output folded.
-fn render_steps(content: &str, lab: &str) -> String {
-    let Ok(steps) = console::parse(content) else {
-        return format!(
-            "<pre class=\"code console\"><code class=\"language-console\">{}</code></pre>\n",
-            highlight::highlight_console(content)
-        );
-    };
-    let mut html = format!("<ol class=\"lab-steps\" data-lab=\"{lab}\">\n");
-    for s in steps {
-        let shown = if s.background {
-            format!("{} &", s.command)
-        } else {
-            s.command.clone()
-        };
-        let cmd_html = highlight::highlight(&shown, "bash");
-        html.push_str("<li class=\"lab-step\">");
-        html.push_str(&format!(
-            "<pre class=\"code console\"><code class=\"language-console\"><span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">{}</span></code></pre>",
-            cmd_html.trim_end_matches('\n')
-        ));
-        if !s.expected.is_empty() || s.exit != 0 {
-            // Shown as kubectl prints it: squashed columns re-aligned (display only).
-            let mut out = columns::align(&s.expected).join("\n");
-            if s.exit != 0 {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&format!("(exit status {})", s.exit));
-            }
-            html.push_str(&format!(
-                "<details class=\"expected\"><summary>Expected output</summary><pre class=\"output\"><code>{}</code></pre></details>",
-                escape_html(&out)
-            ));
-        }
-        html.push_str("</li>\n");
-    }
-    html.push_str("</ol>\n");
-    html
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -890,7 +964,8 @@ mod tests {
             &RenderContext {
                 kubernetes: "1.37",
                 verified: &verified,
-                html: true,
+                partials: Some(crate::markup::Partials::embedded()),
+                questions: &[],
             },
         )
     }
@@ -994,11 +1069,50 @@ mod tests {
     fn directives() {
         let r =
             render_body("Intro\n\n{{#interview chapters=1-8}}\n\n{{#interview chapters=9-2}}\n");
-        assert_eq!(r.directives.len(), 1);
-        assert_eq!((r.directives[0].from, r.directives[0].to), (1, 8));
-        assert!(r.html.contains(&r.directives[0].placeholder));
-        assert_eq!(r.diagnostics.len(), 1);
-        assert_eq!(r.diagnostics[0].code, codes::MD004);
+        // No chapter before this one has questions: an empty summary and a warning; the
+        // backwards range is an error and stays a paragraph.
+        let codes_seen: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes_seen, [codes::MD005, codes::MD004]);
+        assert!(
+            r.html
+                .contains("<section class=\"interview interview-summary\">")
+        );
+        assert!(r.html.contains("chapters=9-2"));
+
+        // With the questions of an earlier chapter, the summary shows them, linked back.
+        let q = Question {
+            id: "02-x/what-is-a-pod".into(),
+            anchor: "what-is-a-pod".into(),
+            question: "What is a <Pod>?".into(),
+            answer_html: "<p>The smallest unit.</p>\n".into(),
+            chapter: "02-x".into(),
+            chapter_number: 2,
+        };
+        let qs = [q];
+        let chapters = [ChapterQuestions {
+            stem: "02-x",
+            number: 2,
+            title: "X & Y",
+            questions: &qs,
+        }];
+        let verified = HashMap::new();
+        let r = render(
+            &chapter("{{#interview chapters=1-8}}\n"),
+            &RenderContext {
+                kubernetes: "1.37",
+                verified: &verified,
+                partials: Some(crate::markup::Partials::embedded()),
+                questions: &chapters,
+            },
+        );
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        assert!(
+            r.html.contains("<a href=\"02-x.html\">X &amp; Y</a>")
+                && r.html.contains("<h4 id=\"q-02-x-what-is-a-pod\">What is a &lt;Pod&gt;?</h4>")
+                && r.html.contains("<p>The smallest unit.</p>\n<p class=\"qa-source\">From <a href=\"02-x.html#what-is-a-pod\">chapter 2</a></p>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use crate::book::{self, Book};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, Report, Span};
-use crate::highlight::escape_html;
 use crate::lab::{self, ChapterBlocks, Lab};
-use crate::markdown::{self, Question, RenderContext, Rendered};
+use crate::markdown::{self, ChapterQuestions, Question, RenderContext, Rendered};
+use crate::markup::Partials;
 use crate::validate::{self, CheckStats};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -44,11 +44,14 @@ pub struct Cache {
     lab_digests: Option<HashMap<String, String>>,
 }
 
-fn fingerprint(c: &book::Chapter, verified: &HashMap<String, String>) -> u64 {
+/// What a chapter's HTML depends on besides other chapters: its source and number, the
+/// badges, and the theme's partials (summary chapters add the questions they show).
+fn fingerprint(c: &book::Chapter, verified: &HashMap<String, String>, partials: u64) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     c.source.hash(&mut h);
     c.number.hash(&mut h);
+    partials.hash(&mut h);
     let mut v: Vec<_> = verified.iter().collect();
     v.sort();
     v.hash(&mut h);
@@ -71,19 +74,18 @@ pub fn check(root: &Path) -> Result<Output, Report> {
     let records = read_verified(root, &mut report);
     check_config_links(&book, &mut report);
     let verified = HashMap::new();
-    let ctx = RenderContext {
-        kubernetes: &book.config.book.kubernetes,
-        verified: &verified,
-        html: false,
-    };
-    let prints = vec![0; book.chapters.len()];
-    let rendered = render_all(&book, &ctx, &Cache::default(), &prints);
+    let rendered = render_all(&book, &verified, None, &mut Cache::default());
     finish(root, book, rendered, report, verified, records)
 }
 
 /// The pipeline, reusing chapters rendered by an earlier run when their source is unchanged.
 pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     let book = book::load(root)?;
+    let partials = Partials::load(root, &book.config.book.theme).map_err(|d| {
+        let mut r = Report::default();
+        r.push(d);
+        r
+    })?;
     let texts: Vec<&str> = book.chapters.iter().map(|c| c.source.as_str()).collect();
     crate::highlight::warm_up_languages(&texts);
     let mut report = Report::default();
@@ -95,7 +97,7 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     // with the digests of the last run (serve) or with every record (first run), and render
     // again in the rare case that guess was wrong: a lab edited since its recorded run.
     let mut verified = badges(&records, cache.lab_digests.as_ref());
-    let mut rendered = render_book(&book, &verified, cache);
+    let mut rendered = render_all(&book, &verified, Some(&partials), cache);
     let digests: HashMap<String, String> = lab::collect(&chapter_blocks(&book, &rendered))
         .0
         .iter()
@@ -105,7 +107,7 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
     cache.lab_digests = Some(digests);
     if current != verified {
         verified = current;
-        rendered = render_book(&book, &verified, cache);
+        rendered = render_all(&book, &verified, Some(&partials), cache);
     }
     finish(root, book, rendered, report, verified, records)
 }
@@ -125,7 +127,6 @@ fn finish(
     }
     check_links(&book, &rendered, &mut report);
     check_needs(&book, &rendered, &mut report);
-    expand_directives(&book, &mut rendered, &mut report);
     let blocks = chapter_blocks(&book, &rendered);
     let (labs, lab_diags) = lab::collect(&blocks);
     report.extend(lab_diags);
@@ -162,33 +163,6 @@ fn badges(
         .collect()
 }
 
-/// Render every chapter (reusing cached ones) and remember the result for the next run.
-fn render_book(
-    book: &Book,
-    verified: &HashMap<String, String>,
-    cache: &mut Cache,
-) -> Vec<Rendered> {
-    let ctx = RenderContext {
-        kubernetes: &book.config.book.kubernetes,
-        verified,
-        html: true,
-    };
-    let prints: Vec<u64> = book
-        .chapters
-        .iter()
-        .map(|c| fingerprint(c, verified))
-        .collect();
-    let rendered = render_all(book, &ctx, cache, &prints);
-    cache.chapters = book
-        .chapters
-        .iter()
-        .zip(&rendered)
-        .zip(&prints)
-        .map(|((c, r), p)| (c.stem.clone(), (*p, r.clone())))
-        .collect();
-    rendered
-}
-
 fn chapter_blocks<'a>(book: &'a Book, rendered: &'a [Rendered]) -> Vec<ChapterBlocks<'a>> {
     book.chapters
         .iter()
@@ -201,67 +175,96 @@ fn chapter_blocks<'a>(book: &'a Book, rendered: &'a [Rendered]) -> Vec<ChapterBl
         .collect()
 }
 
-/// Render chapters on all cores (cached ones are reused); the result keeps chapter order.
-fn render_all(book: &Book, ctx: &RenderContext, cache: &Cache, prints: &[u64]) -> Vec<Rendered> {
-    let n = book.chapters.len();
-    let cached: Vec<Option<&Rendered>> = book
+/// Render every chapter on all cores, reusing cached ones, and remember them for the next run.
+/// Chapters with an interview summary come second: they show the questions of the others.
+fn render_all(
+    book: &Book,
+    verified: &HashMap<String, String>,
+    partials: Option<&Partials>,
+    cache: &mut Cache,
+) -> Vec<Rendered> {
+    let digest = partials.map_or(0, Partials::digest);
+    let summary = |c: &book::Chapter| c.source.contains("{{#interview");
+    let ctx = RenderContext {
+        kubernetes: &book.config.book.kubernetes,
+        verified,
+        partials,
+        questions: &[],
+    };
+    let first: Vec<(usize, u64)> = book
         .chapters
         .iter()
-        .zip(prints)
-        .map(|(c, p)| {
-            cache
-                .chapters
-                .get(&c.stem)
-                .filter(|(cp, _)| cp == p)
-                .map(|(_, r)| r)
+        .enumerate()
+        .filter(|(_, c)| !summary(c))
+        .map(|(i, c)| (i, fingerprint(c, verified, digest)))
+        .collect();
+    let mut done = render_some(book, &ctx, cache, &first);
+    let questions: Vec<ChapterQuestions> = first
+        .iter()
+        .zip(&done)
+        .map(|(&(i, _), r)| {
+            let c = &book.chapters[i];
+            ChapterQuestions {
+                stem: &c.stem,
+                number: c.number,
+                title: &c.title,
+                questions: &r.questions,
+            }
         })
         .collect();
-    let workers = std::thread::available_parallelism()
-        .map(|p| p.get())
-        .unwrap_or(1)
-        .min(n.max(1));
-    let mut slots: Vec<Option<Rendered>> = cached.iter().map(|c| c.cloned()).collect();
-    let todo: Vec<usize> = (0..n).filter(|&i| slots[i].is_none()).collect();
-    let workers = workers.min(todo.len().max(1));
-    if workers <= 1 {
-        for i in todo {
-            slots[i] = Some(markdown::render(&book.chapters[i], ctx));
+    let shown = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for q in questions.iter().flat_map(|c| c.questions) {
+            (&q.id, &q.anchor, &q.question, &q.answer_html).hash(&mut h);
         }
-        return slots
-            .into_iter()
-            .map(|s| s.expect("every slot filled"))
+        h.finish()
+    };
+    let second: Vec<(usize, u64)> = book
+        .chapters
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| summary(c))
+        .map(|(i, c)| (i, fingerprint(c, verified, digest) ^ shown))
+        .collect();
+    let ctx = RenderContext {
+        questions: &questions,
+        ..ctx
+    };
+    let later = render_some(book, &ctx, cache, &second);
+    drop(questions);
+    let mut slots: Vec<Option<(u64, Rendered)>> = (0..book.chapters.len()).map(|_| None).collect();
+    for (&(i, p), r) in first.iter().chain(&second).zip(done.drain(..).chain(later)) {
+        slots[i] = Some((p, r));
+    }
+    let rendered: Vec<(u64, Rendered)> = slots.into_iter().flatten().collect();
+    if partials.is_some() {
+        cache.chapters = book
+            .chapters
+            .iter()
+            .zip(&rendered)
+            .map(|(c, (p, r))| (c.stem.clone(), (*p, r.clone())))
             .collect();
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = todo.get(k) else { break };
-                        done.push((i, markdown::render(&book.chapters[i], ctx)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for h in handles {
-            // A panic in a worker is a bug; render that chapter again on this thread so the
-            // panic surfaces with its message instead of a poisoned join.
-            if let Ok(done) = h.join() {
-                for (i, r) in done {
-                    slots[i] = Some(r);
-                }
-            }
+    rendered.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Render the chapters `todo` (index, fingerprint) on all cores, in that order; a chapter
+/// whose fingerprint matches the cache is taken from it.
+fn render_some(
+    book: &Book,
+    ctx: &RenderContext,
+    cache: &Cache,
+    todo: &[(usize, u64)],
+) -> Vec<Rendered> {
+    let render = |&(i, p): &(usize, u64)| {
+        let c = &book.chapters[i];
+        match cache.chapters.get(&c.stem) {
+            Some((cp, r)) if *cp == p => r.clone(),
+            _ => markdown::render(c, ctx),
         }
-    });
-    slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| r.unwrap_or_else(|| markdown::render(&book.chapters[i], ctx)))
-        .collect()
+    };
+    crate::par::map_each(todo, render)
 }
 
 /// `labs/verified.json`, written by `kubebook labs run --record`.
@@ -491,65 +494,5 @@ fn check_needs(book: &Book, rendered: &[Rendered], report: &mut Report) {
                 )),
             );
         }
-    }
-}
-
-/// Replace each `{{#interview chapters=A-B}}` with the questions of those chapters.
-fn expand_directives(book: &Book, rendered: &mut [Rendered], report: &mut Report) {
-    let mut expansions: Vec<(usize, String, String)> = Vec::new();
-    for (i, r) in rendered.iter().enumerate() {
-        for d in &r.directives {
-            let mut html = String::new();
-            let mut count = 0;
-            for (c, src) in book.chapters.iter().zip(rendered.iter()) {
-                if c.number < d.from || c.number > d.to || c.stem == book.chapters[i].stem {
-                    continue;
-                }
-                if src.questions.is_empty() {
-                    continue;
-                }
-                html.push_str(&format!(
-                    "<h3 id=\"from-{stem}\"><a class=\"anchor\" href=\"#from-{stem}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>Chapter {n}: <a href=\"{stem}.html\">{title}</a></h3>\n",
-                    stem = escape_html(&c.stem),
-                    n = c.number,
-                    title = escape_html(&c.title)
-                ));
-                for q in &src.questions {
-                    count += 1;
-                    html.push_str(&format!(
-                        "<article class=\"qa\" data-qid=\"{qid}\">\n<h4 id=\"q-{stem}-{anchor}\">{question}</h4>\n<div class=\"qa-answer\">\n{answer}<p class=\"qa-source\">From <a href=\"{stem}.html#{anchor}\">chapter {n}</a></p>\n</div>\n</article>\n",
-                        qid = escape_html(&q.id),
-                        stem = escape_html(&c.stem),
-                        anchor = escape_html(&q.anchor),
-                        question = escape_html(&q.question),
-                        answer = q.answer_html,
-                        n = c.number
-                    ));
-                }
-            }
-            if count == 0 {
-                report.push(
-                    Diagnostic::warning(codes::MD005, format!("chapters {}-{} have no interview questions", d.from, d.to))
-                        .at(d.span.clone())
-                        .with_hint("interview questions are `###` headings under a `## … {.interview}` heading"),
-                );
-            }
-            expansions.push((
-                i,
-                d.placeholder.clone(),
-                format!("<section class=\"interview interview-summary\">\n{html}</section>\n"),
-            ));
-        }
-    }
-    // One pass per chapter over its page, whatever the number of directives in it.
-    let mut by_chapter: HashMap<usize, HashMap<String, String>> = HashMap::new();
-    for (i, placeholder, html) in expansions {
-        by_chapter.entry(i).or_default().insert(placeholder, html);
-    }
-    for (i, mut fills) in by_chapter {
-        rendered[i].html =
-            markdown::replace_markers(&rendered[i].html, "\u{1}interview-", "\u{1}", |n| {
-                fills.remove(&format!("\u{1}interview-{n}\u{1}"))
-            });
     }
 }

@@ -313,3 +313,42 @@ fn usage_errors_and_unimplemented_commands_exit_2() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Examples:"));
 }
+
+/// Fragments of a page come from the theme's partials: a theme that overrides one changes
+/// every place it is used, and one that breaks it stops the build with the partial's name.
+#[test]
+fn theme_partials_make_the_fragments() {
+    let p = Project::new();
+    p.chapter(
+        "01-a.md",
+        "A",
+        "# A\n\n> [!TIP]\n> Read the logs.\n\n```console lab=ch01-l requires=host\n$ echo hi\nhi\n```\n",
+    );
+    p.write(
+        "themes/default/templates/partials/callout.html",
+        "<div class=\"my-callout {{ kind }}\">{{ body_html | safe }}</div>\n",
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = p.site("01-a.html");
+    assert!(
+        page.contains("<div class=\"my-callout tip\"><p>Read the logs.</p>\n</div>"),
+        "{page}"
+    );
+    // The partials not overridden are the default theme's.
+    assert!(
+        page.contains("<ol class=\"lab-steps\" data-lab=\"ch01-l\">"),
+        "{page}"
+    );
+    p.write(
+        "themes/default/templates/partials/callout.html",
+        "{{ missing.field }}",
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("THEME003") && r.stderr.contains("partials/callout.html"),
+        "{}",
+        r.stderr
+    );
+}
