@@ -758,7 +758,7 @@ fn code_block(
         let card = lab_card(st, ctx, &info, &lab);
         events.push(Event::Html(CowStr::Borrowed("")));
         st.deferred
-            .push((events.len() - 1, Deferred::LabCard(card)));
+            .push((events.len() - 1, Deferred::LabCard(Box::new(card))));
     }
     let html = if lang == "console" {
         render_steps(st, &content, &lab)
