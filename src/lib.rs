@@ -8,6 +8,7 @@
 #[cfg(test)]
 mod architecture;
 pub mod book;
+pub mod builder;
 pub mod cli;
 #[cfg(feature = "cluster")]
 pub mod cluster;

@@ -2,9 +2,9 @@
 //! rebuild what changed and tell open pages to reload (Server-Sent Events). A broken save
 //! keeps the last good pages and shows the diagnostics in an overlay.
 
+use crate::builder::{BuildError, Builder};
 use crate::diag::{self, Report};
-use crate::pipeline::{self, Cache};
-use crate::site::{self, Files, Theme};
+use crate::site::{self, Files};
 use notify::EventKind;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use serde_json::json;
@@ -119,7 +119,7 @@ pub fn run(
     let local = listener.local_addr().ok();
     let addr = local.map(|a| a.to_string()).unwrap_or_default();
 
-    let mut builder = Builder::new(&root, &dest);
+    let mut builder = Rebuilder::new(&root, &dest);
     let state = Arc::new(RwLock::new(State {
         files: Files::new(),
         error: None,
@@ -306,20 +306,19 @@ fn relevant_path(root: &Path, dest: &Path, p: &Path) -> bool {
         .any(|d| p.starts_with(root.join(d)))
 }
 
-struct Builder {
+/// The site builder of every save, and where its files go.
+struct Rebuilder {
     root: PathBuf,
     dest: PathBuf,
-    cache: Cache,
-    theme: Option<Theme>,
+    builder: Builder,
 }
 
-impl Builder {
-    fn new(root: &Path, dest: &Path) -> Builder {
-        Builder {
+impl Rebuilder {
+    fn new(root: &Path, dest: &Path) -> Rebuilder {
+        Rebuilder {
             root: root.to_path_buf(),
             dest: dest.to_path_buf(),
-            cache: Cache::default(),
-            theme: None,
+            builder: Builder::new(root),
         }
     }
 
@@ -331,42 +330,26 @@ impl Builder {
             c.iter()
                 .any(|p| p.starts_with(self.root.join("themes")) || p.ends_with("book.toml"))
         });
-        let result = pipeline::run_cached(&self.root, &mut self.cache);
-        let out = match result {
-            Ok(out) => out,
-            Err(report) => {
-                self.fail(state, clients, &report, &diag::Sources::default());
-                return;
+        let build = match self.builder.build(theme_changed, false) {
+            Ok(b) => b,
+            Err(BuildError::Load(report)) => {
+                return self.fail(state, clients, &report, &diag::Sources::default());
             }
-        };
-        let sources = &out.book.sources;
-        if out.report.has_errors() {
-            self.fail(state, clients, &out.report, sources);
-            return;
-        }
-        cli_print(&out.report, sources);
-        if theme_changed || self.theme.is_none() {
-            match Theme::load(&self.root, &out.book.config.book.theme) {
-                Ok(t) => self.theme = Some(t),
-                Err(d) => {
-                    let mut r = Report::default();
-                    r.push(d);
-                    self.fail(state, clients, &r, sources);
-                    return;
-                }
+            Err(BuildError::Book(out)) => {
+                return self.fail(state, clients, &out.report, &out.book.sources);
             }
-        }
-        let Some(theme) = &self.theme else { return };
-        let t_pipeline = t0.elapsed();
-        let mut files = match site::render_pages(&out, theme) {
-            Ok(f) => f,
-            Err(d) => {
+            Err(BuildError::Theme(d, sources)) => {
                 let mut r = Report::default();
                 r.push(d);
-                self.fail(state, clients, &r, sources);
-                return;
+                return self.fail(state, clients, &r, &sources);
             }
         };
+        let crate::builder::Build {
+            out,
+            pages: mut files,
+            checks: t_pipeline,
+        } = build;
+        cli_print(&out.report, &out.book.sources);
         let (pages, had_error) = {
             let mut st = state.write().unwrap_or_else(|e| e.into_inner());
             // Until the new index is built (after the reload below), serve the previous one.

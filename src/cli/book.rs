@@ -1,6 +1,7 @@
 //! `build`, `check` and `clean`: the book's own commands.
 
-use super::{Format, color, load, load_with, print_report, summary_errors};
+use super::{Format, color, load_with, print_report, summary_errors};
+use crate::builder::{BuildError, Builder};
 use crate::diag;
 use crate::pipeline;
 use crate::site;
@@ -9,48 +10,46 @@ use std::time::Instant;
 
 pub(super) fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> u8 {
     let t0 = Instant::now();
-    let out = match load(root) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
+    if let Err(code) = super::has_book(root) {
+        return code;
+    }
     let dest = dest.unwrap_or_else(|| root.join("site"));
     // Refused before any work, so a bad --dest costs nothing and changes nothing.
     if let Err(e) = crate::fsx::check_dest(&dest, root) {
         eprintln!("error: {e}");
         return 2;
     }
+    let build = match Builder::new(root).build(true, deny_warnings) {
+        Ok(b) => b,
+        Err(BuildError::Load(report)) => {
+            print_report(&report, &diag::Sources::default());
+            eprintln!("{}", summary_errors(&report));
+            return 1;
+        }
+        Err(BuildError::Book(out)) => {
+            print_report(&out.report, &out.book.sources);
+            eprintln!(
+                "build stopped: {}; the previous site (if any) is untouched",
+                summary_errors(&out.report)
+            );
+            return 1;
+        }
+        Err(BuildError::Theme(d, sources)) => {
+            eprintln!("{}", diag::render_human(&d, &sources, color()));
+            return 1;
+        }
+    };
+    let out = &build.out;
     print_report(&out.report, &out.book.sources);
-    if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
-        eprintln!(
-            "build stopped: {}; the previous site (if any) is untouched",
-            summary_errors(&out.report)
-        );
-        return 1;
-    }
-    let theme = match site::Theme::load(root, &out.book.config.book.theme) {
-        Ok(t) => t,
-        Err(d) => {
-            eprintln!("{}", diag::render_human(&d, &out.book.sources, color()));
-            return 1;
-        }
-    };
-    let files = match site::render(&out, &theme) {
-        Ok(f) => f,
-        Err(d) => {
-            eprintln!("{}", diag::render_human(&d, &out.book.sources, color()));
-            return 1;
-        }
-    };
+    let index = build.search_index();
+    let search = index.len();
+    let mut files = build.pages;
+    files.insert(site::SEARCH_INDEX.into(), index);
     if let Err(e) = site::write_atomic(&dest, root, &files) {
         eprintln!("error: cannot write the site to {}: {e}", dest.display());
         return 2;
     }
     let bytes: usize = files.values().map(Vec::len).sum();
-    let search = files
-        .iter()
-        .find(|(k, _)| k.as_str() == site::SEARCH_INDEX)
-        .map(|(_, v)| v.len())
-        .unwrap_or(0);
     eprintln!(
         "built {} chapters, {} labs, {} files ({} KiB; search index {} KiB) into {} in {} ms{}",
         out.book.chapters.len(),

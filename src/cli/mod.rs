@@ -89,18 +89,24 @@ pub(crate) fn load_with(
     root: &Path,
     pipeline: fn(&Path) -> Result<Output, Report>,
 ) -> Result<Output, u8> {
-    if !root.join("book").is_dir() {
-        eprintln!(
-            "error: {} has no book/ directory\n  = hint: run kubebook in the project directory, or pass it: kubebook build path/to/project",
-            root.display()
-        );
-        return Err(2);
-    }
+    has_book(root)?;
     pipeline(root).map_err(|report| {
         print_report(&report, &diag::Sources::default());
         eprintln!("{}", summary_errors(&report));
         1
     })
+}
+
+/// A project has a `book/` folder; otherwise say where kubebook looked, exit 2.
+pub(crate) fn has_book(root: &Path) -> Result<(), u8> {
+    if root.join("book").is_dir() {
+        return Ok(());
+    }
+    eprintln!(
+        "error: {} has no book/ directory\n  = hint: run kubebook in the project directory, or pass it: kubebook build path/to/project",
+        root.display()
+    );
+    Err(2)
 }
 
 pub(crate) fn summary_errors(r: &Report) -> String {
