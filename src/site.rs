@@ -126,7 +126,7 @@ impl Theme {
         })
     }
 
-    fn render(&self, template: &str, ctx: &Value) -> Result<String, Diagnostic> {
+    fn render(&self, template: &str, ctx: &impl Serialize) -> Result<String, Diagnostic> {
         let ctx = tera::Context::from_serialize(ctx).map_err(|e| {
             Diagnostic::error(
                 codes::THEME003,
@@ -159,6 +159,36 @@ struct NavChapter {
     labs: usize,
     questions: usize,
     lab_ids: String,
+}
+
+/// What `chapter.html` gets.
+#[derive(Serialize)]
+struct ChapterContext<'a> {
+    book: &'a Value,
+    assets: &'a Value,
+    root: &'a str,
+    nav: Vec<NavGroup>,
+    page: ChapterPage<'a>,
+}
+
+#[derive(Serialize)]
+struct ChapterPage<'a> {
+    title: &'a str,
+    description: &'a str,
+    number: u32,
+    part: Option<&'a str>,
+    stem: &'a str,
+    html: &'a str,
+    toc: Vec<&'a crate::markdown::Heading>,
+    prev: Option<PageLink<'a>>,
+    next: Option<PageLink<'a>>,
+    edit_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    url: String,
+    title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -249,30 +279,44 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
     let base = |root: &str, nav: Vec<NavGroup>| json!({ "book": book, "assets": names, "root": root, "nav": nav });
 
     let chapters = &out.book.chapters;
-    for (i, (c, r)) in chapters.iter().zip(&out.rendered).enumerate() {
-        let link = |j: usize| json!({ "url": chapters[j].html_name(), "title": chapters[j].title });
-        let toc: Vec<&crate::markdown::Heading> = r
-            .headings
-            .iter()
-            .filter(|h| h.level == 2 || h.level == 3)
-            .collect();
-        let mut ctx = base("", nav(out, Some(i)));
-        ctx["page"] = json!({
-            "title": c.title,
-            "description": c.description,
-            "number": c.number,
-            "part": c.part,
-            "stem": c.stem,
-            "html": r.html,
-            "toc": toc,
-            "prev": if i > 0 { link(i - 1) } else { Value::Null },
-            "next": if i + 1 < chapters.len() { link(i + 1) } else { Value::Null },
-            "edit_url": out.book.config.edit_url_for(&c.rel_path.to_string_lossy()),
-        });
-        files.insert(
-            c.html_name(),
-            theme.render("chapter.html", &ctx)?.into_bytes(),
-        );
+    // Every page lists every chapter (the sidebar), so pages cost more as the book grows:
+    // they are rendered on every core, each straight from borrowed data.
+    let indices: Vec<usize> = (0..chapters.len()).collect();
+    let pages = crate::par::map_each(&indices, |&i| {
+        let (c, r) = (&chapters[i], &out.rendered[i]);
+        let link = |j: usize| PageLink {
+            url: chapters[j].html_name(),
+            title: &chapters[j].title,
+        };
+        let ctx = ChapterContext {
+            book: &book,
+            assets: &names,
+            root: "",
+            nav: nav(out, Some(i)),
+            page: ChapterPage {
+                title: &c.title,
+                description: &c.description,
+                number: c.number,
+                part: c.part.as_deref(),
+                stem: &c.stem,
+                html: &r.html,
+                toc: r
+                    .headings
+                    .iter()
+                    .filter(|h| h.level == 2 || h.level == 3)
+                    .collect(),
+                prev: (i > 0).then(|| link(i - 1)),
+                next: (i + 1 < chapters.len()).then(|| link(i + 1)),
+                edit_url: out.book.config.edit_url_for(&c.rel_path.to_string_lossy()),
+            },
+        };
+        theme
+            .render("chapter.html", &ctx)
+            .map(|html| (c.html_name(), html.into_bytes()))
+    });
+    for page in pages {
+        let (name, bytes) = page?;
+        files.insert(name, bytes);
     }
 
     let mut ctx = base("", nav(out, None));
