@@ -1,8 +1,9 @@
 //! Server-side syntax highlighting with class-based HTML: syntect (Oniguruma engine) for
-//! every language but YAML, which has a fast lexer of its own (`yaml.rs`) with the same
-//! classes. The syntax set is loaded once per process; theme CSS is generated from syntect
+//! every language but YAML and shell, which have fast lexers of their own (`yaml.rs`,
+//! `shell.rs`) with syntect's classes. The syntax set is loaded once per process; theme CSS is generated from syntect
 //! themes.
 
+mod shell;
 mod yaml;
 
 use std::sync::OnceLock;
@@ -124,6 +125,16 @@ pub fn highlight(code: &str, lang: &str) -> String {
 fn highlight_uncached(code: &str, lang: &str) -> String {
     if lang.eq_ignore_ascii_case("console") {
         return highlight_console(code);
+    }
+    if matches!(
+        lang.to_ascii_lowercase().as_str(),
+        "bash" | "sh" | "shell" | "zsh"
+    ) {
+        return if code.len() > MAX_HIGHLIGHT_BYTES {
+            escape_html(code)
+        } else {
+            shell::highlight(code)
+        };
     }
     if lang.eq_ignore_ascii_case("yaml") || lang.eq_ignore_ascii_case("yml") {
         return if code.len() > MAX_HIGHLIGHT_BYTES {
@@ -355,6 +366,81 @@ mod tests {
             }
         }
         blocks
+    }
+
+    /// Every shell command of the book: `bash` blocks and the `$ ` lines of console blocks.
+    fn book_shell() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            if e.path().extension().is_none_or(|x| x != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let mut lang: Option<String> = None;
+            let mut block = String::new();
+            for line in text.lines() {
+                let fence = line.trim_start();
+                if let Some(info) = fence.strip_prefix("```") {
+                    match lang.take() {
+                        Some(l) if l == "bash" || l == "sh" => out.push(std::mem::take(&mut block)),
+                        Some(_) => block.clear(),
+                        None => lang = Some(info.split(' ').next().unwrap_or("").to_string()),
+                    }
+                    continue;
+                }
+                match lang.as_deref() {
+                    Some("bash" | "sh") => {
+                        block.push_str(line);
+                        block.push('\n');
+                    }
+                    Some("console") => {
+                        if let Some(cmd) = line.trim_start().strip_prefix("$ ") {
+                            out.push(cmd.to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// The shell lexer against syntect's grammar on every command of the book: text kept, and
+    /// command names, options and comments marked as syntect marks them.
+    #[test]
+    fn shell_lexer_agrees_with_syntect_on_the_book() {
+        let cmds = book_shell();
+        assert!(cmds.len() > 500, "{} commands", cmds.len());
+        let (mut same, mut total) = (0usize, 0usize);
+        let mut diffs = Vec::new();
+        for code in &cmds {
+            let ours = shell::highlight(code);
+            assert_eq!(yaml::tests::text_of(&ours), *code);
+            let theirs = syntect_html(code, "bash");
+            for class in [
+                "hl-variable hl-function hl-shell",
+                "hl-punctuation hl-definition hl-parameter",
+                "hl-comment hl-line",
+                "hl-punctuation hl-definition hl-string hl-begin",
+                "hl-keyword hl-operator hl-logical",
+            ] {
+                let (a, b) = (tokens(&ours, class), tokens(&theirs, class));
+                let a: Vec<String> = a.iter().map(|t| t.trim().to_string()).collect();
+                let b: Vec<String> = b.iter().map(|t| t.trim().to_string()).collect();
+                total += b.len().max(a.len());
+                same += a.iter().zip(&b).filter(|(x, y)| x == y).count();
+                if a != b {
+                    diffs.push(format!("{code}\n  {class}: ours {a:?}\n  syntect {b:?}"));
+                }
+            }
+        }
+        let agreement = same as f64 / total as f64;
+        assert!(
+            agreement >= 0.97,
+            "{same}/{total} tokens agree:\n{}",
+            diffs.join("\n")
+        );
     }
 
     /// The texts of the spans whose classes start with `class`.

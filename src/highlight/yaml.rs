@@ -474,6 +474,13 @@ pub(super) mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_kept(code in "[ a-z0-9:'\"\\#&*!|>\\[\\]{},.-]{0,20}(\n[ a-z0-9:'\"#|>\\[\\]{}-]{0,20}){0,6}|\\PC{0,40}") {
+            proptest::prop_assert_eq!(text_of(&highlight(&code)), code);
+        }
+    }
+
     #[test]
     fn text_is_kept_whatever_the_input() {
         for code in [
