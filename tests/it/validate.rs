@@ -1,7 +1,7 @@
 //! `kubebook validate` as a user runs it: files, directories, standard input, every output
 //! format, exit statuses, CRDs, and hostile input (FIFOs, huge, binary, deep, empty).
 
-mod common;
+use crate::common;
 
 use common::kubebook;
 use std::io::Write as _;

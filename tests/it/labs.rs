@@ -1,6 +1,6 @@
 //! `kubebook labs list | show | export`, and the exported script run against a stub kubectl.
 
-mod common;
+use crate::common;
 use common::{Project, kubebook};
 
 fn lab_book() -> Project {

@@ -1,7 +1,7 @@
 //! The red-team findings (../shared/reference/redteam.md), one regression test per finding,
 //! named after its id: each runs the report's reproduction and checks the expected behaviour.
 
-mod common;
+use crate::common;
 use common::{BOOK_TOML, Project, kubebook};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

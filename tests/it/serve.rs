@@ -1,7 +1,7 @@
 //! `kubebook serve` over real HTTP on an ephemeral port: pages, live reload events, the error
 //! overlay with the last good pages kept, traversal attempts, many connections, atomic saves.
 
-mod common;
+use crate::common;
 use common::Project;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
