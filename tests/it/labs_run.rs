@@ -10,29 +10,11 @@
 
 use crate::common;
 use common::Project;
+use common::{control_plane_lock as lock, skipped};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// Control planes are heavy on 2 cores: one test at a time.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_kubebook")
-}
-
-/// Say why a test did not run, on the real stderr: libtest captures `println!`, and a skip
-/// must never look like a silent pass.
-fn skipped(why: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
-}
 
 /// Whether the control plane is built; a skip line (or, in CI, a failure) when it is not.
 fn control_plane_built() -> bool {
@@ -60,7 +42,7 @@ struct Up {
 impl Up {
     fn start(dir: &Path, context: &str) -> Up {
         let kubeconfig = dir.join("cp.kubeconfig");
-        let mut child = Command::new(bin())
+        let mut child = common::kubebook_cmd()
             .args([
                 "labs",
                 "control-plane",
@@ -181,7 +163,7 @@ fn lab_book(steps: &str, timeout: &str) -> Project {
 }
 
 fn labs_run(p: &Project, kubeconfig: &str, extra: &[&str]) -> Child {
-    Command::new(bin())
+    common::kubebook_cmd()
         .args(["labs", "run", "--root"])
         .arg(p.root())
         .args(extra)
@@ -251,7 +233,7 @@ fn every_lab_of_the_book_passes_its_api_steps_on_the_control_plane() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("labs.json");
     let junit = dir.path().join("labs.xml");
-    let out = Command::new(bin())
+    let out = common::kubebook_cmd()
         .args(["labs", "run", "--control-plane", "--jobs", "3", "--root"])
         .arg(env!("CARGO_MANIFEST_DIR"))
         .arg("--json")
@@ -338,7 +320,7 @@ fn failing_lab_reports_diagnostics_and_cleans_up() {
     let report = p.root().join("report.xml");
     let report_arg = report.display().to_string();
     let (code, err) = finish(
-        Command::new(bin())
+        common::kubebook_cmd()
             .args([
                 "labs",
                 "run",
@@ -468,7 +450,7 @@ fn refuses_dangerous_lab_commands() {
     }
     let p = lab_book("$ kubectl config use-context prod\n", "10s");
     let (code, err) = finish(
-        Command::new(bin())
+        common::kubebook_cmd()
             .args(["labs", "run", "--control-plane", "--root"])
             .arg(p.root())
             .stderr(Stdio::piped())
@@ -675,7 +657,7 @@ fn a_background_child_holding_stdout_is_killed_at_the_timeout() {
     );
     let t0 = Instant::now();
     let (code, err) = finish(
-        Command::new(bin())
+        common::kubebook_cmd()
             .args(["labs", "run", "--root"])
             .arg(p.root())
             .stderr(Stdio::piped())
@@ -744,7 +726,7 @@ fn doctor_reports_the_cluster_and_what_is_missing() {
         .unwrap();
     let path = format!("{}:/usr/bin:/bin", kubectl_dir.display());
     let doctor = |env: &[(&str, &str)]| {
-        let mut c = Command::new(bin());
+        let mut c = common::kubebook_cmd();
         c.args(["labs", "doctor", "--root", env!("CARGO_MANIFEST_DIR")])
             .env("PATH", &path)
             .env("KUBECONFIG", &up.kubeconfig);
@@ -860,7 +842,7 @@ fn verify_says_what_differs_until_the_lab_is_done() {
     );
     let up = Up::start(p.root(), "kind-kubebook");
     let verify = |extra: &[&str]| -> (i32, String) {
-        let out = Command::new(bin())
+        let out = common::kubebook_cmd()
             .args(["labs", "verify", "ch01-v", "--patience", "1", "--root"])
             .arg(p.root())
             .args(extra)

@@ -14,4 +14,5 @@ mod oracle;
 mod redteam;
 mod serve;
 mod shipped_book;
+mod suite;
 mod validate;

@@ -6,17 +6,14 @@
 //! fails the test; every disagreement is listed in `docs/validation-agreement.md`
 //! (regenerated with `KUBEBOOK_WRITE_TABLE=1 cargo test --test it oracle::`).
 
+use crate::common;
+use common::skipped;
 mod mutants;
 mod rules;
 
 use kubebook::controlplane::oracle::{Oracle, Verdict};
 use kubebook::validate::yaml::{Document, parse_documents};
-use std::io::Write as _;
 use std::path::Path;
-
-fn skipped(why: &str) {
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
-}
 
 /// The eleven of issue 15 (each refused by the API server) and tricky valid controls.
 fn corpus() -> Vec<(&'static str, String)> {
@@ -118,7 +115,7 @@ fn corpus() -> Vec<(&'static str, String)> {
 /// The lab files of the shipped book, as `labs export` writes them.
 fn book_manifests() -> Vec<(String, String)> {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubebook"))
+    let out = common::kubebook_cmd()
         .args(["labs", "export"])
         .arg(dir.path())
         .arg("--root")
@@ -156,6 +153,7 @@ fn built_in(api_version: &str, kind: &str) -> bool {
 
 #[test]
 fn kubebook_agrees_with_the_api_server() {
+    let _g = common::control_plane_lock();
     let found = kubebook::controlplane::binaries::Binaries::find(
         kubebook::controlplane::binaries::API_ONLY,
     )

@@ -25,7 +25,7 @@ fn run_in(
     env: &[(&str, &Path)],
     limit: Duration,
 ) -> Option<(i32, String)> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubebook"));
+    let mut cmd = common::kubebook_cmd();
     cmd.args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
@@ -703,7 +703,7 @@ fn a_fifo_as_kubeconfig_hangs_nothing() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("no kubeconfig found"), "{args:?}: {err}");
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+    let mut child = common::kubebook_cmd()
         .args(["labs", "doctor", "--root", root])
         .env("KUBECONFIG", &fifo)
         .stdout(Stdio::piped())

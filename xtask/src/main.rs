@@ -567,7 +567,10 @@ fn schema(check: bool) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: reading {}: {e}; generate it with `cargo xtask schema`", path.display());
+            eprintln!(
+                "error: reading {}: {e}; generate it with `cargo xtask schema`",
+                path.display()
+            );
             ExitCode::FAILURE
         }
     }
