@@ -14,5 +14,6 @@ mod oracle;
 mod redteam;
 mod serve;
 mod shipped_book;
+mod snapshots;
 mod suite;
 mod validate;
