@@ -1,7 +1,7 @@
 #![no_main]
-//! cargo-fuzz target `fence`: the shared target in tests/fuzz/targets.rs on any UTF-8 input.
+//! cargo-fuzz target `fence`: the shared target in tests/it/fuzz/targets.rs on any UTF-8 input.
 
-#[path = "../../tests/fuzz/targets.rs"]
+#[path = "../../tests/it/fuzz/targets.rs"]
 mod targets;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,5 @@
-//! The strict Kubernetes schema (derived from k8s-openapi, see tests/schema_snapshot.rs) and a
-//! validator for the JSON Schema subset it uses, with Kubernetes-aware messages.
+//! The strict Kubernetes schema (derived from k8s-openapi by `cargo xtask schema`, xtask/) and
+//! a validator for the JSON Schema subset it uses, with Kubernetes-aware messages.
 
 use super::yaml::{escape_pointer, pointer_to_path};
 use crate::diag::codes;

@@ -1,7 +1,7 @@
 //! `kubebook build` and `clean` on fixture books: the HTML they produce and the errors they
 //! give for bad input.
 
-mod common;
+use crate::common;
 use common::{Project, kubebook};
 
 fn two_chapter_book() -> Project {

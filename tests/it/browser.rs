@@ -3,6 +3,7 @@
 //! binary. Skipped, with a line saying why, when node, /usr/bin/chromium or the npm packages
 //! (`npm ci --prefix tests/browser`) are missing; `.ci/run` installs all three.
 
+use crate::common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,10 +55,10 @@ fn reader_in_headless_chromium() {
     }
     // `node --test` in tests/browser runs its *.test.mjs files (the same as
     // `node --test tests/browser/` on Node 20; later versions read arguments as globs).
-    let out = Command::new("node")
+    let out = common::scrub(&mut Command::new("node"))
         .arg("--test")
         .current_dir(&dir)
-        .env("KUBEBOOK_BIN", env!("CARGO_BIN_EXE_kubebook"))
+        .env("KUBEBOOK_BIN", common::BIN)
         .output()
         .expect("run node --test");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -1,12 +1,11 @@
 //! `kubebook validate` as a user runs it: files, directories, standard input, every output
 //! format, exit statuses, CRDs, and hostile input (FIFOs, huge, binary, deep, empty).
 
-mod common;
-
+use crate::common;
 use common::kubebook;
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn write(dir: &Path, rel: &str, text: &str) -> String {
     let p = dir.join(rel);
@@ -152,7 +151,7 @@ fn a_directory_is_searched_recursively_and_summarised() {
 
 #[test]
 fn standard_input_is_read_with_a_dash() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+    let mut child = common::kubebook_cmd()
         .args(["validate", "-o", "tap", "-"])
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())

@@ -66,7 +66,7 @@ fn cases() -> u32 {
 
 fn config() -> ProptestConfig {
     // No per-case `timeout`: it makes proptest fork and re-run this binary. Slow paths are
-    // caught by the linearity tests of tests/redteam.rs instead.
+    // caught by the linearity tests of tests/it/redteam.rs instead.
     ProptestConfig {
         cases: cases(),
         ..ProptestConfig::default()

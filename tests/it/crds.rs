@@ -1,7 +1,7 @@
 //! The CRD schemas vendored in labs/crds/ (Gateway API, by labs/crds/update.sh): custom
 //! resources of the book are validated as strictly as built-in kinds.
 
-mod common;
+use crate::common;
 use common::Project;
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! `kubebook check`: the valid corpus passes with zero diagnostics; each broken manifest gives
 //! its code, JSON path and line:col; output formats; expect-error.
 
-mod common;
+use crate::common;
 use common::Project;
 use serde_json::Value;
 

@@ -1,11 +1,16 @@
-//! The Kubernetes schema kubebook validates against is derived from k8s-openapi's schemars
-//! schemas (the version feature in Cargo.toml), made strict, and committed as
-//! `src/validate/k8s-schema.json` so the kubebook binary does not compile k8s-openapi.
-//! This test regenerates it and fails when the committed file is stale.
-//! Regenerate with: `KUBEBOOK_WRITE_SCHEMA=1 cargo test --test schema_snapshot`
+//! Developer tasks for kubebook, kept out of the product build (`cargo xtask …`, the alias is
+//! in .cargo/config.toml).
+//!
+//! `cargo xtask schema` derives the Kubernetes schema kubebook validates against from
+//! k8s-openapi's schemars schemas (the version feature in xtask/Cargo.toml), makes it strict
+//! and writes it, pretty-printed, to `src/validate/k8s-schema.json`, which is committed and
+//! embedded in the binary. `cargo xtask schema --check` writes nothing and exits 1 when the
+//! committed file is not what the generator produces (CI runs it).
 
 use serde_json::{Map, Value, json};
 use std::any::TypeId;
+use std::path::Path;
+use std::process::ExitCode;
 
 struct Entry {
     api_version: &'static str,
@@ -505,28 +510,83 @@ fn generate() -> Value {
     json!({ "kubernetes": "1.37", "source": "k8s-openapi 0.29 (feature v1_37), schemars", "kinds": kinds, "definitions": defs })
 }
 
-#[test]
-fn committed_schema_is_current() {
-    let generated = generate();
-    let text = serde_json::to_string(&generated).expect("serialises") + "\n";
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/validate/k8s-schema.json");
-    if std::env::var_os("KUBEBOOK_WRITE_SCHEMA").is_some() {
-        std::fs::write(path, &text).expect("write schema");
-        return;
-    }
-    let committed = std::fs::read_to_string(path).expect("src/validate/k8s-schema.json exists");
-    assert!(
-        committed == text,
-        "src/validate/k8s-schema.json is stale: run KUBEBOOK_WRITE_SCHEMA=1 cargo test --test schema_snapshot"
-    );
+/// The schema as committed: pretty-printed (reviewable diffs), with a final newline.
+fn render() -> String {
+    serde_json::to_string_pretty(&generate()).expect("the schema serialises") + "\n"
 }
 
-#[test]
-fn enums_come_from_descriptions() {
-    let d = "Restart policy.\n\nPossible enum values:\n - `\"Always\"` means ...\n - `\"Never\"` means ...";
-    assert_eq!(
-        enum_from_description(d),
-        Some(vec!["Always".into(), "Never".into()])
-    );
-    assert_eq!(enum_from_description("no enum here"), None);
+const SCHEMA: &str = "src/validate/k8s-schema.json";
+const USAGE: &str = "usage: cargo xtask schema [--check]\n\n  schema          regenerate src/validate/k8s-schema.json from k8s-openapi\n  schema --check  exit 1 if the committed file is stale";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["schema"] => schema(false),
+        ["schema", "--check"] => schema(true),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn schema(check: bool) -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ sits in the project root");
+    let path = root.join(SCHEMA);
+    let text = render();
+    if !check {
+        if let Err(e) = std::fs::write(&path, &text) {
+            eprintln!("error: writing {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        eprintln!("wrote {SCHEMA} ({} bytes)", text.len());
+        return ExitCode::SUCCESS;
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(committed) if committed == text => {
+            eprintln!("{SCHEMA} is current");
+            ExitCode::SUCCESS
+        }
+        Ok(committed) => {
+            let differ = committed
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .map(|i| format!("first difference at line {}", i + 1))
+                .unwrap_or_else(|| "one is a prefix of the other".into());
+            eprintln!(
+                "error: {SCHEMA} is stale ({differ}): it is not what k8s-openapi and the rules in xtask/src/main.rs generate.\nRegenerate it with `cargo xtask schema` and commit the result."
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!(
+                "error: reading {}: {e}; generate it with `cargo xtask schema`",
+                path.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_come_from_descriptions() {
+        let d = "Restart policy.\n\nPossible enum values:\n - `\"Always\"` means ...\n - `\"Never\"` means ...";
+        assert_eq!(
+            enum_from_description(d),
+            Some(vec!["Always".into(), "Never".into()])
+        );
+        assert_eq!(enum_from_description("no enum here"), None);
+    }
 }

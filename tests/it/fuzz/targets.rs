@@ -1,4 +1,4 @@
-//! The six fuzz targets, shared by tests/no_panics.rs (proptest, run by `cargo test`) and
+//! The six fuzz targets, shared by tests/it/no_panics.rs (proptest, run by `cargo test`) and
 //! fuzz/ (cargo-fuzz, nightly). Each takes any text and panics only on a real bug: a panic
 //! inside kubebook, or a broken property (a position outside the input, a lost attribute).
 #![allow(dead_code)]

@@ -1,11 +1,11 @@
 //! `kubebook serve` over real HTTP on an ephemeral port: pages, live reload events, the error
 //! overlay with the last good pages kept, traversal attempts, many connections, atomic saves.
 
-mod common;
+use crate::common;
 use common::Project;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,7 @@ impl Drop for Server {
 }
 
 fn start(p: &Project) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+    let mut child = common::kubebook_cmd()
         .args(["serve", "--port", "0"])
         .arg(p.root())
         .env("NO_COLOR", "1")
@@ -271,7 +271,7 @@ fn output_directory_matches_kubebook_build() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let built = tempfile::tempdir().unwrap();
     let dest = built.path().join("site");
-    let r = std::process::Command::new(env!("CARGO_BIN_EXE_kubebook"))
+    let r = common::kubebook_cmd()
         .args(["build", "--dest"])
         .arg(&dest)
         .arg(p.root())
@@ -477,7 +477,7 @@ fn s11_clients_that_never_read_block_no_page() {
 fn s12_serve_refuses_dest_inside_watched_folders() {
     let p = book();
     for dest in ["book/out", "themes/out", "labs/out"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+        let out = common::kubebook_cmd()
             .args(["serve", "--port", "0", "--dest"])
             .arg(p.root().join(dest))
             .arg(p.root())

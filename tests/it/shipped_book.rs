@@ -1,6 +1,8 @@
 //! The book kubebook ships: it must check clean (no errors, no warnings), build, and stay
 //! original prose (the copy checker from ../shared/tools, when it is there).
 
+use crate::common;
+use common::skipped;
 use std::path::Path;
 use std::process::Command;
 
@@ -10,7 +12,7 @@ fn root() -> &'static Path {
 
 #[test]
 fn shipped_book_checks_clean() {
-    let out = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+    let out = common::kubebook_cmd()
         .args(["check", "--deny-warnings"])
         .arg(root())
         .env("NO_COLOR", "1")
@@ -25,7 +27,7 @@ fn shipped_book_checks_clean() {
 fn shipped_book_builds_every_page() {
     let dest = tempfile::tempdir().unwrap();
     let site = dest.path().join("site");
-    let out = Command::new(env!("CARGO_BIN_EXE_kubebook"))
+    let out = common::kubebook_cmd()
         .args(["build", "--dest"])
         .arg(&site)
         .arg(root())
@@ -76,11 +78,4 @@ fn shipped_book_is_original_prose() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "copied passages:\n{stdout}");
     assert!(stdout.contains("0 runs of 12+ words copied"), "{stdout}");
-}
-
-/// Say why a test did not run, on the real stderr: libtest captures `println!`, and a skip
-/// must never look like a silent pass.
-fn skipped(why: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
 }
