@@ -4,7 +4,8 @@
 // Copies the shipped project (book/, themes/, labs/) to a temporary folder, runs `kubebook
 // serve` on it, opens the chapter's page and edits one paragraph N times. For each edit it
 // reports, from the moment the file is written: the server's rebuild (its own "rebuilt in"
-// line), the new text visible in the reloaded page, and that page's load event.
+// line), the new text visible in the page, and whether the page was patched in place (the
+// live-reload script swaps the changed elements) or reloaded (then also its load event).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -41,19 +42,24 @@ try {
   const page = await ctx.newPage();
   const html = chapter.replace(/\.md$/, ".html");
   await page.goto(url + html, { waitUntil: "load" });
+  // The live-reload script's first copy of the page, what it compares the next with.
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.initiatorType === "fetch" && e.responseEnd > 0));
   for (let k = 1; k <= edits; k++) {
     const word = `edited${k}x${Date.now() % 100000}`;
     const before = log.length;
+    await page.evaluate(() => { window.__sameDocument = true; });
     const t0 = Date.now();
     writeFileSync(file, original.replace("This chapter is the hands-on core of the book.", `This chapter is the hands-on core of the book (${word}).`));
     await page.waitForFunction((w) => document.readyState !== "loading" && document.body && document.body.textContent.includes(w), word, { timeout: 20000, polling: "raf" });
     const visible = Date.now() - t0;
+    const patched = await page.evaluate(() => window.__sameDocument === true);
     await page.waitForLoadState("load");
     const loaded = Date.now() - t0;
     await new Promise((r) => setTimeout(r, 300));
     const rebuilt = Number((log.slice(before).match(/rebuilt in (\d+) ms/) || [])[1] || NaN);
-    rows.push({ rebuilt, visible, loaded });
-    console.log(`edit ${k}: server rebuild ${rebuilt} ms; text visible ${visible} ms; page loaded ${loaded} ms after the save`);
+    rows.push({ rebuilt, visible, loaded, patched });
+    console.log(`edit ${k}: server rebuild ${rebuilt} ms; text visible ${visible} ms after the save; ` +
+      (patched ? "patched in place" : `reloaded, page loaded ${loaded} ms after the save`));
   }
   await ctx.close();
 } finally {
@@ -62,4 +68,4 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`median over ${rows.length} edits of ${chapter}: server rebuild ${median(rows.map((r) => r.rebuilt))} ms, ` +
-  `text visible ${median(rows.map((r) => r.visible))} ms, page loaded ${median(rows.map((r) => r.loaded))} ms`);
+  `text visible ${median(rows.map((r) => r.visible))} ms; ${rows.filter((r) => r.patched).length} of ${rows.length} patched in place`);
