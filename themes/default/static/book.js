@@ -19,7 +19,18 @@
     if (!p || typeof p !== "object") p = {};
     if (!p.questions || typeof p.questions !== "object") p.questions = {};
     if (!p.labs || typeof p.labs !== "object") p.labs = {};
+    Object.keys(p.questions).forEach(function (id) { p.questions[id] = fromLeitner(p.questions[id]); });
     return p;
+  }
+  // Progress saved before SM-2 kept Leitner boxes (box n: due 2^n days after a "Knew it").
+  // Box n becomes n correct answers in a row at the box's interval, with the starting ease;
+  // when it is due stays as it was, so nothing a reader knew comes back early.
+  function fromLeitner(q) {
+    if (!q || typeof q !== "object" || typeof q.ef === "number") return q;
+    var box = Math.max(0, Math.min(5, +q.box || 0));
+    var known = q.state === "known" && box > 0;
+    return { state: known ? "known" : "review", ef: 2.5, reps: known ? box : 0,
+      interval: known ? Math.pow(2, box) : 0, due: typeof q.due === "number" ? q.due : 0, seen: q.seen || 0 };
   }
   function save(p) { try { localStorage.setItem(STORE, JSON.stringify(p)); } catch (e) {} }
   var progress = load();
@@ -309,16 +320,28 @@
   }
 
   // ---- flashcards ---------------------------------------------------------------------------
+  // Spaced repetition: SM-2 (Wozniak, 1990). Each question keeps its ease factor (ef, from 2.5,
+  // never below 1.3), its run of correct answers (reps) and the days until it is due again
+  // (interval): 1 day after the first correct answer, 6 after the second, then the last
+  // interval times ef. The buttons are SM-2 grades: "Review again" 2 (a miss: the run starts
+  // over and the question is due at once), "Knew it" 4, "Easy" 5; each grade moves ef.
   var DAY = 86400000;
+  var GRADES = { again: 2, knew: 4, easy: 5 };
   function qState(id) { return progress.questions[id] || null; }
-  function mark(id, knew) {
-    update(function (p) {
-      var prev = p.questions[id] || { box: 0 };
-      var box = knew ? Math.min((prev.box || 0) + 1, 5) : 0;
-      // Leitner boxes: "review again" is due at once, known ones after 2, 4, 8, 16, 32 days.
-      var wait = knew ? Math.pow(2, box) * DAY : 0;
-      p.questions[id] = { state: knew ? "known" : "review", box: box, due: Date.now() + wait, seen: Date.now() };
-    });
+  function schedule(prev, q, now) {
+    var ef = prev && prev.ef ? prev.ef : 2.5;
+    var reps = 0, interval = 0;
+    if (q >= 3) {
+      reps = (prev && prev.reps || 0) + 1;
+      interval = reps === 1 ? 1 : reps === 2 ? 6 : Math.round((prev.interval || 6) * ef);
+    }
+    // The interval uses the ease as it was; the grade then changes it for the next one.
+    ef = Math.max(1.3, ef + 0.1 - (5 - q) * (0.08 + (5 - q) * 0.02));
+    return { state: q >= 3 ? "known" : "review", ef: Math.round(ef * 100) / 100, reps: reps,
+      interval: interval, due: now + interval * DAY, seen: now };
+  }
+  function mark(id, grade) {
+    update(function (p) { p.questions[id] = schedule(p.questions[id], GRADES[grade], Date.now()); });
   }
   var cardCount = 0;
   function setupCard(card) {
@@ -357,7 +380,9 @@
     again.type = "button"; again.className = "button secondary qa-again"; again.textContent = "Review again";
     var status = document.createElement("span");
     status.className = "qa-status"; status.setAttribute("aria-live", "polite");
-    grade.appendChild(knew); grade.appendChild(again);
+    var easy = document.createElement("button");
+    easy.type = "button"; easy.className = "button secondary qa-easy"; easy.textContent = "Easy";
+    grade.appendChild(knew); grade.appendChild(again); grade.appendChild(easy);
     controls.appendChild(grade); controls.appendChild(status);
     answer.insertAdjacentElement("afterend", controls);
     function show(open) {
@@ -374,8 +399,10 @@
     }
     show(false); paint(); onRepaint(card, paint);
     toggle.addEventListener("click", function () { show(card.classList.contains("concealed")); });
-    knew.addEventListener("click", function () { mark(id, true); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
-    again.addEventListener("click", function () { mark(id, false); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
+    function graded(g) { mark(id, g); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); }
+    knew.addEventListener("click", function () { graded("knew"); });
+    again.addEventListener("click", function () { graded("again"); });
+    easy.addEventListener("click", function () { graded("easy"); });
   }
   // A link to a question (a search hit, a shared URL) is a request to read its answer.
   function revealTarget() {
@@ -530,11 +557,17 @@
     var count = document.querySelector(".practice-count");
     var items = Array.prototype.slice.call(practice.querySelectorAll(".practice-item"));
     items.forEach(function (li, i) { li.setAttribute("data-index", i); });
+    function stateOf(li) { return qState(li.querySelector(".qa").getAttribute("data-qid")); }
+    // Review first: questions due now, the longest overdue first (a miss is due at once), then
+    // new questions in book order, then the rest by when they come due.
     function priority(li) {
-      var s = qState(li.querySelector(".qa").getAttribute("data-qid"));
-      if (!s) return 1;                       // new questions after due reviews
-      if (s.state === "review") return 0;     // "review again" first
-      return s.due <= Date.now() ? 0.5 : 2 + (s.due - Date.now()) / DAY;
+      var s = stateOf(li);
+      if (!s) return [1, 0];
+      return [s.due <= Date.now() ? 0 : 2, s.due];
+    }
+    function byPriority(a, b) {
+      var pa = priority(a), pb = priority(b);
+      return pa[0] - pb[0] || pa[1] - pb[1] || a.getAttribute("data-index") - b.getAttribute("data-index");
     }
     function arrange() {
       var ch = chapterSel.value, order = orderSel.value;
@@ -544,7 +577,7 @@
       if (order === "shuffle") {
         for (var i = sorted.length - 1; i > 0; i--) { var j = Math.floor(Math.random() * (i + 1)); var t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t; }
       } else if (order === "review") {
-        sorted.sort(function (a, b) { return priority(a) - priority(b) || a.getAttribute("data-index") - b.getAttribute("data-index"); });
+        sorted.sort(byPriority);
       } else {
         sorted.sort(function (a, b) { return a.getAttribute("data-index") - b.getAttribute("data-index"); });
       }
@@ -556,6 +589,25 @@
       var visible = items.filter(function (li) { return !li.hidden; });
       var mastered = visible.filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
       count.textContent = mastered + " of " + visible.length + " mastered";
+      dueOut.textContent = dueText(visible);
+    }
+    var dueOut = document.createElement("span");
+    dueOut.className = "practice-due";
+    count.parentNode.insertBefore(dueOut, count.nextSibling);
+    // "3 due today" (by the end of the reader's day), or when the next one is.
+    function dueText(visible) {
+      var now = Date.now(), end = new Date(now); end.setHours(24, 0, 0, 0);
+      var today = 0, next = Infinity;
+      visible.forEach(function (li) {
+        var s = stateOf(li);
+        if (!s) return;
+        if (s.due < end.getTime()) today++;
+        else next = Math.min(next, s.due);
+      });
+      if (today) return today + " due today";
+      if (next === Infinity) return "";
+      var days = Math.ceil((next - now) / DAY);
+      return "Next due in " + days + (days === 1 ? " day" : " days");
     }
     // The drill's settings survive a reload: filter, order, one card at a time.
     var PREFS = "kubebook-practice";
