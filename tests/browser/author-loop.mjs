@@ -39,6 +39,14 @@ const browser = await launch();
 const rows = [];
 try {
   const ctx = await browser.newContext({ viewport: VIEWPORT });
+  // When the reload event reaches the page and when the patch is done, for the breakdown.
+  await ctx.addInitScript(() => {
+    const add = EventSource.prototype.addEventListener;
+    EventSource.prototype.addEventListener = function (type, f, o) {
+      return add.call(this, type, function (e) { if (type === "reload") window.__eventAt = Date.now(); return f.call(this, e); }, o);
+    };
+    document.addEventListener("kubebook:patched", () => { window.__patchedAt = Date.now(); });
+  });
   const page = await ctx.newPage();
   const html = chapter.replace(/\.md$/, ".html");
   await page.goto(url + html, { waitUntil: "load" });
@@ -53,13 +61,15 @@ try {
     await page.waitForFunction((w) => document.readyState !== "loading" && document.body && document.body.textContent.includes(w), word, { timeout: 20000, polling: "raf" });
     const visible = Date.now() - t0;
     const patched = await page.evaluate(() => window.__sameDocument === true);
+    const at = await page.evaluate(() => ({ event: window.__eventAt, done: window.__patchedAt }));
+    const event = at.event ? at.event - t0 : NaN, done = at.done ? at.done - t0 : NaN;
     await page.waitForLoadState("load");
     const loaded = Date.now() - t0;
     await new Promise((r) => setTimeout(r, 300));
     const rebuilt = Number((log.slice(before).match(/rebuilt in (\d+) ms/) || [])[1] || NaN);
-    rows.push({ rebuilt, visible, loaded, patched });
+    rows.push({ rebuilt, visible, loaded, patched, event, done });
     console.log(`edit ${k}: server rebuild ${rebuilt} ms; text visible ${visible} ms after the save; ` +
-      (patched ? "patched in place" : `reloaded, page loaded ${loaded} ms after the save`));
+      (patched ? `patched in place (event at ${event} ms, patch done at ${done} ms)` : `reloaded, page loaded ${loaded} ms after the save`));
   }
   await ctx.close();
 } finally {
@@ -68,4 +78,5 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`median over ${rows.length} edits of ${chapter}: server rebuild ${median(rows.map((r) => r.rebuilt))} ms, ` +
+  `reload event ${median(rows.map((r) => r.event))} ms, patched ${median(rows.map((r) => r.done))} ms, ` +
   `text visible ${median(rows.map((r) => r.visible))} ms; ${rows.filter((r) => r.patched).length} of ${rows.length} patched in place`);

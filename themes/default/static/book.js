@@ -589,11 +589,16 @@
       var visible = items.filter(function (li) { return !li.hidden; });
       var mastered = visible.filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
       count.textContent = mastered + " of " + visible.length + " mastered";
-      dueOut.textContent = dueText(visible);
+      // A no-break space keeps the line's height when nothing is scheduled: no layout shift.
+      dueOut.textContent = dueText(visible) || "\u00a0";
     }
-    var dueOut = document.createElement("span");
-    dueOut.className = "practice-due";
-    count.parentNode.insertBefore(dueOut, count.nextSibling);
+    // The template keeps a line for it (older themes get one here).
+    var dueOut = document.querySelector(".practice-due");
+    if (!dueOut) {
+      dueOut = document.createElement("span");
+      dueOut.className = "practice-due";
+      count.parentNode.insertBefore(dueOut, count.nextSibling);
+    }
     // "3 due today" (by the end of the reader's day), or when the next one is.
     function dueText(visible) {
       var now = Date.now(), end = new Date(now); end.setHours(24, 0, 0, 0);
