@@ -156,17 +156,21 @@ test("serve: a change to the theme or to the page's shell reloads the page", asy
     await restore();
   }
   await page.close();
-  // The shell: a template change that leaves the article alone (the footer).
+  // The shell: a template change to the article (its kicker) and to the frame around it (the
+  // pager) in one save. Patching the article alone would leave the pager stale: it reloads.
   page = await open(ctx);
-  restore = edit("themes/default/templates/base.html", (t) => t.replace("built with kubebook", "built with kubebook (live test)"));
+  restore = edit("themes/default/templates/chapter.html", (t) => t
+    .replace('<p class="chapter-kicker">Chapter', '<p class="chapter-kicker">(live test) Chapter')
+    .replace('<span class="pager-label">← Previous</span>', '<span class="pager-label">← Previous (live test)</span>'));
   try {
-    await page.waitForFunction(() => document.querySelector(".footer")?.textContent.includes("(live test)"));
+    await page.waitForFunction(() => document.querySelector(".chapter-kicker")?.textContent.includes("(live test)"));
     assert.equal(await marker(page), null, "the page was reloaded");
+    assert.match(await page.locator(".pager .prev").innerText(), /\(live test\)/);
     await listening(page);
   } finally {
     await restore();
   }
-  await page.waitForFunction(() => !document.querySelector(".footer")?.textContent?.includes("(live test)"));
+  await page.waitForFunction(() => !document.querySelector(".chapter-kicker")?.textContent?.includes("(live test)"));
   await ctx.close();
 });
 
