@@ -4,7 +4,8 @@
 // Copies the shipped project (book/, themes/, labs/) to a temporary folder, runs `kubebook
 // serve` on it, opens the chapter's page and edits one paragraph N times. For each edit it
 // reports, from the moment the file is written: the server's rebuild (its own "rebuilt in"
-// line), the new text visible in the reloaded page, and that page's load event.
+// line), the new text visible in the page, and whether the page was patched in place (the
+// live-reload script swaps the changed elements) or reloaded (then also its load event).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -38,22 +39,37 @@ const browser = await launch();
 const rows = [];
 try {
   const ctx = await browser.newContext({ viewport: VIEWPORT });
+  // When the reload event reaches the page and when the patch is done, for the breakdown.
+  await ctx.addInitScript(() => {
+    const add = EventSource.prototype.addEventListener;
+    EventSource.prototype.addEventListener = function (type, f, o) {
+      return add.call(this, type, function (e) { if (type === "reload") window.__eventAt = Date.now(); return f.call(this, e); }, o);
+    };
+    document.addEventListener("kubebook:patched", () => { window.__patchedAt = Date.now(); });
+  });
   const page = await ctx.newPage();
   const html = chapter.replace(/\.md$/, ".html");
   await page.goto(url + html, { waitUntil: "load" });
+  // The live-reload script's first copy of the page, what it compares the next with.
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.initiatorType === "fetch" && e.responseEnd > 0));
   for (let k = 1; k <= edits; k++) {
     const word = `edited${k}x${Date.now() % 100000}`;
     const before = log.length;
+    await page.evaluate(() => { window.__sameDocument = true; });
     const t0 = Date.now();
     writeFileSync(file, original.replace("This chapter is the hands-on core of the book.", `This chapter is the hands-on core of the book (${word}).`));
     await page.waitForFunction((w) => document.readyState !== "loading" && document.body && document.body.textContent.includes(w), word, { timeout: 20000, polling: "raf" });
     const visible = Date.now() - t0;
+    const patched = await page.evaluate(() => window.__sameDocument === true);
+    const at = await page.evaluate(() => ({ event: window.__eventAt, done: window.__patchedAt }));
+    const event = at.event ? at.event - t0 : NaN, done = at.done ? at.done - t0 : NaN;
     await page.waitForLoadState("load");
     const loaded = Date.now() - t0;
     await new Promise((r) => setTimeout(r, 300));
     const rebuilt = Number((log.slice(before).match(/rebuilt in (\d+) ms/) || [])[1] || NaN);
-    rows.push({ rebuilt, visible, loaded });
-    console.log(`edit ${k}: server rebuild ${rebuilt} ms; text visible ${visible} ms; page loaded ${loaded} ms after the save`);
+    rows.push({ rebuilt, visible, loaded, patched, event, done });
+    console.log(`edit ${k}: server rebuild ${rebuilt} ms; text visible ${visible} ms after the save; ` +
+      (patched ? `patched in place (event at ${event} ms, patch done at ${done} ms)` : `reloaded, page loaded ${loaded} ms after the save`));
   }
   await ctx.close();
 } finally {
@@ -62,4 +78,5 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`median over ${rows.length} edits of ${chapter}: server rebuild ${median(rows.map((r) => r.rebuilt))} ms, ` +
-  `text visible ${median(rows.map((r) => r.visible))} ms, page loaded ${median(rows.map((r) => r.loaded))} ms`);
+  `reload event ${median(rows.map((r) => r.event))} ms, patched ${median(rows.map((r) => r.done))} ms, ` +
+  `text visible ${median(rows.map((r) => r.visible))} ms; ${rows.filter((r) => r.patched).length} of ${rows.length} patched in place`);

@@ -216,8 +216,10 @@ test("flashcard: reveal with the keyboard, mark it, state kept in localStorage",
   assert.equal(await card.locator(".qa-status").innerText(), "Marked as known");
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("kubebook-progress")));
   assert.equal(stored.questions[qid].state, "known");
-  assert.equal(stored.questions[qid].box, 1);
-  assert.ok(stored.questions[qid].due > Date.now() + 86400000, "due in two days");
+  // SM-2: the first correct answer schedules the question a day later.
+  assert.equal(stored.questions[qid].reps, 1);
+  assert.equal(stored.questions[qid].interval, 1);
+  assert.ok(stored.questions[qid].due > Date.now() + 86400000 - 60000, "due in a day");
   await page.reload();
   assert.equal(await page.locator(".interview .qa").first().getAttribute("data-state"), "known");
   assert.ok(await page.locator(".interview .qa").first().locator(".qa-answer").isHidden(), "concealed again after reload");

@@ -19,7 +19,18 @@
     if (!p || typeof p !== "object") p = {};
     if (!p.questions || typeof p.questions !== "object") p.questions = {};
     if (!p.labs || typeof p.labs !== "object") p.labs = {};
+    Object.keys(p.questions).forEach(function (id) { p.questions[id] = fromLeitner(p.questions[id]); });
     return p;
+  }
+  // Progress saved before SM-2 kept Leitner boxes (box n: due 2^n days after a "Knew it").
+  // Box n becomes n correct answers in a row at the box's interval, with the starting ease;
+  // when it is due stays as it was, so nothing a reader knew comes back early.
+  function fromLeitner(q) {
+    if (!q || typeof q !== "object" || typeof q.ef === "number") return q;
+    var box = Math.max(0, Math.min(5, +q.box || 0));
+    var known = q.state === "known" && box > 0;
+    return { state: known ? "known" : "review", ef: 2.5, reps: known ? box : 0,
+      interval: known ? Math.pow(2, box) : 0, due: typeof q.due === "number" ? q.due : 0, seen: q.seen || 0 };
   }
   function save(p) { try { localStorage.setItem(STORE, JSON.stringify(p)); } catch (e) {} }
   var progress = load();
@@ -28,8 +39,15 @@
   function update(change) { progress = load(); change(progress); save(progress); }
   // Views of the progress repaint when another tab changes it, or when this page comes back
   // from the back/forward cache with what it showed before.
+  // Each is kept with the element it paints (or null for the page's own): one that an edit
+  // in `kubebook serve` took out of the page is dropped.
   var repaints = [];
-  function repaintAll() { progress = load(); repaints.forEach(function (f) { f(); }); }
+  function onRepaint(node, f) { repaints.push({ node: node, f: f }); }
+  function repaintAll() {
+    progress = load();
+    repaints = repaints.filter(function (r) { return !r.node || r.node.isConnected; });
+    repaints.forEach(function (r) { r.f(); });
+  }
   window.addEventListener("storage", function (e) { if (e.key === STORE || e.key === null) repaintAll(); });
   window.addEventListener("pageshow", function (e) { if (e.persisted) repaintAll(); });
 
@@ -116,6 +134,30 @@
     }
   });
 
+  // ---- content features ------------------------------------------------------------------
+  // Everything below that works on the text of a page runs from initContent(scopes): once for
+  // the page's <main>, and again on the parts `kubebook serve` swaps in after an edit
+  // (window.kubebook.refresh). Each step handles an element once (`fresh`), so running it again
+  // never doubles a button or a listener; listeners on the window and document are bound once,
+  // outside. Contract with the live-reload script: an element this script wraps around one of
+  // the page's own gets data-kb-wrap, an element it adds beside them gets data-kb-added.
+  var handled = typeof WeakSet === "function" ? new WeakSet() : null;
+  function fresh(el) {
+    if (!handled) { if (el.kbHandled) return false; el.kbHandled = true; return true; }
+    if (handled.has(el)) return false;
+    handled.add(el); return true;
+  }
+  // The elements matching SEL in the scopes, the scopes themselves included.
+  function within(scopes, sel) {
+    var out = [];
+    scopes.forEach(function (s) {
+      if (s.nodeType !== 1) return;
+      if (s.matches(sel)) out.push(s);
+      Array.prototype.push.apply(out, s.querySelectorAll(sel));
+    });
+    return out;
+  }
+
   // ---- copy buttons --------------------------------------------------------------------
   function codeText(pre) {
     var cmds = pre.querySelectorAll(".cmd");
@@ -144,20 +186,20 @@
   }
   // The button sits in a wrapper around the block, not in the block: a block that scrolls
   // sideways would carry it away with the text.
-  var copyBlocks = [];
-  Array.prototype.forEach.call(document.querySelectorAll("pre.code"), function (pre) {
-    if (pre.closest("details.expected")) return;
-    var wrap = document.createElement("div");
-    wrap.className = "code-wrap";
-    pre.parentNode.insertBefore(wrap, pre);
-    wrap.appendChild(pre);
-    var b = document.createElement("button");
-    b.type = "button"; b.className = "copy-button"; b.textContent = "Copy";
-    b.title = "Copy to clipboard";
-    b.addEventListener("click", function () { copy(codeText(pre), b); });
-    wrap.appendChild(b);
-    copyBlocks.push({ pre: pre, button: b });
-  });
+  function addCopyButtons(scopes) {
+    within(scopes, "pre.code").forEach(function (pre) {
+      if (pre.closest("details.expected") || !fresh(pre)) return;
+      var wrap = document.createElement("div");
+      wrap.className = "code-wrap"; wrap.setAttribute("data-kb-wrap", "");
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "copy-button"; b.textContent = "Copy";
+      b.title = "Copy to clipboard";
+      b.addEventListener("click", function () { copy(codeText(pre), b); });
+      wrap.appendChild(b);
+    });
+  }
   // The right end of a block's first line, as if the block were not scrolled.
   function firstLineRight(pre) {
     var code = pre.querySelector("code") || pre;
@@ -173,30 +215,32 @@
   // A block whose first line reaches the button gets a header row for it (the line moves
   // down below the button); the others stay compact. The width is what decides it, so
   // adding the row never changes the answer. Measured first, then written: one layout.
-  function padFirstLines() {
-    var pads = copyBlocks.map(function (c) {
+  function padFirstLines(scopes) {
+    var blocks = within(scopes, ".code-wrap").map(function (w) {
+      return { pre: w.querySelector("pre.code"), button: w.querySelector(".copy-button") };
+    }).filter(function (c) { return c.pre && c.button; });
+    var pads = blocks.map(function (c) {
       return firstLineRight(c.pre) > c.button.getBoundingClientRect().left - 4;
     });
-    copyBlocks.forEach(function (c, i) { c.pre.classList.toggle("copy-pad", pads[i]); });
+    blocks.forEach(function (c, i) { c.pre.classList.toggle("copy-pad", pads[i]); });
   }
-  padFirstLines();
 
   // ---- expected output: the matcher's placeholders marked and explained -------------------
   // The notation (src/lab/matcher.rs) stays as the book writes it, so a reader can compare it
   // with their terminal; each placeholder gets its meaning from the theme's legend template.
   var phTemplate = document.getElementById("kb-placeholders");
+  var PH = /\[\.\.\]|\[AGE\]|\[IP\]|\[HASH\]|\[NODEPORT\]|\[NUM\]|^\.\.\.$/gm;
+  var meaning = {};
   if (phTemplate && phTemplate.content) {
-    var PH = /\[\.\.\]|\[AGE\]|\[IP\]|\[HASH\]|\[NODEPORT\]|\[NUM\]|^\.\.\.$/gm;
-    var meaning = {};
     Array.prototype.forEach.call(phTemplate.content.querySelectorAll("[data-ph]"), function (item) {
       var name = item.getAttribute("data-ph");
       meaning[name] = item.textContent.replace(name, "").trim();
     });
-    var used = {};
-    Array.prototype.forEach.call(document.querySelectorAll("details.expected pre.output code"), function (code) {
+  }
+  function markPlaceholders(scopes) {
+    within(scopes, "details.expected pre.output code").forEach(function (code) {
+      if (!fresh(code)) return;
       var text = code.textContent, last = 0, m;
-      var steps = code.closest(".lab-steps");
-      var lab = steps && steps.getAttribute("data-lab");
       var frag = document.createDocumentFragment();
       PH.lastIndex = 0;
       while ((m = PH.exec(text))) {
@@ -205,27 +249,41 @@
         mark.className = "ph"; mark.textContent = m[0]; mark.title = meaning[m[0]] || "";
         frag.appendChild(mark);
         last = m.index + m[0].length;
-        if (lab) (used[lab] = used[lab] || {})[m[0]] = true;
       }
       if (!last) return;
       frag.appendChild(document.createTextNode(text.slice(last)));
       code.textContent = "";
       code.appendChild(frag);
     });
+  }
+  // A lab's card lists the placeholders its expected outputs use. The card and its steps are
+  // separate elements (an edit may replace either), so the legends are drawn from the whole page.
+  function placeLegends() {
+    var used = {};
+    Array.prototype.forEach.call(document.querySelectorAll("details.expected pre.output code .ph"), function (mark) {
+      var steps = mark.closest(".lab-steps");
+      var lab = steps && steps.getAttribute("data-lab");
+      if (lab) (used[lab] = used[lab] || {})[mark.textContent] = true;
+    });
     Array.prototype.forEach.call(document.querySelectorAll(".lab-card[data-lab]"), function (card) {
       var uses = used[card.getAttribute("data-lab")];
-      if (!uses) return;
-      var legend = phTemplate.content.firstElementChild.cloneNode(true);
-      Array.prototype.forEach.call(legend.querySelectorAll("[data-ph]"), function (item) {
-        if (!uses[item.getAttribute("data-ph")]) item.parentNode.removeChild(item);
-      });
-      card.appendChild(legend);
+      var legend = null;
+      if (uses) {
+        legend = phTemplate.content.firstElementChild.cloneNode(true);
+        Array.prototype.forEach.call(legend.querySelectorAll("[data-ph]"), function (item) {
+          if (!uses[item.getAttribute("data-ph")]) item.parentNode.removeChild(item);
+        });
+      }
+      var old = card.querySelector(":scope > .ph-legend");
+      if (old && legend && old.isEqualNode(legend)) return;
+      if (old) card.removeChild(old);
+      if (legend) card.appendChild(legend);
     });
   }
 
   // ---- wide tables and code: reachable by keyboard when they scroll sideways -----------------
-  function scrollables(scope) {
-    var els = Array.prototype.slice.call(scope.querySelectorAll("table, pre"));
+  function scrollables(scopes) {
+    var els = within(scopes, "table, pre");
     // Measure everything first, then write: no layout per element.
     var wides = els.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
     els.forEach(function (el, i) {
@@ -236,17 +294,21 @@
   }
   var resizeTimer = null;
   var main = document.getElementById("main") || document.body;
-  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(function () { padFirstLines(); scrollables(main); }, 200); });
+  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(function () { padFirstLines([main]); scrollables([main]); }, 200); });
   // An opened <details> (expected output) may hold a wide block.
-  document.addEventListener("toggle", function (e) { if (e.target.open) scrollables(e.target); }, true);
-  scrollables(main);
+  document.addEventListener("toggle", function (e) { if (e.target.open) scrollables([e.target]); }, true);
 
   // ---- on-page TOC highlight ----------------------------------------------------------------
-  var tocLinks = document.querySelectorAll(".toc a");
-  if (tocLinks.length && "IntersectionObserver" in window) {
+  // One observer for the page; an edit may replace headings or the TOC, so it starts over.
+  var tocObserver = null;
+  function watchToc() {
+    if (!("IntersectionObserver" in window)) return;
+    if (tocObserver) tocObserver.disconnect();
+    var tocLinks = document.querySelectorAll(".toc a");
+    if (!tocLinks.length) return;
     var byId = {};
     Array.prototype.forEach.call(tocLinks, function (a) { byId[decodeURIComponent(a.hash.slice(1))] = a; });
-    var io = new IntersectionObserver(function (entries) {
+    tocObserver = new IntersectionObserver(function (entries) {
       entries.forEach(function (en) {
         if (en.isIntersecting && byId[en.target.id]) {
           Array.prototype.forEach.call(tocLinks, function (a) { a.classList.remove("active"); });
@@ -254,20 +316,32 @@
         }
       });
     }, { rootMargin: "0px 0px -70% 0px" });
-    Object.keys(byId).forEach(function (id) { var h = document.getElementById(id); if (h) io.observe(h); });
+    Object.keys(byId).forEach(function (id) { var h = document.getElementById(id); if (h) tocObserver.observe(h); });
   }
 
   // ---- flashcards ---------------------------------------------------------------------------
+  // Spaced repetition: SM-2 (Wozniak, 1990). Each question keeps its ease factor (ef, from 2.5,
+  // never below 1.3), its run of correct answers (reps) and the days until it is due again
+  // (interval): 1 day after the first correct answer, 6 after the second, then the last
+  // interval times ef. The buttons are SM-2 grades: "Review again" 2 (a miss: the run starts
+  // over and the question is due at once), "Knew it" 4, "Easy" 5; each grade moves ef.
   var DAY = 86400000;
+  var GRADES = { again: 2, knew: 4, easy: 5 };
   function qState(id) { return progress.questions[id] || null; }
-  function mark(id, knew) {
-    update(function (p) {
-      var prev = p.questions[id] || { box: 0 };
-      var box = knew ? Math.min((prev.box || 0) + 1, 5) : 0;
-      // Leitner boxes: "review again" is due at once, known ones after 2, 4, 8, 16, 32 days.
-      var wait = knew ? Math.pow(2, box) * DAY : 0;
-      p.questions[id] = { state: knew ? "known" : "review", box: box, due: Date.now() + wait, seen: Date.now() };
-    });
+  function schedule(prev, q, now) {
+    var ef = prev && prev.ef ? prev.ef : 2.5;
+    var reps = 0, interval = 0;
+    if (q >= 3) {
+      reps = (prev && prev.reps || 0) + 1;
+      interval = reps === 1 ? 1 : reps === 2 ? 6 : Math.round((prev.interval || 6) * ef);
+    }
+    // The interval uses the ease as it was; the grade then changes it for the next one.
+    ef = Math.max(1.3, ef + 0.1 - (5 - q) * (0.08 + (5 - q) * 0.02));
+    return { state: q >= 3 ? "known" : "review", ef: Math.round(ef * 100) / 100, reps: reps,
+      interval: interval, due: now + interval * DAY, seen: now };
+  }
+  function mark(id, grade) {
+    update(function (p) { p.questions[id] = schedule(p.questions[id], GRADES[grade], Date.now()); });
   }
   var cardCount = 0;
   function setupCard(card) {
@@ -306,7 +380,9 @@
     again.type = "button"; again.className = "button secondary qa-again"; again.textContent = "Review again";
     var status = document.createElement("span");
     status.className = "qa-status"; status.setAttribute("aria-live", "polite");
-    grade.appendChild(knew); grade.appendChild(again);
+    var easy = document.createElement("button");
+    easy.type = "button"; easy.className = "button secondary qa-easy"; easy.textContent = "Easy";
+    grade.appendChild(knew); grade.appendChild(again); grade.appendChild(easy);
     controls.appendChild(grade); controls.appendChild(status);
     answer.insertAdjacentElement("afterend", controls);
     function show(open) {
@@ -321,10 +397,12 @@
       card.setAttribute("data-state", s ? s.state : "new");
       status.textContent = s ? (s.state === "known" ? "Marked as known" : "Marked for review") : "";
     }
-    show(false); paint(); repaints.push(paint);
+    show(false); paint(); onRepaint(card, paint);
     toggle.addEventListener("click", function () { show(card.classList.contains("concealed")); });
-    knew.addEventListener("click", function () { mark(id, true); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
-    again.addEventListener("click", function () { mark(id, false); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); });
+    function graded(g) { mark(id, g); paint(); card.dispatchEvent(new CustomEvent("kubebook:marked", { bubbles: true })); }
+    knew.addEventListener("click", function () { graded("knew"); });
+    again.addEventListener("click", function () { graded("again"); });
+    easy.addEventListener("click", function () { graded("easy"); });
   }
   // A link to a question (a search hit, a shared URL) is a request to read its answer.
   function revealTarget() {
@@ -334,11 +412,140 @@
     if (card && card.kbShow) card.kbShow(true);
   }
   // The one-page book shows every answer, as it does in print.
-  if (!document.body.classList.contains("print-page")) {
-    Array.prototype.forEach.call(document.querySelectorAll(".qa[data-qid]"), setupCard);
-    revealTarget();
-    window.addEventListener("hashchange", revealTarget);
+  var cardsOn = !document.body.classList.contains("print-page");
+  function setupCards(scopes) {
+    if (!cardsOn) return;
+    within(scopes, ".qa[data-qid]").forEach(function (card) { if (fresh(card)) setupCard(card); });
   }
+  if (cardsOn) window.addEventListener("hashchange", revealTarget);
+
+  // ---- diagrams: each SVG opens full size (on a phone its labels are a few pixels high) -----
+  function linkDiagrams(scopes) {
+    within(scopes, 'img[src$=".svg"]').forEach(function (img) {
+      if (img.closest("a") || !img.closest("main")) return;
+      var a = document.createElement("a");
+      a.href = img.getAttribute("src"); a.className = "figure-link"; a.title = "Open the diagram full size";
+      img.parentNode.insertBefore(a, img);
+      a.appendChild(img);
+    });
+  }
+
+  // ---- labs: "Needs" items linked to their setup ---------------------------------------------
+  var needsTemplate = document.getElementById("kb-needs");
+  var setup = {};
+  if (needsTemplate && needsTemplate.content) {
+    Array.prototype.forEach.call(needsTemplate.content.querySelectorAll("a[data-need]"), function (a) {
+      setup[a.getAttribute("data-need")] = a.getAttribute("href");
+    });
+  }
+  function linkNeeds(scopes) {
+    within(scopes, ".lab-requires code").forEach(function (code) {
+      var href = setup[code.textContent.trim()];
+      if (!href || code.closest("a")) return;
+      var a = document.createElement("a");
+      a.href = href; a.title = "How to set up " + code.textContent.trim();
+      code.parentNode.insertBefore(a, code);
+      a.appendChild(code);
+    });
+  }
+
+  // ---- labs: mark as done -----------------------------------------------------------------
+  function doneRow(card, id) {
+    var label = document.createElement("label");
+    label.className = "lab-done";
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.className = "lab-done-box"; box.checked = !!progress.labs[id];
+    label.appendChild(box); label.appendChild(document.createTextNode(" Mark this lab as done"));
+    // Every card says the same, so the hidden part tells the labs apart for screen readers.
+    var title = card.querySelector(".lab-title");
+    if (title) {
+      var which = document.createElement("span");
+      which.className = "visually-hidden"; which.textContent = " (" + title.textContent + ")";
+      label.appendChild(which);
+    }
+    var row = document.createElement("p");
+    row.className = "lab-done-row"; row.setAttribute("data-kb-added", "");
+    row.kbLab = id;
+    row.appendChild(label);
+    function paint() { box.checked = !!progress.labs[id]; card.classList.toggle("done", box.checked); }
+    paint(); onRepaint(card, paint);
+    box.addEventListener("change", function () {
+      update(function (p) { if (box.checked) p.labs[id] = { done: Date.now() }; else delete p.labs[id]; });
+      card.classList.toggle("done", box.checked);
+    });
+    return row;
+  }
+  // Each lab on the page has one "done" row, after the lab's last block. A new card gets a new
+  // row (the old one belonged to the card it replaced); a row whose lab moved or went follows.
+  function placeDoneRows() {
+    var rows = {};
+    Array.prototype.forEach.call(document.querySelectorAll("p.lab-done-row"), function (row) {
+      var card = row.kbCard;
+      if (!card || !card.isConnected || rows[row.kbLab]) { row.parentNode.removeChild(row); return; }
+      rows[row.kbLab] = row;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".lab-card[data-lab]"), function (card) {
+      var id = card.getAttribute("data-lab");
+      var row = rows[id];
+      if (row && row.kbCard !== card) { row.parentNode.removeChild(row); row = null; }
+      if (!row) { row = doneRow(card, id); row.kbCard = card; }
+      // Done is said after the steps: after the lab's last block on the page.
+      var parts = document.querySelectorAll('[data-lab="' + id.replace(/["\\]/g, "\\$&") + '"]');
+      var last = parts[parts.length - 1];
+      if (last.nextSibling !== row) last.parentNode.insertBefore(row, last.nextSibling);
+    });
+  }
+
+  // ---- all of the above, on a page's content or on the parts an edit replaced ---------------
+  function initContent(scopes) {
+    addCopyButtons(scopes);
+    padFirstLines(scopes);
+    markPlaceholders(scopes);
+    if (phTemplate && phTemplate.content) placeLegends();
+    scrollables(scopes);
+    watchToc();
+    setupCards(scopes);
+    linkDiagrams(scopes);
+    linkNeeds(scopes);
+    placeDoneRows();
+  }
+  initContent([main]);
+  if (cardsOn) revealTarget();
+
+  // What a reader had open in the parts an edit replaces: answers shown, <details> opened,
+  // found again by question id or summary text (and how many came before with the same).
+  function openKeys(nodes) {
+    var keys = {}, seen = {};
+    within(nodes, ".qa[data-qid], details").forEach(function (el) {
+      var k = el.tagName === "DETAILS"
+        ? "d:" + ((el.querySelector("summary") || {}).textContent || "")
+        : "q:" + el.getAttribute("data-qid");
+      seen[k] = (seen[k] || 0) + 1;
+      var open = el.tagName === "DETAILS" ? el.open : !el.classList.contains("concealed");
+      if (open) keys[k + "#" + seen[k]] = true;
+    });
+    return keys;
+  }
+  function reopen(nodes, keys) {
+    var seen = {};
+    within(nodes, ".qa[data-qid], details").forEach(function (el) {
+      var isDetails = el.tagName === "DETAILS";
+      var k = isDetails ? "d:" + ((el.querySelector("summary") || {}).textContent || "") : "q:" + el.getAttribute("data-qid");
+      seen[k] = (seen[k] || 0) + 1;
+      if (!keys[k + "#" + seen[k]]) return;
+      if (isDetails) el.open = true;
+      else if (el.kbShow) el.kbShow(true);
+    });
+  }
+  // For `kubebook serve`: it swaps the changed parts of a page in place of the old ones
+  // (ADDED, in the page; REMOVED, taken out) and lets the script do the rest.
+  window.kubebook = {
+    refresh: function (added, removed) {
+      var keys = removed ? openKeys(removed) : {};
+      initContent(added);
+      reopen(added, keys);
+    }
+  };
 
   // ---- practice page ------------------------------------------------------------------------
   var practice = document.querySelector(".practice-list");
@@ -350,11 +557,17 @@
     var count = document.querySelector(".practice-count");
     var items = Array.prototype.slice.call(practice.querySelectorAll(".practice-item"));
     items.forEach(function (li, i) { li.setAttribute("data-index", i); });
+    function stateOf(li) { return qState(li.querySelector(".qa").getAttribute("data-qid")); }
+    // Review first: questions due now, the longest overdue first (a miss is due at once), then
+    // new questions in book order, then the rest by when they come due.
     function priority(li) {
-      var s = qState(li.querySelector(".qa").getAttribute("data-qid"));
-      if (!s) return 1;                       // new questions after due reviews
-      if (s.state === "review") return 0;     // "review again" first
-      return s.due <= Date.now() ? 0.5 : 2 + (s.due - Date.now()) / DAY;
+      var s = stateOf(li);
+      if (!s) return [1, 0];
+      return [s.due <= Date.now() ? 0 : 2, s.due];
+    }
+    function byPriority(a, b) {
+      var pa = priority(a), pb = priority(b);
+      return pa[0] - pb[0] || pa[1] - pb[1] || a.getAttribute("data-index") - b.getAttribute("data-index");
     }
     function arrange() {
       var ch = chapterSel.value, order = orderSel.value;
@@ -364,18 +577,42 @@
       if (order === "shuffle") {
         for (var i = sorted.length - 1; i > 0; i--) { var j = Math.floor(Math.random() * (i + 1)); var t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t; }
       } else if (order === "review") {
-        sorted.sort(function (a, b) { return priority(a) - priority(b) || a.getAttribute("data-index") - b.getAttribute("data-index"); });
+        sorted.sort(byPriority);
       } else {
         sorted.sort(function (a, b) { return a.getAttribute("data-index") - b.getAttribute("data-index"); });
       }
       sorted.forEach(function (li) { practice.appendChild(li); });
       recount();
     }
-    repaints.push(function () { recount(); });
+    onRepaint(null, recount);
     function recount() {
       var visible = items.filter(function (li) { return !li.hidden; });
       var mastered = visible.filter(function (li) { var s = qState(li.querySelector(".qa").getAttribute("data-qid")); return s && s.state === "known"; }).length;
       count.textContent = mastered + " of " + visible.length + " mastered";
+      // A no-break space keeps the line's height when nothing is scheduled: no layout shift.
+      dueOut.textContent = dueText(visible) || "\u00a0";
+    }
+    // The template keeps a line for it (older themes get one here).
+    var dueOut = document.querySelector(".practice-due");
+    if (!dueOut) {
+      dueOut = document.createElement("span");
+      dueOut.className = "practice-due";
+      count.parentNode.insertBefore(dueOut, count.nextSibling);
+    }
+    // "3 due today" (by the end of the reader's day), or when the next one is.
+    function dueText(visible) {
+      var now = Date.now(), end = new Date(now); end.setHours(24, 0, 0, 0);
+      var today = 0, next = Infinity;
+      visible.forEach(function (li) {
+        var s = stateOf(li);
+        if (!s) return;
+        if (s.due < end.getTime()) today++;
+        else next = Math.min(next, s.due);
+      });
+      if (today) return today + " due today";
+      if (next === Infinity) return "";
+      var days = Math.ceil((next - now) / DAY);
+      return "Next due in " + days + (days === 1 ? " day" : " days");
     }
     // The drill's settings survive a reload: filter, order, one card at a time.
     var PREFS = "kubebook-practice";
@@ -422,62 +659,6 @@
     arrange();
     paintSingle();
   }
-
-  // ---- diagrams: each SVG opens full size (on a phone its labels are a few pixels high) -----
-  Array.prototype.forEach.call(document.querySelectorAll('main img[src$=".svg"]'), function (img) {
-    if (img.closest("a")) return;
-    var a = document.createElement("a");
-    a.href = img.getAttribute("src"); a.className = "figure-link"; a.title = "Open the diagram full size";
-    img.parentNode.insertBefore(a, img);
-    a.appendChild(img);
-  });
-
-  // ---- labs: "Needs" items linked to their setup ---------------------------------------------
-  var needsTemplate = document.getElementById("kb-needs");
-  if (needsTemplate && needsTemplate.content) {
-    var setup = {};
-    Array.prototype.forEach.call(needsTemplate.content.querySelectorAll("a[data-need]"), function (a) {
-      setup[a.getAttribute("data-need")] = a.getAttribute("href");
-    });
-    Array.prototype.forEach.call(document.querySelectorAll(".lab-requires code"), function (code) {
-      var href = setup[code.textContent.trim()];
-      if (!href || code.closest("a")) return;
-      var a = document.createElement("a");
-      a.href = href; a.title = "How to set up " + code.textContent.trim();
-      code.parentNode.insertBefore(a, code);
-      a.appendChild(code);
-    });
-  }
-
-  // ---- labs: mark as done -----------------------------------------------------------------
-  Array.prototype.forEach.call(document.querySelectorAll(".lab-card[data-lab]"), function (card) {
-    var id = card.getAttribute("data-lab");
-    var label = document.createElement("label");
-    label.className = "lab-done";
-    var box = document.createElement("input");
-    box.type = "checkbox"; box.className = "lab-done-box"; box.checked = !!progress.labs[id];
-    label.appendChild(box); label.appendChild(document.createTextNode(" Mark this lab as done"));
-    // Every card says the same, so the hidden part tells the labs apart for screen readers.
-    var title = card.querySelector(".lab-title");
-    if (title) {
-      var which = document.createElement("span");
-      which.className = "visually-hidden"; which.textContent = " (" + title.textContent + ")";
-      label.appendChild(which);
-    }
-    // Done is said after the steps: after the lab's last block on the page.
-    var parts = document.querySelectorAll('[data-lab="' + id.replace(/["\\]/g, "\\$&") + '"]');
-    var last = parts[parts.length - 1];
-    var row = document.createElement("p");
-    row.className = "lab-done-row";
-    row.appendChild(label);
-    last.parentNode.insertBefore(row, last.nextSibling);
-    function paint() { box.checked = !!progress.labs[id]; card.classList.toggle("done", box.checked); }
-    paint(); repaints.push(paint);
-    box.addEventListener("change", function () {
-      update(function (p) { if (box.checked) p.labs[id] = { done: Date.now() }; else delete p.labs[id]; });
-      card.classList.toggle("done", box.checked);
-    });
-  });
 
   // ---- progress as a file: export / import (index and practice pages) ---------------------
   function bindProgressFile(scope) {
@@ -530,7 +711,7 @@
       panel.querySelector(".progress-summary").textContent =
         doneL + " of " + totalL + " labs done · " + knownQ + " of " + totalQ + " questions mastered.";
     }
-    paintIndex(); repaints.push(paintIndex);
+    paintIndex(); onRepaint(null, paintIndex);
     bindProgressFile(panel);
     panel.querySelector("[data-action=reset-progress]").addEventListener("click", function () {
       if (!confirm("Forget all progress (labs done and questions mastered)?")) return;
