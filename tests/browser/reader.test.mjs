@@ -150,6 +150,13 @@ for (const [scheme, base] of Object.entries(bases)) {
       await toggle.click();
       assert.equal(await theme(), "dark");
       assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+      // The choice is in localStorage at once for this page, but another document (the
+      // reload) may be served by another process before the write reaches it: wait until a
+      // second page of the same profile reads it, as a reader's next visit would.
+      const other = await ctx.newPage();
+      await other.goto(base() + "index.html");
+      await other.waitForFunction(() => localStorage.getItem("kubebook-theme") === "dark", null, { timeout: 5000 });
+      await other.close();
       await page.reload();
       assert.equal(await theme(), "dark");
       assert.equal(await toggle.getAttribute("aria-pressed"), "true");

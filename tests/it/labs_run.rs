@@ -818,8 +818,21 @@ fn node_labels_and_taints_are_restored_after_a_failing_lab() {
             "jsonpath={range .items[*]}{.metadata.name} {.metadata.labels} {.spec.taints}{\"\\n\"}{end}",
         ])
     };
-    let before = state(&up);
+    // The node controller lifts `node.kubernetes.io/not-ready` once a node reports Ready; the
+    // snapshot is taken after that, so only the lab's own changes could differ.
+    let settled = std::time::Instant::now();
+    let mut before = state(&up);
+    while before.contains("node.kubernetes.io/not-ready")
+        && settled.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        before = state(&up);
+    }
     assert!(before.contains("kubebook-control-plane"), "{before}");
+    assert!(
+        !before.contains("node.kubernetes.io/not-ready"),
+        "nodes never became Ready: {before}"
+    );
     let (code, err) = finish(labs_run(&p, &up.kubeconfig.display().to_string(), &[]));
     assert_eq!(code, 1, "the lab fails on purpose: {err}");
     assert!(err.contains("FAIL ch01-nodes"), "{err}");
