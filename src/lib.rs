@@ -16,6 +16,8 @@ pub mod config;
 #[cfg(feature = "cluster")]
 pub mod controlplane;
 pub mod diag;
+#[cfg(test)]
+mod docgen;
 pub mod fsx;
 pub mod highlight;
 pub mod lab;

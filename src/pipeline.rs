@@ -451,6 +451,22 @@ fn check_needs(book: &Book, rendered: &[Rendered], report: &mut Report) {
         Span::new("book/book.toml", line, 1)
     };
     for (need, target) in &book.config.needs {
+        // A key no lab can name is a typo: its link would never be shown.
+        if lab::requirements::find(need).is_none() {
+            let known: Vec<&str> = lab::requirements::names().collect();
+            let guess = crate::suggest::closest(need, known.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            report.push(
+                Diagnostic::error(
+                    codes::LAB006,
+                    format!("book.toml [needs] `{need}` is not a requirement a lab can name"),
+                )
+                .at(at(need))
+                .with_hint(format!("{guess}known requirements: {}", known.join(", "))),
+            );
+            continue;
+        }
         if let Some(scheme) = markdown::dangerous_scheme(target) {
             report.push(
                 Diagnostic::warning(

@@ -65,7 +65,7 @@ registry! {
     LAB003: Error, "A lab id is not valid.", "";
     LAB004: Error, "A lab id is used in two chapters.", "";
     LAB005: Error, "An attribute belongs on the lab's first block.", "";
-    LAB006: Error, "A lab names an unknown requirement.", "";
+    LAB006: Error, "A lab, or a key of book.toml [needs], names an unknown requirement.", "";
     LAB007: Error, "A timeout is not a duration.", "";
     LAB008: Error, "A console block cannot be a file.", "";
     LAB009: Error, "A console block is malformed.", "";

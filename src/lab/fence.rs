@@ -1,4 +1,7 @@
-//! The fence info-string grammar: `lang key=value key="quoted value" flag`.
+//! The fence info-string grammar: `lang key=value key="quoted value" flag`. Which
+//! attributes exist and which take a value is the catalogue's (`lab::attributes`).
+
+use super::attributes::{self, Takes};
 
 /// A parsed info string. `pairs` keeps the order and the character column of each attribute
 /// (0-based, within the info string) for diagnostics.
@@ -21,28 +24,9 @@ pub struct InfoError {
     pub col: usize,
 }
 
-/// Attributes a block may carry (see docs/authoring.md).
-pub const KNOWN: &[&str] = &[
-    "lab",
-    "file",
-    "title",
-    "requires",
-    "skip-ci",
-    "serial",
-    "hidden",
-    "timeout",
-    "fragment",
-    "novalidate",
-    "expect-error",
-    "needs-kind",
-    "retry",
-];
 /// More attributes than this on one fence is an error: a real block has a handful, and the
 /// limit keeps a pathological info string cheap (M07).
 pub const MAX_ATTRS: usize = 32;
-
-/// Attributes that take no value.
-pub const FLAGS: &[&str] = &["serial", "hidden", "novalidate", "retry"];
 
 impl Info {
     pub fn get(&self, key: &str) -> Option<&Attr> {
@@ -195,24 +179,23 @@ fn shorten(key: &str) -> String {
 /// Check attribute names and whether each has a value when it needs one.
 pub fn check_known(info: &Info) -> Result<(), InfoError> {
     for a in &info.attrs {
-        if !KNOWN.contains(&a.key.as_str()) {
-            let hint = crate::suggest::closest(&a.key, KNOWN.iter().copied())
+        let Some(known) = attributes::find(&a.key) else {
+            let hint = crate::suggest::closest(&a.key, attributes::names())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             return Err(InfoError {
                 message: format!("unknown code block attribute `{}`{hint}", shorten(&a.key)),
                 col: a.col,
             });
-        }
-        let is_flag = FLAGS.contains(&a.key.as_str());
-        match (&a.value, is_flag) {
-            (None, false) => {
+        };
+        match (&a.value, known.takes) {
+            (None, Takes::Value) => {
                 return Err(InfoError {
                     message: format!("attribute `{0}` needs a value: {0}=…", shorten(&a.key)),
                     col: a.col,
                 });
             }
-            (Some(_), true) => {
+            (Some(_), Takes::Flag) => {
                 return Err(InfoError {
                     message: format!("attribute `{}` takes no value", shorten(&a.key)),
                     col: a.col,

@@ -1,16 +1,19 @@
 //! The lab model: a lab is the run of code blocks in one chapter that share `lab=ID`.
 //! The site, `check` and the cluster runner all read this model.
 
+pub mod attributes;
 pub mod columns;
 pub mod console;
 pub mod export;
 pub mod fence;
 pub mod matcher;
+pub mod requirements;
 pub mod runtime;
 pub mod safety;
 
 use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
+use attributes::Scope;
 use console::Step;
 use fence::Info;
 use serde::Serialize;
@@ -158,20 +161,6 @@ impl Lab {
     }
 }
 
-/// Requirements a lab may name.
-pub const REQUIREMENTS: &[&str] = &[
-    "host",
-    "docker",
-    "helm",
-    "python3",
-    "curl",
-    "kustomize",
-    "ingress",
-    "gateway",
-    "metrics-server",
-    "cluster",
-];
-
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
 
@@ -227,225 +216,276 @@ pub struct ChapterBlocks<'a> {
 /// Build the labs of the book from the code blocks of every chapter, reporting structural
 /// problems (LAB001…).
 pub fn collect(chapters: &[ChapterBlocks]) -> (Vec<Lab>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut labs: Vec<Lab> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut file_names: std::collections::HashSet<(usize, String)> = Default::default();
+    let mut c = Collector::default();
     for ch in chapters {
         for b in ch.blocks {
-            let info = &b.info;
-            if let Err(e) = fence::check_known(info) {
-                diags.push(
-                    Diagnostic::error(codes::LAB001, e.message)
-                        .at(b.info_span(e.col))
-                        .with_hint(format!("attributes: {}", fence::KNOWN.join(", "))),
-                );
-                continue;
-            }
-            let Some(id) = info.value("lab") else {
-                for key in [
-                    "file",
-                    "title",
-                    "requires",
-                    "skip-ci",
-                    "serial",
-                    "hidden",
-                    "timeout",
-                    "needs-kind",
-                    "retry",
-                ] {
-                    if info.has(key) {
-                        diags.push(
-                            Diagnostic::error(
-                                codes::LAB002,
-                                format!("`{key}` is only meaningful on a lab block"),
-                            )
-                            .at(b.attr_span(key))
-                            .with_hint("add lab=ID to the block, or remove the attribute"),
-                        );
-                    }
-                }
-                continue;
-            };
-            if !valid_id(id) {
-                diags.push(
-                    Diagnostic::error(codes::LAB003, format!("lab id `{id}` is not valid"))
-                        .at(b.attr_span("lab"))
-                        .with_hint("use lower-case letters, digits and dashes, at most 63 characters (e.g. ch06-first-pod)"),
-                );
-                continue;
-            }
-            let lab_index = match index.get(id) {
-                Some(&i) => {
-                    if labs[i].chapter != ch.stem {
-                        diags.push(
-                            Diagnostic::error(
-                                codes::LAB004,
-                                format!("lab id `{id}` is already used in {}", labs[i].file.display()),
-                            )
-                            .at(b.attr_span("lab"))
-                            .with_hint("lab ids are unique in the book; prefix them with the chapter (chNN-…)"),
-                        );
-                        continue;
-                    }
-                    for key in ["title", "requires", "skip-ci", "serial"] {
-                        if info.has(key) {
-                            diags.push(
-                                Diagnostic::error(
-                                    codes::LAB005,
-                                    format!("`{key}` belongs on the lab's first block"),
-                                )
-                                .at(b.attr_span(key))
-                                .with_hint(format!(
-                                    "move it to the first block of lab `{id}` (line {})",
-                                    labs[i].line
-                                )),
-                            );
-                        }
-                    }
-                    i
-                }
-                None => {
-                    let requires: Vec<String> = info
-                        .value("requires")
-                        .map(|r| {
-                            r.split(',')
-                                .map(|s| s.trim().to_string())
-                                .filter(|s| !s.is_empty())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    for r in &requires {
-                        if !REQUIREMENTS.contains(&r.as_str()) {
-                            diags.push(
-                                Diagnostic::error(
-                                    codes::LAB006,
-                                    format!("unknown requirement `{r}`"),
-                                )
-                                .at(b.attr_span("requires"))
-                                .with_hint(format!(
-                                    "known requirements: {}",
-                                    REQUIREMENTS.join(", ")
-                                )),
-                            );
-                        }
-                    }
-                    labs.push(Lab {
-                        id: id.to_string(),
-                        chapter: ch.stem.to_string(),
-                        chapter_number: ch.number,
-                        title: info.value("title").unwrap_or(id).to_string(),
-                        requires,
-                        skip_ci: info.value("skip-ci").map(str::to_string),
-                        serial: info.has("serial"),
-                        file: b.file.clone(),
-                        line: b.fence_line,
-                        blocks: Vec::new(),
-                    });
-                    index.insert(id.to_string(), labs.len() - 1);
-                    labs.len() - 1
-                }
-            };
-            let timeout = match info.value("timeout") {
-                None => DEFAULT_TIMEOUT,
-                Some(v) => match parse_timeout(v) {
-                    Some(d) => d,
-                    None => {
-                        diags.push(
-                            Diagnostic::error(
-                                codes::LAB007,
-                                format!("timeout `{v}` is not a duration"),
-                            )
-                            .at(b.attr_span("timeout"))
-                            .with_hint("write e.g. timeout=90s or timeout=5m (at most 60m)"),
-                        );
-                        DEFAULT_TIMEOUT
-                    }
-                },
-            };
-            let kind = if info.lang == "console" {
-                if info.has("file") {
-                    diags.push(
-                        Diagnostic::error(codes::LAB008, "a console block cannot be a file")
-                            .at(b.attr_span("file"))
-                            .with_hint("use a yaml/bash/… block for the file and a console block for the commands"),
-                    );
-                }
-                match console::parse(&b.content) {
-                    Ok(steps) => {
-                        // skip-ci labs never run unattended, so the runner's rules do not apply.
-                        let runs = labs[lab_index].skip_ci.is_none();
-                        for st in steps.iter().filter(|_| runs) {
-                            if let Some(why) = safety::refuse(&st.command) {
-                                diags.push(
-                                    Diagnostic::error(codes::LAB014, format!("`kubebook labs run` refuses this command: {why}"))
-                                        .at(b.span_in(st.line + 1, 1))
-                                        .with_hint("labs run in a namespace of their own on a throw-away cluster; clean up what the lab created instead"),
-                                );
-                            }
-                        }
-                        BlockKind::Console { steps }
-                    }
-                    Err(e) => {
-                        diags.push(
-                            Diagnostic::error(
-                                codes::LAB009,
-                                format!("malformed console block: {}", e.message),
-                            )
-                            .at(b.span_in(e.line + 1, 1))
-                            .with_hint(e.hint),
-                        );
-                        continue;
-                    }
-                }
-            } else if let Some(name) = info.value("file") {
-                if !safe_file_name(name) {
-                    diags.push(
-                        Diagnostic::error(codes::LAB010, format!("file name `{name}` is not allowed"))
-                            .at(b.attr_span("file"))
-                            .with_hint("use a relative name inside the lab directory: letters, digits, - _ . and /; no `..`, no leading /"),
-                    );
-                    continue;
-                }
-                if EXPORT_FILES.contains(&name) {
-                    diags.push(
-                        Diagnostic::error(codes::LAB010, format!("file name `{name}` is reserved"))
-                            .at(b.attr_span("file"))
-                            .with_hint("`kubebook labs export` writes the lab's run.sh and README.txt itself; name the file differently"),
-                    );
-                    continue;
-                }
-                // A set, not a scan of the lab's files: a lab of many files stays linear.
-                if !file_names.insert((lab_index, name.to_string())) {
-                    diags.push(
-                        Diagnostic::error(
-                            codes::LAB011,
-                            format!("lab `{id}` already has a file named `{name}`"),
-                        )
-                        .at(b.attr_span("file"))
-                        .with_hint("file names are unique within a lab"),
-                    );
-                    continue;
-                }
-                BlockKind::File {
-                    name: name.to_string(),
-                }
-            } else {
-                BlockKind::Snippet
-            };
-            labs[lab_index].blocks.push(LabBlock {
-                lang: info.lang.clone(),
-                kind,
-                content: b.content.clone(),
-                hidden: info.has("hidden"),
-                needs_kind: info.value("needs-kind").map(str::to_string),
-                retry: info.has("retry"),
-                timeout,
-                line: b.content_line(),
-            });
+            c.block(ch, b);
         }
     }
-    (labs, diags)
+    (c.labs, c.diags)
+}
+
+/// The labs found so far, while `collect` walks the blocks in book order.
+#[derive(Default)]
+struct Collector {
+    diags: Vec<Diagnostic>,
+    labs: Vec<Lab>,
+    /// Lab id → its index in `labs`.
+    index: HashMap<String, usize>,
+    /// (lab index, file name) of every file seen: a set, so a lab of many files stays linear.
+    file_names: std::collections::HashSet<(usize, String)>,
+}
+
+impl Collector {
+    fn error(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        at: Span,
+        hint: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::error(code, message).at(at).with_hint(hint));
+    }
+
+    /// One code block: a block of a lab joins it (or starts it); any other block only has
+    /// its attributes checked.
+    fn block(&mut self, ch: &ChapterBlocks, b: &CodeBlock) {
+        let info = &b.info;
+        if let Err(e) = fence::check_known(info) {
+            let names: Vec<&str> = attributes::names().collect();
+            self.error(
+                codes::LAB001,
+                e.message,
+                b.info_span(e.col),
+                format!("attributes: {}", names.join(", ")),
+            );
+            return;
+        }
+        let Some(id) = info.value("lab") else {
+            self.outside_lab(b);
+            return;
+        };
+        if !valid_id(id) {
+            self.error(
+                codes::LAB003,
+                format!("lab id `{id}` is not valid"),
+                b.attr_span("lab"),
+                "use lower-case letters, digits and dashes, at most 63 characters (e.g. ch06-first-pod)",
+            );
+            return;
+        }
+        let Some(lab) = self.lab_of(ch, b, id) else {
+            return;
+        };
+        let timeout = self.timeout(b);
+        let kind = if info.lang == "console" {
+            self.console(b, lab)
+        } else if let Some(name) = info.value("file") {
+            self.file(b, lab, id, name)
+        } else {
+            Some(BlockKind::Snippet)
+        };
+        let Some(kind) = kind else { return };
+        self.labs[lab].blocks.push(LabBlock {
+            lang: info.lang.clone(),
+            kind,
+            content: b.content.clone(),
+            hidden: info.has("hidden"),
+            needs_kind: info.value("needs-kind").map(str::to_string),
+            retry: info.has("retry"),
+            timeout,
+            line: b.content_line(),
+        });
+    }
+
+    /// A block without `lab=` may carry only the attributes of any block (LAB002).
+    fn outside_lab(&mut self, b: &CodeBlock) {
+        for a in attributes::ATTRIBUTES
+            .iter()
+            .filter(|a| a.scope != Scope::AnyBlock)
+        {
+            if b.info.has(a.name) {
+                self.error(
+                    codes::LAB002,
+                    format!("`{}` is only meaningful on a lab block", a.name),
+                    b.attr_span(a.name),
+                    "add lab=ID to the block, or remove the attribute",
+                );
+            }
+        }
+    }
+
+    /// The index of lab `id`: the lab a later block joins, or a new one its first block
+    /// starts. `None` when the id belongs to another chapter (LAB004).
+    fn lab_of(&mut self, ch: &ChapterBlocks, b: &CodeBlock, id: &str) -> Option<usize> {
+        let Some(&i) = self.index.get(id) else {
+            return Some(self.start_lab(ch, b, id));
+        };
+        if self.labs[i].chapter != ch.stem {
+            let first = self.labs[i].file.display().to_string();
+            self.error(
+                codes::LAB004,
+                format!("lab id `{id}` is already used in {first}"),
+                b.attr_span("lab"),
+                "lab ids are unique in the book; prefix them with the chapter (chNN-…)",
+            );
+            return None;
+        }
+        // What describes the lab as a whole is read from its first block only (LAB005).
+        let first_line = self.labs[i].line;
+        for a in attributes::in_scope(Scope::Lab) {
+            if b.info.has(a.name) {
+                self.error(
+                    codes::LAB005,
+                    format!("`{}` belongs on the lab's first block", a.name),
+                    b.attr_span(a.name),
+                    format!("move it to the first block of lab `{id}` (line {first_line})"),
+                );
+            }
+        }
+        Some(i)
+    }
+
+    /// A new lab from its first block.
+    fn start_lab(&mut self, ch: &ChapterBlocks, b: &CodeBlock, id: &str) -> usize {
+        let info = &b.info;
+        let requires = self.requirements(b);
+        self.labs.push(Lab {
+            id: id.to_string(),
+            chapter: ch.stem.to_string(),
+            chapter_number: ch.number,
+            title: info.value("title").unwrap_or(id).to_string(),
+            requires,
+            skip_ci: info.value("skip-ci").map(str::to_string),
+            serial: info.has("serial"),
+            file: b.file.clone(),
+            line: b.fence_line,
+            blocks: Vec::new(),
+        });
+        self.index.insert(id.to_string(), self.labs.len() - 1);
+        self.labs.len() - 1
+    }
+
+    /// `requires=a,b`, each name checked against the catalogue (LAB006).
+    fn requirements(&mut self, b: &CodeBlock) -> Vec<String> {
+        let requires: Vec<String> = b
+            .info
+            .value("requires")
+            .map(|r| {
+                r.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for r in &requires {
+            if requirements::find(r).is_none() {
+                let known: Vec<&str> = requirements::names().collect();
+                let guess = crate::suggest::closest(r, known.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                self.error(
+                    codes::LAB006,
+                    format!("unknown requirement `{r}`"),
+                    b.attr_span("requires"),
+                    format!("{guess}known requirements: {}", known.join(", ")),
+                );
+            }
+        }
+        requires
+    }
+
+    /// `timeout=`, or the default when it is absent or malformed (LAB007).
+    fn timeout(&mut self, b: &CodeBlock) -> Duration {
+        let Some(v) = b.info.value("timeout") else {
+            return DEFAULT_TIMEOUT;
+        };
+        parse_timeout(v).unwrap_or_else(|| {
+            self.error(
+                codes::LAB007,
+                format!("timeout `{v}` is not a duration"),
+                b.attr_span("timeout"),
+                "write e.g. timeout=90s or timeout=5m (at most 60m)",
+            );
+            DEFAULT_TIMEOUT
+        })
+    }
+
+    /// A console block's steps, each checked against what the runner refuses (LAB014).
+    /// `None` when the block does not parse (LAB009).
+    fn console(&mut self, b: &CodeBlock, lab: usize) -> Option<BlockKind> {
+        if b.info.has("file") {
+            self.error(
+                codes::LAB008,
+                "a console block cannot be a file",
+                b.attr_span("file"),
+                "use a yaml/bash/… block for the file and a console block for the commands",
+            );
+        }
+        let steps = match console::parse(&b.content) {
+            Ok(steps) => steps,
+            Err(e) => {
+                self.error(
+                    codes::LAB009,
+                    format!("malformed console block: {}", e.message),
+                    b.span_in(e.line + 1, 1),
+                    e.hint,
+                );
+                return None;
+            }
+        };
+        // skip-ci labs never run unattended, so the runner's rules do not apply.
+        if self.labs[lab].skip_ci.is_none() {
+            for st in &steps {
+                if let Some(why) = safety::refuse(&st.command) {
+                    self.error(
+                        codes::LAB014,
+                        format!("`kubebook labs run` refuses this command: {why}"),
+                        b.span_in(st.line + 1, 1),
+                        "labs run in a namespace of their own on a throw-away cluster; clean up what the lab created instead",
+                    );
+                }
+            }
+        }
+        Some(BlockKind::Console { steps })
+    }
+
+    /// A file of the lab: a safe, unreserved name not used before in the lab (LAB010,
+    /// LAB011). `None` when the name is refused.
+    fn file(&mut self, b: &CodeBlock, lab: usize, id: &str, name: &str) -> Option<BlockKind> {
+        let at = b.attr_span("file");
+        if !safe_file_name(name) {
+            self.error(
+                codes::LAB010,
+                format!("file name `{name}` is not allowed"),
+                at,
+                "use a relative name inside the lab directory: letters, digits, - _ . and /; no `..`, no leading /",
+            );
+            return None;
+        }
+        if EXPORT_FILES.contains(&name) {
+            self.error(
+                codes::LAB010,
+                format!("file name `{name}` is reserved"),
+                at,
+                "`kubebook labs export` writes the lab's run.sh and README.txt itself; name the file differently",
+            );
+            return None;
+        }
+        if !self.file_names.insert((lab, name.to_string())) {
+            self.error(
+                codes::LAB011,
+                format!("lab `{id}` already has a file named `{name}`"),
+                at,
+                "file names are unique within a lab",
+            );
+            return None;
+        }
+        Some(BlockKind::File {
+            name: name.to_string(),
+        })
+    }
 }
 
 #[cfg(test)]

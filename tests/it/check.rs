@@ -344,7 +344,7 @@ fn needs_links_name_chapters_and_anchors_that_exist() {
     p.write(
         "book/book.toml",
         &format!(
-            "{toml}\n[needs]\nhelm = \"01-c.md#helm\"\ndocker = \"https://docs.docker.com/\"\ncurl = \"02-missing.md\"\nkind = \"01-c.md#nope\"\nbad = \"javascript:alert(1)\"\n"
+            "{toml}\n[needs]\nhelm = \"01-c.md#helm\"\ndocker = \"https://docs.docker.com/\"\ncurl = \"02-missing.md\"\npython3 = \"01-c.md#nope\"\ningress = \"javascript:alert(1)\"\nhelmm = \"01-c.md\"\n"
         ),
     );
     let (_, diags) = diagnostics(&p);
@@ -359,13 +359,23 @@ fn needs_links_name_chapters_and_anchors_that_exist() {
         .collect();
     got.sort();
     let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
-    assert_eq!(codes, ["MD001", "MD002", "MD007"], "{got:?}");
-    assert!(got[0].1.contains("`curl`"), "{got:?}");
-    assert!(got[1].1.contains("#nope"), "{got:?}");
+    assert_eq!(codes, ["LAB006", "MD001", "MD002", "MD007"], "{got:?}");
+    // A key that is no requirement is a typo, caught with a guess at what was meant.
+    assert!(got[0].1.contains("`helmm`"), "{got:?}");
+    let typo = diags.iter().find(|d| d["code"] == "LAB006");
+    assert!(
+        typo.is_some_and(|d| d["hint"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("did you mean `helm`?")),
+        "{typo:?}"
+    );
+    assert!(got[1].1.contains("`curl`"), "{got:?}");
+    assert!(got[2].1.contains("#nope"), "{got:?}");
     // The unsafe one (a warning) is not linked from the site.
     p.write(
         "book/book.toml",
-        &format!("{toml}\n[needs]\nhelm = \"01-c.md#helm\"\nbad = \"javascript:alert(1)\"\n"),
+        &format!("{toml}\n[needs]\nhelm = \"01-c.md#helm\"\ngateway = \"javascript:alert(1)\"\n"),
     );
     let r = p.run(&["build"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
