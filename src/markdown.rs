@@ -300,109 +300,81 @@ impl State<'_> {
     }
 }
 
+impl<'a> State<'a> {
+    fn new(ch: &'a Chapter, ctx: &RenderContext<'a>) -> State<'a> {
+        State {
+            ch,
+            li: LineIndex::new(&ch.source),
+            partials: ctx.partials,
+            ids: HashSet::new(),
+            explicit_ids: explicit_heading_ids(ch.body()),
+            next_suffix: HashMap::new(),
+            out: Rendered {
+                html: String::new(),
+                headings: Vec::new(),
+                links: Vec::new(),
+                code_blocks: Vec::new(),
+                questions: Vec::new(),
+                sections: Vec::new(),
+                diagnostics: Vec::new(),
+                labs: Vec::new(),
+            },
+            interview: None,
+            open_question: None,
+            callouts: Vec::new(),
+            containers: 0,
+            section: SearchSection {
+                title: ch.title.clone(),
+                anchor: String::new(),
+                text: String::new(),
+            },
+            lab_seen: HashMap::new(),
+            deferred: Vec::new(),
+        }
+    }
+}
+
+/// The paragraph being read: where it starts in `events`, its plain text and its offset in
+/// the body, to spot a directive (`{{#interview …}}`) standing alone.
+type OpenParagraph = Option<(usize, String, usize)>;
+
+/// Render a chapter: one pass over pulldown-cmark's events. Most events pass through; the
+/// ones the book gives meaning to (headings, code blocks, callouts, links, directives) are
+/// turned into the theme's partials or rewritten on the way.
 pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
     let body = ch.body();
-    let mut st = State {
-        ch,
-        li: LineIndex::new(&ch.source),
-        partials: ctx.partials,
-        ids: HashSet::new(),
-        explicit_ids: explicit_heading_ids(body),
-        next_suffix: HashMap::new(),
-        out: Rendered {
-            html: String::new(),
-            headings: Vec::new(),
-            links: Vec::new(),
-            code_blocks: Vec::new(),
-            questions: Vec::new(),
-            sections: Vec::new(),
-            diagnostics: Vec::new(),
-            labs: Vec::new(),
-        },
-        interview: None,
-        open_question: None,
-        callouts: Vec::new(),
-        containers: 0,
-        section: SearchSection {
-            title: ch.title.clone(),
-            anchor: String::new(),
-            text: String::new(),
-        },
-        lab_seen: HashMap::new(),
-        deferred: Vec::new(),
-    };
+    let mut st = State::new(ch, ctx);
     let mut events: Vec<Event> = Vec::new();
     let mut iter = Parser::new_ext(body, options()).into_offset_iter();
-    // Paragraph start index and its plain text, to spot directives.
-    let mut para: Option<(usize, String, usize)> = None;
+    let mut para: OpenParagraph = None;
     while let Some((ev, range)) = iter.next() {
+        let offset = range.start;
         match ev {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
-                let mut inner: Vec<Event> = Vec::new();
-                let mut text = String::new();
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(ref t) | Event::Code(ref t) => text.push_str(t),
-                        _ => {}
-                    }
-                    inner.push(e);
-                }
+                let (text, inner) = read_heading(&mut iter);
                 let heading = HeadingEvent {
                     level: level as u8,
                     id: id.map(|i| i.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     text,
-                    offset: range.start,
+                    offset,
                 };
                 on_heading(&mut st, &mut events, heading, inner);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                let mut content = String::new();
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::CodeBlock) => break,
-                        Event::Text(t) => content.push_str(&t),
-                        _ => {}
-                    }
-                }
-                let start = st.span(range.start);
-                match kind {
-                    CodeBlockKind::Indented => {
-                        let html =
-                            st.partial("code.html", &json!({"plain": true, "code": content}));
-                        events.push(Event::Html(html.into()));
-                    }
-                    CodeBlockKind::Fenced(info) => {
-                        code_block(&mut st, ctx, &mut events, &info, content, start)
-                    }
-                }
+                let content = read_code(&mut iter);
+                on_code_block(&mut st, ctx, &mut events, kind, content, offset);
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 st.containers += 1;
                 st.callouts.push((events.len(), kind));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => {
-                st.containers = st.containers.saturating_sub(1);
-                if let Some((start, kind)) = st.callouts.pop() {
-                    let (class, label) = callout_kind(kind);
-                    st.wrap_from(&mut events, start, |st, body| {
-                        st.partial(
-                            "callout.html",
-                            &json!({"kind": class, "label": label, "body_html": body}),
-                        )
-                    });
-                }
-            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => close_callout(&mut st, &mut events),
             Event::Start(
-                ref t @ (Tag::BlockQuote(None)
-                | Tag::List(_)
-                | Tag::Item
-                | Tag::FootnoteDefinition(_)),
+                Tag::BlockQuote(None) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
             ) => {
-                let _ = t;
                 st.containers += 1;
                 events.push(ev);
             }
@@ -415,44 +387,19 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
                 st.containers = st.containers.saturating_sub(1);
                 events.push(ev);
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(&mut st, &dest_url, range.start, false);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(&mut st, &dest_url, range.start, true);
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                events.push(with_rewritten_link(&mut st, ev, offset));
             }
             Event::Start(Tag::Paragraph) => {
-                para = Some((events.len(), String::new(), range.start));
-                events.push(Event::Start(Tag::Paragraph));
+                para = Some((events.len(), String::new(), offset));
+                events.push(ev);
             }
             Event::End(TagEnd::Paragraph) => {
                 let replaced = para.take().is_some_and(|(start, text, off)| {
                     on_directive(&mut st, ctx, &mut events, start, &text, off)
                 });
                 if !replaced {
-                    events.push(Event::End(TagEnd::Paragraph));
+                    events.push(ev);
                 }
             }
             Event::Text(ref t) | Event::Code(ref t) => {
@@ -470,6 +417,104 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
             other => events.push(other),
         }
     }
+    finish(st, events, body.len())
+}
+
+/// The events of a heading up to its end, and its plain text.
+fn read_heading<'a>(
+    iter: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> (String, Vec<Event<'a>>) {
+    let mut inner = Vec::new();
+    let mut text = String::new();
+    for (e, _) in iter.by_ref() {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(ref t) | Event::Code(ref t) => text.push_str(t),
+            _ => {}
+        }
+        inner.push(e);
+    }
+    (text, inner)
+}
+
+/// The text of a code block up to its end.
+fn read_code<'a>(iter: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) -> String {
+    let mut content = String::new();
+    for (e, _) in iter.by_ref() {
+        match e {
+            Event::End(TagEnd::CodeBlock) => break,
+            Event::Text(t) => content.push_str(&t),
+            _ => {}
+        }
+    }
+    content
+}
+
+/// An indented block is shown as it is; a fenced one may be part of a lab.
+fn on_code_block<'a>(
+    st: &mut State,
+    ctx: &RenderContext,
+    events: &mut Vec<Event<'a>>,
+    kind: CodeBlockKind<'a>,
+    content: String,
+    offset: usize,
+) {
+    let start = st.span(offset);
+    match kind {
+        CodeBlockKind::Indented => {
+            let html = st.partial("code.html", &json!({"plain": true, "code": content}));
+            events.push(Event::Html(html.into()));
+        }
+        CodeBlockKind::Fenced(info) => code_block(st, ctx, events, &info, content, start),
+    }
+}
+
+/// A GitHub alert (`> [!NOTE]`) ends: its content becomes the callout partial.
+fn close_callout(st: &mut State, events: &mut Vec<Event>) {
+    st.containers = st.containers.saturating_sub(1);
+    if let Some((start, kind)) = st.callouts.pop() {
+        let (class, label) = callout_kind(kind);
+        st.wrap_from(events, start, |st, body| {
+            st.partial(
+                "callout.html",
+                &json!({"kind": class, "label": label, "body_html": body}),
+            )
+        });
+    }
+}
+
+/// A link's or image's start event with its destination rewritten (`rewrite_link`).
+fn with_rewritten_link<'a>(st: &mut State, ev: Event<'a>, offset: usize) -> Event<'a> {
+    match ev {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            dest_url: rewrite_link(st, &dest_url, offset, false),
+            link_type,
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            dest_url: rewrite_link(st, &dest_url, offset, true),
+            link_type,
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
+/// The chapter's end: open sections close, deferred fragments are filled and the events
+/// become HTML (not for `check`, which wants no HTML).
+fn finish(mut st: State, mut events: Vec<Event>, body_len: usize) -> Rendered {
     close_question(&mut st, &mut events);
     close_interview(&mut st, &mut events);
     st.flush_section(String::new(), String::new());
@@ -477,7 +522,7 @@ pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
         return st.out;
     }
     fill_deferred(&mut st, &mut events);
-    let mut html = String::with_capacity(body.len() * 2);
+    let mut html = String::with_capacity(body_len * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     st.out.html = html;
     st.out
