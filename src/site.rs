@@ -165,6 +165,8 @@ struct NavChapter {
 #[derive(Serialize)]
 struct ChapterContext<'a> {
     book: &'a Value,
+    /// The matcher's placeholders, for the legend in base.html.
+    placeholders: &'static [crate::lab::matcher::Placeholder],
     assets: &'a Value,
     root: &'a str,
     nav: Vec<NavGroup>,
@@ -255,6 +257,100 @@ fn book_ctx(out: &Output) -> Value {
     })
 }
 
+/// A page of the site besides the chapters: its name (also its template's), whether the
+/// sitemap lists it, and what its template gets besides `book`, `assets`, `root`, `nav` and
+/// `placeholders`. To add a page, add its template to the theme and a row here.
+pub struct Page {
+    pub name: &'static str,
+    pub in_sitemap: bool,
+    fill: fn(&Output, &mut Value),
+}
+
+pub const PAGES: &[Page] = &[
+    Page {
+        name: "index.html",
+        in_sitemap: true,
+        fill: index_page,
+    },
+    Page {
+        name: "print.html",
+        in_sitemap: true,
+        fill: print_page,
+    },
+    Page {
+        name: "practice.html",
+        in_sitemap: true,
+        fill: practice_page,
+    },
+    Page {
+        name: "labs.html",
+        in_sitemap: true,
+        fill: labs_page,
+    },
+    Page {
+        name: NOT_FOUND,
+        in_sitemap: false,
+        fill: not_found_page,
+    },
+];
+
+/// The page `serve` answers a missing path with (and a static host should).
+pub const NOT_FOUND: &str = "404.html";
+
+/// The front page: the book's numbers and where to start.
+fn index_page(out: &Output, ctx: &mut Value) {
+    let chapters = &out.book.chapters;
+    ctx["stats"] = json!({
+        "chapters": chapters.len(),
+        "labs": out.labs.len(),
+        "questions": out.questions().len(),
+    });
+    ctx["first"] = chapters
+        .first()
+        .map(|c| json!({ "url": c.html_name(), "title": c.title }))
+        .unwrap_or(Value::Null);
+}
+
+/// The whole book on one page.
+fn print_page(out: &Output, ctx: &mut Value) {
+    ctx["chapters"] = Value::Array(
+        out.book
+            .chapters
+            .iter()
+            .zip(&out.rendered)
+            .map(|(c, r)| json!({ "stem": c.stem, "number": c.number, "title": c.title, "html": print_html(out, &c.stem, &r.html) }))
+            .collect(),
+    );
+}
+
+/// Flashcards and drill over every interview question.
+fn practice_page(out: &Output, ctx: &mut Value) {
+    ctx["questions"] = serde_json::to_value(out.questions()).unwrap_or(Value::Null);
+    ctx["chapters"] = Value::Array(
+        out.book
+            .chapters
+            .iter()
+            .zip(&out.rendered)
+            .filter(|(_, r)| !r.questions.is_empty())
+            .map(|(c, _)| json!({ "stem": c.stem, "number": c.number, "title": c.title }))
+            .collect(),
+    );
+}
+
+/// Every lab and its last recorded run.
+fn labs_page(out: &Output, ctx: &mut Value) {
+    let (labs, counts) = labs_summary(out);
+    ctx["labs"] = Value::Array(labs);
+    ctx["counts"] = json!(counts);
+}
+
+/// The 404 page is served for any missing path, at any depth, so its relative links are
+/// resolved against the site's root on its host (the template's <base>), known from
+/// site-url. Without one they stay relative, right for the top folder and for file://.
+fn not_found_page(out: &Output, ctx: &mut Value) {
+    ctx["base"] = json!(out.book.config.site_path());
+}
+
 /// The search index's file name. Stable: pages refer to it, and a changed index must not
 /// change every page (serve reloads only pages whose bytes changed).
 pub const SEARCH_INDEX: &str = "search-index.js";
@@ -276,7 +372,8 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
     let mut names = serde_json::to_value(&theme.names).unwrap_or(Value::Null);
     names["search_index"] = Value::String(search_name);
     let book = book_ctx(out);
-    let base = |root: &str, nav: Vec<NavGroup>| json!({ "book": book, "assets": names, "root": root, "nav": nav });
+    let placeholders = crate::lab::matcher::PLACEHOLDERS;
+    let base = |root: &str, nav: Vec<NavGroup>| json!({ "book": book, "assets": names, "root": root, "nav": nav, "placeholders": placeholders });
 
     let chapters = &out.book.chapters;
     // Every page lists every chapter (the sidebar), so pages cost more as the book grows:
@@ -290,6 +387,7 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
         };
         let ctx = ChapterContext {
             book: &book,
+            placeholders,
             assets: &names,
             root: "",
             nav: nav(out, Some(i)),
@@ -319,70 +417,16 @@ pub fn render_pages(out: &Output, theme: &Theme) -> Result<Files, Diagnostic> {
         files.insert(name, bytes);
     }
 
-    let mut ctx = base("", nav(out, None));
-    ctx["stats"] = json!({
-        "chapters": chapters.len(),
-        "labs": out.labs.len(),
-        "questions": out.questions().len(),
-    });
-    ctx["first"] = chapters
-        .first()
-        .map(|c| json!({ "url": c.html_name(), "title": c.title }))
-        .unwrap_or(Value::Null);
-    files.insert(
-        "index.html".into(),
-        theme.render("index.html", &ctx)?.into_bytes(),
-    );
+    for page in PAGES {
+        let mut ctx = base("", nav(out, None));
+        (page.fill)(out, &mut ctx);
+        files.insert(
+            page.name.into(),
+            theme.render(page.name, &ctx)?.into_bytes(),
+        );
+    }
 
-    let mut ctx = base("", nav(out, None));
-    ctx["chapters"] = Value::Array(
-        chapters
-            .iter()
-            .zip(&out.rendered)
-            .map(|(c, r)| json!({ "stem": c.stem, "number": c.number, "title": c.title, "html": print_html(out, &c.stem, &r.html) }))
-            .collect(),
-    );
-    files.insert(
-        "print.html".into(),
-        theme.render("print.html", &ctx)?.into_bytes(),
-    );
-
-    let mut ctx = base("", nav(out, None));
-    ctx["questions"] = serde_json::to_value(out.questions()).unwrap_or(Value::Null);
-    ctx["chapters"] = Value::Array(
-        chapters
-            .iter()
-            .zip(&out.rendered)
-            .filter(|(_, r)| !r.questions.is_empty())
-            .map(|(c, _)| json!({ "stem": c.stem, "number": c.number, "title": c.title }))
-            .collect(),
-    );
-    files.insert(
-        "practice.html".into(),
-        theme.render("practice.html", &ctx)?.into_bytes(),
-    );
-
-    let mut ctx = base("", nav(out, None));
-    let (labs, counts) = labs_summary(out);
-    ctx["labs"] = Value::Array(labs);
-    ctx["counts"] = json!(counts);
-    files.insert(
-        "labs.html".into(),
-        theme.render("labs.html", &ctx)?.into_bytes(),
-    );
-
-    // The 404 page is served for any missing path, at any depth, so its relative links are
-    // resolved against the site's root on its host (the template's <base>), known from
-    // site-url. Without one they stay relative, right for the top folder and for file://.
-    let mut ctx = base("", nav(out, None));
-    ctx["base"] = json!(out.book.config.site_path());
-    files.insert(
-        "404.html".into(),
-        theme.render("404.html", &ctx)?.into_bytes(),
-    );
-
-    // Every page written so far, so a new page can never be left out of the sitemap.
-    let map = sitemap(out, &files);
+    let map = sitemap(out);
     files.insert("sitemap.xml".into(), map.into_bytes());
     for lab in &out.labs {
         for (name, block) in lab.files() {
@@ -527,8 +571,8 @@ pub fn search_index(out: &Output) -> String {
     format!("window.KUBEBOOK_SEARCH={body};\n")
 }
 
-/// Every top-level HTML page of the site but the 404 page, in name order.
-fn sitemap(out: &Output, files: &Files) -> String {
+/// Every chapter and every page of `PAGES` marked for it, in name order.
+fn sitemap(out: &Output) -> String {
     let base = out
         .book
         .config
@@ -543,9 +587,14 @@ fn sitemap(out: &Output, files: &Files) -> String {
             }
         })
         .unwrap_or_else(|| "/".into());
-    let pages = files
-        .keys()
-        .filter(|k| k.ends_with(".html") && !k.contains('/') && k.as_str() != "404.html");
+    let mut pages: Vec<String> = out.book.chapters.iter().map(|c| c.html_name()).collect();
+    pages.extend(
+        PAGES
+            .iter()
+            .filter(|p| p.in_sitemap)
+            .map(|p| p.name.to_string()),
+    );
+    pages.sort();
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -761,6 +810,20 @@ pub fn clean(dest: &Path, root: &Path) -> Result<bool, String> {
 
 #[cfg(test)]
 mod tests {
+    /// A page of the table renders its own template, which the default theme must ship.
+    #[test]
+    fn every_page_has_an_embedded_template() {
+        for page in super::PAGES {
+            assert!(
+                super::EMBEDDED_TEMPLATES
+                    .iter()
+                    .any(|(n, _)| *n == page.name),
+                "{} has no template in themes/default/templates",
+                page.name
+            );
+        }
+    }
+
     #[test]
     fn id_references_follow_the_prefixed_ids() {
         let h = super::prefix_id_refs(

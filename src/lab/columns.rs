@@ -101,7 +101,8 @@ fn split(line: &str) -> Option<(usize, Vec<&str>)> {
 fn without_placeholders(s: &str) -> String {
     super::matcher::PLACEHOLDERS
         .iter()
-        .fold(s.to_string(), |t, p| t.replace(p, ""))
+        .filter(|p| !p.whole_line)
+        .fold(s.to_string(), |t, p| t.replace(p.notation, ""))
 }
 
 fn is_header(cells: &[&str]) -> bool {

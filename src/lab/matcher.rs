@@ -1,5 +1,8 @@
 //! Expected-output matching: literal text, runs of spaces match runs of spaces, `[..]` any
-//! text within a line, a `...` line any number of lines, and named placeholders.
+//! text within a line, a `...` line any number of lines, and named placeholders (the
+//! catalogue `PLACEHOLDERS`).
+
+use serde::Serialize;
 
 /// Does `actual` match the expected lines? A step with no expected lines checks only its exit
 /// status (docs/authoring.md), so any output matches it.
@@ -77,7 +80,7 @@ fn match_lines(exp: &[&str], act: &[&str]) -> bool {
     reach[n][m]
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Tok {
     Lit(char),
     Space,
@@ -89,27 +92,102 @@ enum Tok {
     Num,
 }
 
-/// The placeholders an expected line may hold (docs/authoring.md); besides them, a line that
-/// is just `...` stands for any number of lines. The theme explains each to readers.
-pub const PLACEHOLDERS: [&str; 6] = ["[..]", "[AGE]", "[IP]", "[HASH]", "[NODEPORT]", "[NUM]"];
+/// A placeholder an expected line may hold.
+#[derive(Debug, Serialize)]
+pub struct Placeholder {
+    /// As the book writes it.
+    pub notation: &'static str,
+    /// What it matches, for the authoring guide (Markdown).
+    pub matches: &'static str,
+    /// What it stands for, in the reader's words: the theme's legend and tooltips.
+    pub legend: &'static str,
+    /// A line holding only this (`...`), not a part of a line.
+    pub whole_line: bool,
+    #[serde(skip)]
+    tok: Option<Tok>,
+}
+
+/// The catalogue of placeholders: the matcher, the theme's legend (`kb-placeholders` in
+/// base.html, rendered from this table; book.js marks what it lists) and the authoring
+/// guide's table (generated: `KUBEBOOK_WRITE_DOCS=1 cargo test --lib lab::matcher`).
+pub const PLACEHOLDERS: &[Placeholder] = &[
+    Placeholder {
+        notation: "[..]",
+        matches: "any text within one line (also nothing)",
+        legend: "any text",
+        whole_line: false,
+        tok: Some(Tok::Any),
+    },
+    Placeholder {
+        notation: "...",
+        matches: "on a line of its own: any number of lines (also none)",
+        legend: "any number of lines",
+        whole_line: true,
+        tok: None,
+    },
+    Placeholder {
+        notation: "[AGE]",
+        matches: "a kubectl age: `5s`, `2m3s`, `10d`, `<unknown>`",
+        legend: "an age, such as 42s or 5m",
+        whole_line: false,
+        tok: Some(Tok::Age),
+    },
+    Placeholder {
+        notation: "[IP]",
+        matches: "an IPv4 address",
+        legend: "an IP address",
+        whole_line: false,
+        tok: Some(Tok::Ip),
+    },
+    Placeholder {
+        notation: "[HASH]",
+        matches: "a generated name suffix: lower-case letters and digits (`7c5ddbdf54`, `x2k9p`)",
+        legend: "a generated name suffix",
+        whole_line: false,
+        tok: Some(Tok::Hash),
+    },
+    Placeholder {
+        notation: "[NODEPORT]",
+        matches: "a number from 30000 to 32767",
+        legend: "a node port, 30000–32767",
+        whole_line: false,
+        tok: Some(Tok::NodePort),
+    },
+    Placeholder {
+        notation: "[NUM]",
+        matches: "digits",
+        legend: "a number",
+        whole_line: false,
+        tok: Some(Tok::Num),
+    },
+];
+
+/// The placeholders that stand inside a line, with their token.
+fn inline_placeholders() -> impl Iterator<Item = (&'static str, Tok)> {
+    PLACEHOLDERS
+        .iter()
+        .filter_map(|p| p.tok.map(|t| (p.notation, t)))
+}
+
+/// The guide's table of what an expected line may hold (docs/authoring.md).
+pub fn markdown_table() -> String {
+    let mut s = String::from(
+        "| write | matches |\n|---|---|\n| literal text | itself; runs of spaces match any run of spaces (column widths vary) |\n",
+    );
+    for p in PLACEHOLDERS {
+        s.push_str(&format!("| `{}` | {} |\n", p.notation, p.matches));
+    }
+    s
+}
 
 fn tokenize(p: &str) -> Vec<Tok> {
-    const NAMED: [&str; 6] = PLACEHOLDERS;
-    let make = |name: &str| match name {
-        "[..]" => Tok::Any,
-        "[AGE]" => Tok::Age,
-        "[IP]" => Tok::Ip,
-        "[HASH]" => Tok::Hash,
-        "[NODEPORT]" => Tok::NodePort,
-        _ => Tok::Num,
-    };
     let mut out = Vec::new();
     let mut rest = p.trim_end();
     'outer: while let Some(c) = rest.chars().next() {
         if c == '[' {
-            for name in NAMED {
+            for (name, tok) in inline_placeholders() {
                 if let Some(r) = rest.strip_prefix(name) {
-                    out.push(make(name));
+                    out.push(tok);
                     rest = r;
                     continue 'outer;
                 }
@@ -216,23 +294,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_theme_explains_every_placeholder() {
-        // The default theme's legend and the script that marks placeholders know them all.
+    fn the_theme_and_the_guide_read_the_catalogue() {
+        // The legend is rendered from the table and book.js marks what the legend lists, so
+        // neither may spell a placeholder of its own.
         let base = include_str!("../../themes/default/templates/base.html");
+        assert!(
+            base.contains("{% for p in placeholders %}"),
+            "base.html renders the legend from the catalogue"
+        );
         let js = include_str!("../../themes/default/static/book.js");
-        for p in PLACEHOLDERS.iter().chain(&["..."]) {
-            assert!(
-                base.contains(&format!("data-ph=\"{p}\"")),
-                "{p} in the legend"
-            );
-        }
         for p in PLACEHOLDERS {
-            let re = p
-                .replace('[', "\\[")
-                .replace(']', "\\]")
-                .replace('.', "\\.");
-            assert!(js.contains(&re), "{p} ({re}) in book.js");
+            let escaped = p.notation.replace('[', "\\[").replace('.', "\\.");
+            assert!(!js.contains(&escaped), "book.js hard-codes {}", p.notation);
         }
+        crate::docgen::check_section("docs/authoring.md", "placeholders", &markdown_table());
     }
 
     #[test]

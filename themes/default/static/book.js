@@ -229,15 +229,20 @@
   // The notation (src/lab/matcher.rs) stays as the book writes it, so a reader can compare it
   // with their terminal; each placeholder gets its meaning from the theme's legend template.
   var phTemplate = document.getElementById("kb-placeholders");
-  var PH = /\[\.\.\]|\[AGE\]|\[IP\]|\[HASH\]|\[NODEPORT\]|\[NUM\]|^\.\.\.$/gm;
-  var meaning = {};
+  // The legend lists every placeholder (rendered from the catalogue), so the pattern that
+  // finds them is built from it: a line of its own for `...`, anywhere for the rest.
+  var meaning = {}, alternatives = [];
   if (phTemplate && phTemplate.content) {
     Array.prototype.forEach.call(phTemplate.content.querySelectorAll("[data-ph]"), function (item) {
       var name = item.getAttribute("data-ph");
       meaning[name] = item.textContent.replace(name, "").trim();
+      var escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      alternatives.push(item.hasAttribute("data-ph-line") ? "^" + escaped + "$" : escaped);
     });
   }
+  var PH = alternatives.length ? new RegExp(alternatives.join("|"), "gm") : null;
   function markPlaceholders(scopes) {
+    if (!PH) return;
     within(scopes, "details.expected pre.output code").forEach(function (code) {
       if (!fresh(code)) return;
       var text = code.textContent, last = 0, m;
