@@ -5,6 +5,7 @@
 //! Flow: `book` (load) → `markdown` (parse) → `lab` + `validate` (check) → `site` (render and
 //! write). `pipeline` ties the stages together; `serve` reruns them on change.
 
+pub mod anchors;
 #[cfg(test)]
 mod architecture;
 pub mod book;

@@ -1,6 +1,7 @@
 //! One pulldown-cmark pass per chapter: HTML, headings and anchors, links to check, code
 //! blocks (for labs and validation), interview questions and search text.
 
+use crate::anchors::Anchors;
 use crate::book::{Chapter, parse_chapter_name};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, LineIndex, Span};
@@ -38,6 +39,9 @@ pub struct Question {
     pub anchor: String,
     pub question: String,
     pub answer_html: String,
+    /// The answer as the one-page book shows it (its ids and links follow that page).
+    #[serde(skip)]
+    pub print_answer_html: String,
     pub chapter: String,
     pub chapter_number: u32,
 }
@@ -62,6 +66,9 @@ pub struct ChapterQuestions<'a> {
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
+    /// The chapter as the one-page book (print.html) shows it: ids carry the chapter's stem,
+    /// links to other chapters stay within the page (`anchors`).
+    pub print_html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub code_blocks: Vec<CodeBlock>,
@@ -129,10 +136,21 @@ struct State<'a> {
     /// Lists, items, quotes and footnotes open around the current event: a heading inside
     /// one opens or closes no section or question.
     containers: usize,
-    /// Fragments that wait for the chapter's end, at their index in `events`.
-    deferred: Vec<(usize, Deferred)>,
     section: SearchSection,
+    /// Shown blocks of each lab so far.
     lab_seen: HashMap<String, usize>,
+    /// The chapter's labs as a whole, read before rendering.
+    labs_ahead: &'a LabsAhead,
+    /// The page this pass renders for: the chapter's own, or the one-page book.
+    anchors: Anchors<'a>,
+    highlights: Highlights,
+}
+
+/// Highlighted code: the first pass over a chapter records it, the second (the one-page
+/// book's) replays it in the same order, so code is highlighted once.
+enum Highlights {
+    Record(Vec<String>),
+    Replay(std::vec::IntoIter<String>),
 }
 
 impl State<'_> {
@@ -233,12 +251,52 @@ pub fn dangerous_scheme(url: &str) -> Option<&'static str> {
         .find(|s| *s == scheme)
 }
 
-/// A fragment whose markup needs what only the end of the chapter knows: a lab card lists
-/// every file of its lab, and a lab's last block is followed by its clean-up. Its event is
-/// a placeholder until then, filled from data (no marker in the HTML).
-enum Deferred {
-    LabCard(Box<LabCard>),
-    LabEnd { lab: String },
+/// What a lab's markup needs to know of the whole chapter: a lab card lists every file of
+/// its lab, and a lab's last shown block is followed by its clean-up (none for a lab on the
+/// reader's machine). Read from the chapter's fenced blocks before it is rendered, so both
+/// are written where they stand, also inside a question or a callout whose HTML is made
+/// before the chapter ends.
+#[derive(Default)]
+struct LabsAhead {
+    files: HashMap<String, Vec<String>>,
+    host: HashSet<String>,
+    /// How many blocks of each lab are shown (not `hidden`).
+    shown: HashMap<String, usize>,
+}
+
+impl LabsAhead {
+    /// An event-only parse of the body, for bodies that have a lab block at all.
+    fn read(body: &str) -> LabsAhead {
+        let mut ahead = LabsAhead::default();
+        if !body.contains("lab=") {
+            return ahead;
+        }
+        for ev in Parser::new_ext(body, options()) {
+            let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = ev else {
+                continue;
+            };
+            let Ok(info) = fence::parse(&info) else {
+                continue;
+            };
+            let Some(lab) = info.value("lab") else {
+                continue;
+            };
+            if let Some(f) = info.value("file").filter(|f| crate::lab::safe_file_name(f)) {
+                ahead
+                    .files
+                    .entry(lab.to_string())
+                    .or_default()
+                    .push(f.to_string());
+            }
+            if host_lab(info.value("requires")) {
+                ahead.host.insert(lab.to_string());
+            }
+            if !info.has("hidden") {
+                *ahead.shown.entry(lab.to_string()).or_default() += 1;
+            }
+        }
+        ahead
+    }
 }
 
 /// What a lab card shows (`partials/lab-card.html`).
@@ -271,7 +329,7 @@ impl State<'_> {
         let Some(p) = self.partials else {
             return String::new();
         };
-        match p.render(name, data) {
+        match p.render(name, data, &self.anchors.id_prefix()) {
             Ok(html) => html,
             Err(d) => {
                 let span = Span::new(&self.ch.rel_path, 1, 1);
@@ -301,8 +359,17 @@ impl State<'_> {
 }
 
 impl<'a> State<'a> {
-    fn new(ch: &'a Chapter, ctx: &RenderContext<'a>) -> State<'a> {
+    fn new(
+        ch: &'a Chapter,
+        ctx: &RenderContext<'a>,
+        labs_ahead: &'a LabsAhead,
+        anchors: Anchors<'a>,
+        highlights: Highlights,
+    ) -> State<'a> {
         State {
+            labs_ahead,
+            anchors,
+            highlights,
             ch,
             li: LineIndex::new(&ch.source),
             partials: ctx.partials,
@@ -311,6 +378,7 @@ impl<'a> State<'a> {
             next_suffix: HashMap::new(),
             out: Rendered {
                 html: String::new(),
+                print_html: String::new(),
                 headings: Vec::new(),
                 links: Vec::new(),
                 code_blocks: Vec::new(),
@@ -329,7 +397,46 @@ impl<'a> State<'a> {
                 text: String::new(),
             },
             lab_seen: HashMap::new(),
-            deferred: Vec::new(),
+        }
+    }
+
+    /// Code highlighted, or taken from the first pass.
+    fn highlighted(&mut self, make: impl FnOnce() -> String) -> String {
+        match &mut self.highlights {
+            Highlights::Record(done) => {
+                let html = make();
+                done.push(html.clone());
+                html
+            }
+            Highlights::Replay(done) => done.next().unwrap_or_else(make),
+        }
+    }
+    fn highlight(&mut self, code: &str, lang: &str) -> String {
+        self.highlighted(|| highlight::highlight(code, lang))
+    }
+
+    /// An event of the source as this page shows it: in the one-page book, footnote names
+    /// and the author's own HTML follow its ids.
+    fn for_page<'e>(&self, ev: Event<'e>) -> Event<'e> {
+        if self.anchors == Anchors::Chapter {
+            return ev;
+        }
+        match ev {
+            Event::FootnoteReference(name) => {
+                Event::FootnoteReference(self.anchors.footnote(&name).into())
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                Event::Start(Tag::FootnoteDefinition(self.anchors.footnote(&name).into()))
+            }
+            Event::Html(h) => match self.anchors.authored_html(&h) {
+                Some(h) => Event::Html(h.into()),
+                None => Event::Html(h),
+            },
+            Event::InlineHtml(h) => match self.anchors.authored_html(&h) {
+                Some(h) => Event::InlineHtml(h.into()),
+                None => Event::InlineHtml(h),
+            },
+            other => other,
         }
     }
 }
@@ -342,18 +449,58 @@ type OpenParagraph = Option<(usize, String, usize)>;
 /// ones the book gives meaning to (headings, code blocks, callouts, links, directives) are
 /// turned into the theme's partials or rewritten on the way.
 pub fn render(ch: &Chapter, ctx: &RenderContext) -> Rendered {
+    let ahead = if ctx.partials.is_some() {
+        LabsAhead::read(ch.body())
+    } else {
+        LabsAhead::default()
+    };
+    let (mut out, highlighted) = render_for(
+        ch,
+        ctx,
+        &ahead,
+        Anchors::Chapter,
+        Highlights::Record(Vec::new()),
+    );
+    if ctx.partials.is_none() {
+        return out;
+    }
+    // The one-page book's copy: the same chapter with its ids and links for that page.
+    let (print, _) = render_for(
+        ch,
+        ctx,
+        &ahead,
+        Anchors::Print { stem: &ch.stem },
+        Highlights::Replay(highlighted.into_iter()),
+    );
+    out.print_html = print.html;
+    for (q, p) in out.questions.iter_mut().zip(print.questions) {
+        q.print_answer_html = p.answer_html;
+    }
+    out
+}
+
+/// One pass over the chapter's events for the page `anchors` names.
+fn render_for<'a>(
+    ch: &'a Chapter,
+    ctx: &RenderContext<'a>,
+    labs_ahead: &'a LabsAhead,
+    anchors: Anchors<'a>,
+    highlights: Highlights,
+) -> (Rendered, Vec<String>) {
     let body = ch.body();
-    let mut st = State::new(ch, ctx);
+    let mut st = State::new(ch, ctx, labs_ahead, anchors, highlights);
     let mut events: Vec<Event> = Vec::new();
     let mut iter = Parser::new_ext(body, options()).into_offset_iter();
     let mut para: OpenParagraph = None;
     while let Some((ev, range)) = iter.next() {
         let offset = range.start;
+        let ev = st.for_page(ev);
         match ev {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
                 let (text, inner) = read_heading(&mut iter);
+                let inner = inner.into_iter().map(|e| st.for_page(e)).collect();
                 let heading = HeadingEvent {
                     level: level as u8,
                     id: id.map(|i| i.to_string()),
@@ -512,20 +659,21 @@ fn with_rewritten_link<'a>(st: &mut State, ev: Event<'a>, offset: usize) -> Even
     }
 }
 
-/// The chapter's end: open sections close, deferred fragments are filled and the events
-/// become HTML (not for `check`, which wants no HTML).
-fn finish(mut st: State, mut events: Vec<Event>, body_len: usize) -> Rendered {
+/// The chapter's end: open sections close and the events become HTML (not for `check`, which wants no HTML). Also the code highlighted on the way.
+fn finish(mut st: State, mut events: Vec<Event>, body_len: usize) -> (Rendered, Vec<String>) {
     close_question(&mut st, &mut events);
     close_interview(&mut st, &mut events);
     st.flush_section(String::new(), String::new());
-    if st.partials.is_none() {
-        return st.out;
+    if st.partials.is_some() {
+        let mut html = String::with_capacity(body_len * 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        st.out.html = html;
     }
-    fill_deferred(&mut st, &mut events);
-    let mut html = String::with_capacity(body_len * 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    st.out.html = html;
-    st.out
+    let highlighted = match st.highlights {
+        Highlights::Record(done) => done,
+        Highlights::Replay(_) => Vec::new(),
+    };
+    (st.out, highlighted)
 }
 
 /// A heading as the event loop read it.
@@ -585,6 +733,7 @@ fn on_heading(st: &mut State, events: &mut Vec<Event>, h: HeadingEvent, inner: V
                 anchor: hid,
                 question: h.text,
                 answer_html: String::new(),
+                print_answer_html: String::new(),
                 chapter: st.ch.stem.clone(),
                 chapter_number: st.ch.number,
             },
@@ -680,63 +829,35 @@ fn on_directive(
         );
     }
     events.truncate(start.min(events.len()));
+    let print = st.anchors != Anchors::Chapter;
+    let chapters: Vec<serde_json::Value> = chapters
+        .iter()
+        .map(|c| {
+            let questions: Vec<serde_json::Value> = c
+                .questions
+                .iter()
+                .map(|q| {
+                    json!({
+                        "id": q.id,
+                        "anchor": q.anchor,
+                        "question": q.question,
+                        "answer_html": if print { &q.print_answer_html } else { &q.answer_html },
+                        "url": st.anchors.chapter(c.stem, Some(&q.anchor)),
+                    })
+                })
+                .collect();
+            json!({
+                "stem": c.stem,
+                "number": c.number,
+                "title": c.title,
+                "url": st.anchors.chapter(c.stem, None),
+                "questions": questions,
+            })
+        })
+        .collect();
     let html = st.partial("interview-summary.html", &json!({ "chapters": chapters }));
     events.push(Event::Html(html.into()));
     true
-}
-
-/// Fill the placeholders of lab cards (now that each lab's files are known) and lab ends
-/// (the last one of each lab gets its clean-up).
-fn fill_deferred(st: &mut State, events: &mut [Event]) {
-    let mut files: HashMap<String, Vec<String>> = HashMap::new();
-    for b in &st.out.code_blocks {
-        if let (Some(lab), Some(f)) = (b.info.value("lab"), b.info.value("file"))
-            && crate::lab::safe_file_name(f)
-        {
-            files
-                .entry(lab.to_string())
-                .or_default()
-                .push(f.to_string());
-        }
-    }
-    // A lab on the reader's own machine has no namespace to clean up.
-    let host: HashSet<String> = st
-        .out
-        .code_blocks
-        .iter()
-        .filter(|b| host_lab(b.info.value("requires")))
-        .filter_map(|b| b.info.value("lab").map(str::to_string))
-        .collect();
-    let mut last_end: HashMap<String, usize> = HashMap::new();
-    for (i, (_, d)) in st.deferred.iter().enumerate() {
-        if let Deferred::LabEnd { lab } = d {
-            last_end.insert(lab.clone(), i);
-        }
-    }
-    let deferred = std::mem::take(&mut st.deferred);
-    for (i, (at, d)) in deferred.into_iter().enumerate() {
-        let html = match d {
-            Deferred::LabCard(mut card) => {
-                card.files = files.remove(&card.lab).unwrap_or_default();
-                st.partial("lab-card.html", &*card)
-            }
-            Deferred::LabEnd { lab } if last_end.get(&lab) == Some(&i) && !host.contains(&lab) => {
-                let block = CommandBlock {
-                    class: "lab-cleanup",
-                    title: "Clean up",
-                    commands: vec![
-                        format!("kubectl delete namespace {lab}"),
-                        "kubectl config set-context --current --namespace default".to_string(),
-                    ],
-                };
-                st.partial("lab-commands.html", &json!({"lab": lab, "block": block}))
-            }
-            Deferred::LabEnd { .. } => String::new(),
-        };
-        if let Some(e) = events.get_mut(at) {
-            *e = Event::Html(html.into());
-        }
-    }
 }
 
 fn code_block(
@@ -781,7 +902,7 @@ fn code_block(
         } else if info.has("expect-error") {
             broken_on_purpose(st, &info, &content)
         } else {
-            let code_html = highlight::highlight(&content, lang);
+            let code_html = st.highlight(&content, lang);
             st.partial("code.html", &json!({"lang": lang, "code_html": code_html}))
         };
         events.push(Event::Html(html.into()));
@@ -801,29 +922,37 @@ fn code_block(
     }
     if first {
         let card = lab_card(st, ctx, &info, &lab);
-        events.push(Event::Html(CowStr::Borrowed("")));
-        st.deferred
-            .push((events.len() - 1, Deferred::LabCard(Box::new(card))));
+        let html = st.partial("lab-card.html", &card);
+        events.push(Event::Html(html.into()));
     }
     let html = if lang == "console" {
         render_steps(st, &content, &lab)
     } else if info.has("expect-error") {
         broken_on_purpose(st, &info, &content)
     } else {
-        let code_html = highlight::highlight(&content, lang);
+        let code_html = st.highlight(&content, lang);
         st.partial(
             "lab-file.html",
             &json!({"lab": lab, "file": info.value("file"), "lang": lang, "code_html": code_html}),
         )
     };
     events.push(Event::Html(html.into()));
-    // Where the lab might end; the last of these gets its clean-up (`fill_deferred`).
-    events.push(Event::Html(CowStr::Borrowed("")));
-    st.deferred
-        .push((events.len() - 1, Deferred::LabEnd { lab }));
+    let last = st.labs_ahead.shown.get(&lab) == st.lab_seen.get(&lab);
+    if last && !st.labs_ahead.host.contains(&lab) {
+        let block = CommandBlock {
+            class: "lab-cleanup",
+            title: "Clean up",
+            commands: vec![
+                format!("kubectl delete namespace {lab}"),
+                "kubectl config set-context --current --namespace default".to_string(),
+            ],
+        };
+        let html = st.partial("lab-commands.html", &json!({"lab": lab, "block": block}));
+        events.push(Event::Html(html.into()));
+    }
 }
 
-/// The card at a lab's first block; its file list is filled at the chapter's end.
+/// The card at a lab's first shown block.
 fn lab_card(st: &State, ctx: &RenderContext, info: &fence::Info, lab: &str) -> LabCard {
     let requires = info.value("requires");
     let host = host_lab(requires);
@@ -839,7 +968,7 @@ fn lab_card(st: &State, ctx: &RenderContext, info: &fence::Info, lab: &str) -> L
         requires: requires
             .map(|r| r.split(',').map(|s| s.trim().to_string()).collect())
             .unwrap_or_default(),
-        files: Vec::new(),
+        files: st.labs_ahead.files.get(lab).cloned().unwrap_or_default(),
         host,
         // The namespace every cluster lab runs in (one per lab, named after it).
         block: CommandBlock {
@@ -859,7 +988,7 @@ fn host_lab(requires: Option<&str>) -> bool {
 
 fn broken_on_purpose(st: &mut State, info: &fence::Info, content: &str) -> String {
     let lang = info.lang.as_str();
-    let code_html = highlight::highlight(content, lang);
+    let code_html = st.highlight(content, lang);
     st.partial(
         "broken.html",
         &json!({"code": info.value("expect-error").unwrap_or(""), "lang": lang, "code_html": code_html}),
@@ -878,7 +1007,7 @@ struct StepView {
 /// A lab's console block as a list of steps, each command with its expected output folded.
 fn render_steps(st: &mut State, content: &str, lab: &str) -> String {
     let Ok(steps) = console::parse(content) else {
-        let code_html = highlight::highlight_console(content);
+        let code_html = st.highlighted(|| highlight::highlight_console(content));
         return st.partial(
             "code.html",
             &json!({"console": true, "code_html": code_html}),
@@ -901,7 +1030,8 @@ fn render_steps(st: &mut State, content: &str, lab: &str) -> String {
                 output.push_str(&format!("(exit status {})", s.exit));
             }
             StepView {
-                command_html: highlight::highlight(&shown, "bash")
+                command_html: st
+                    .highlight(&shown, "bash")
                     .trim_end_matches('\n')
                     .to_string(),
                 shown: !s.expected.is_empty() || s.exit != 0,
@@ -965,6 +1095,7 @@ fn rewrite_link<'a>(st: &mut State, dest: &CowStr<'a>, offset: usize, image: boo
         return dest.clone();
     }
     if path.is_empty() {
+        let here = anchor.as_deref().map(|a| st.anchors.here(a));
         st.out.links.push(LinkRef {
             chapter: String::new(),
             anchor,
@@ -972,7 +1103,10 @@ fn rewrite_link<'a>(st: &mut State, dest: &CowStr<'a>, offset: usize, image: boo
             image: false,
             local_path: None,
         });
-        return dest.clone();
+        return match here {
+            Some(h) if st.anchors != Anchors::Chapter => h.into(),
+            _ => dest.clone(),
+        };
     }
     if path.ends_with(".md") {
         st.out.links.push(LinkRef {
@@ -983,11 +1117,8 @@ fn rewrite_link<'a>(st: &mut State, dest: &CowStr<'a>, offset: usize, image: boo
             local_path: None,
         });
         if parse_chapter_name(path).is_some() && !path.contains('/') {
-            let html = format!("{}.html", path.trim_end_matches(".md"));
-            return match anchor {
-                Some(a) => format!("{html}#{a}").into(),
-                None => html.into(),
-            };
+            let stem = path.trim_end_matches(".md");
+            return st.anchors.chapter(stem, anchor.as_deref()).into();
         }
     }
     dest.clone()
@@ -1130,6 +1261,8 @@ mod tests {
             anchor: "what-is-a-pod".into(),
             question: "What is a <Pod>?".into(),
             answer_html: "<p>The smallest unit.</p>\n".into(),
+            print_answer_html: "<p>The smallest unit, <a href=\"#02-x--pods\">here</a>.</p>\n"
+                .into(),
             chapter: "02-x".into(),
             chapter_number: 2,
         };
@@ -1158,6 +1291,81 @@ mod tests {
             "{}",
             r.html
         );
+        // The one-page book's copy links within the page, with its own answer and ids.
+        assert!(
+            r.print_html.contains("<a href=\"#02-x\">X &amp; Y</a>")
+                && r.print_html
+                    .contains("<h4 id=\"01-t--q-02-x-what-is-a-pod\">")
+                && r.print_html.contains("<a href=\"#02-x--pods\">here</a>")
+                && r.print_html
+                    .contains("From <a href=\"#02-x--what-is-a-pod\">chapter 2</a>"),
+            "{}",
+            r.print_html
+        );
+    }
+
+    /// The one-page book's copy of a chapter has every id with the chapter's stem and every
+    /// reference to one with it too, written so, not rewritten: headings, interview sections,
+    /// lab cards, footnotes, in-page and cross-chapter links, and the author's own HTML.
+    #[test]
+    fn the_print_copy_writes_its_ids_for_the_one_page_book() {
+        let r = render_body(
+            "## Pods {#pods}\n\nSee [below](#qs), [basics](06-basics.md#svc), [top](06-basics.md) and a note[^n].\n\n```yaml lab=ch01-x file=p.yaml\nkind: Pod\n```\n\n## Questions {.interview}\n\n### What is a Pod?\n\nThe unit.\n\n<div id=\"raw\" aria-labelledby=\"pods\"></div>\n\n[^n]: A footnote.\n",
+        );
+        let p = &r.print_html;
+        for want in [
+            "<h2 id=\"01-t--pods\"><a class=\"anchor\" href=\"#01-t--pods\"",
+            "href=\"#01-t--qs\"",
+            "href=\"#06-basics--svc\"",
+            "href=\"#06-basics\"",
+            "aria-labelledby=\"01-t--questions\"",
+            "id=\"01-t--lab-ch01-x\"",
+            "href=\"#01-t--n\"",
+            "id=\"01-t--n\"",
+            "<div id=\"01-t--raw\" aria-labelledby=\"01-t--pods\">",
+        ] {
+            assert!(p.contains(want), "{want} in {p}");
+        }
+        // The chapter's own page is as the book writes it.
+        for want in [
+            "<h2 id=\"pods\">",
+            "href=\"06-basics.html#svc\"",
+            "id=\"lab-ch01-x\"",
+            "<div id=\"raw\"",
+        ] {
+            assert!(r.html.contains(want), "{want} in {}", r.html);
+        }
+        // Headings and questions keep the ids the book gives them (links are checked by them).
+        assert_eq!(r.headings[0].id, "pods");
+        assert_eq!(r.questions[0].anchor, "what-is-a-pod");
+    }
+
+    /// Regression: a lab inside an interview answer or a callout, whose HTML is made before
+    /// the chapter ends, lost its card and clean-up, and the card overwrote a later paragraph.
+    #[test]
+    fn a_lab_inside_an_answer_or_a_callout_keeps_its_card_and_the_page_its_text() {
+        let r = render_body(
+            "## Q {.interview}\n\n### What?\n\nAnswer.\n\n```yaml lab=ch01-x file=p.yaml\nkind: Pod\n```\n\n> [!NOTE]\n> Note.\n>\n> ```console lab=ch01-x\n> $ kubectl get pods\n> ```\n\n## Next\n\nP1\n\nP2\n",
+        );
+        let h = &r.html;
+        let answer = h.find("<div class=\"qa-answer\">").expect("answer");
+        let card = h.find("id=\"lab-ch01-x\"").expect("card");
+        let file = h
+            .find("labs/ch01-x/p.yaml\" download>download")
+            .expect("file");
+        let callout = h.find("callout-note").expect("callout");
+        let cleanup = h.find("kubectl delete namespace ch01-x").expect("clean-up");
+        let next = h.find("id=\"next\"").expect("next");
+        assert!(
+            answer < card && card < file && file < callout && callout < cleanup && cleanup < next,
+            "{h}"
+        );
+        assert!(h.contains("<p>P1</p>") && h.contains("<p>P2</p>"), "{h}");
+        assert!(
+            h.contains("<a href=\"labs/ch01-x/p.yaml\" download>p.yaml</a>"),
+            "the card lists the file: {h}"
+        );
+        assert_eq!(h.matches("lab-cleanup").count(), 1, "{h}");
     }
 
     #[test]

@@ -94,7 +94,14 @@ impl Partials {
 
     /// Render `partials/NAME` with `data`. A theme's partial that fails (an unknown variable,
     /// say) gives an error naming it; the caller reports it as a diagnostic.
-    pub fn render(&self, name: &str, data: &impl Serialize) -> Result<String, Diagnostic> {
+    /// Render `partials/NAME` with `data`, and `id_prefix`: what goes before every id the
+    /// partial writes (empty on a chapter's page, `STEM--` in the one-page book).
+    pub fn render(
+        &self,
+        name: &str,
+        data: &impl Serialize,
+        id_prefix: &str,
+    ) -> Result<String, Diagnostic> {
         let fail = |msg: String| {
             Diagnostic::error(
                 codes::THEME003,
@@ -102,7 +109,8 @@ impl Partials {
             )
             .with_hint("the variables each partial gets are listed in docs/authoring.md (Themes)")
         };
-        let ctx = tera::Context::from_serialize(data).map_err(|e| fail(error_chain(&e)))?;
+        let mut ctx = tera::Context::from_serialize(data).map_err(|e| fail(error_chain(&e)))?;
+        ctx.insert("id_prefix", id_prefix);
         self.tera
             .render(&format!("partials/{name}"), &ctx)
             .map_err(|e| fail(error_chain(&e)))
@@ -131,6 +139,7 @@ mod tests {
             .render(
                 "heading.html",
                 &json!({"level": 2, "id": "a&b", "classes": "", "inner_html": "<em>x</em>"}),
+                "",
             )
             .unwrap();
         assert_eq!(
@@ -141,6 +150,7 @@ mod tests {
             .render(
                 "lab-commands.html",
                 &json!({"lab": "l", "block": {"class": "lab-cleanup", "title": "Clean up", "commands": ["a <b>", "c"]}}),
+                "",
             )
             .unwrap();
         assert!(
@@ -169,7 +179,7 @@ mod tests {
         .unwrap();
         let p = Partials::load(dir.path(), "t").unwrap();
         assert_ne!(p.digest(), Partials::embedded().digest());
-        let e = p.render("callout.html", &json!({})).unwrap_err();
+        let e = p.render("callout.html", &json!({}), "").unwrap_err();
         assert_eq!(e.code, codes::THEME003);
         assert!(e.message.contains("partials/callout.html"), "{}", e.message);
     }

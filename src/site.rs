@@ -311,14 +311,14 @@ fn index_page(out: &Output, ctx: &mut Value) {
         .unwrap_or(Value::Null);
 }
 
-/// The whole book on one page.
+/// The whole book on one page: each chapter as rendered for it (`anchors`).
 fn print_page(out: &Output, ctx: &mut Value) {
     ctx["chapters"] = Value::Array(
         out.book
             .chapters
             .iter()
             .zip(&out.rendered)
-            .map(|(c, r)| json!({ "stem": c.stem, "number": c.number, "title": c.title, "html": print_html(out, &c.stem, &r.html) }))
+            .map(|(c, r)| json!({ "stem": c.stem, "number": c.number, "title": c.title, "html": r.print_html }))
             .collect(),
     );
 }
@@ -479,75 +479,6 @@ struct LabCounts {
     kind: usize,
     control_plane: usize,
     failed: usize,
-}
-
-/// Chapter HTML for the one-page book: ids are prefixed with the chapter so they stay
-/// unique, and links between chapters become links within the page.
-fn print_html(out: &Output, stem: &str, html: &str) -> String {
-    let h = html
-        .replace(" id=\"", &format!(" id=\"{stem}--"))
-        .replace("href=\"#", &format!("href=\"#{stem}--"));
-    // Attributes that name ids must follow them, or they point at nothing (an interview
-    // section's aria-labelledby, for one).
-    let h = prefix_id_refs(&h, stem);
-    // One pass over the links, so the page costs time linear in the book's size.
-    let stems: std::collections::HashSet<&str> =
-        out.book.chapters.iter().map(|c| c.stem.as_str()).collect();
-    let mut result = String::with_capacity(h.len());
-    let mut rest = h.as_str();
-    while let Some(i) = rest.find("href=\"") {
-        let (before, after) = rest.split_at(i + 6);
-        result.push_str(before);
-        let end = after.find('"').unwrap_or(after.len());
-        let target = &after[..end];
-        let (page, anchor) = target
-            .split_once('#')
-            .map_or((target, None), |(p, a)| (p, Some(a)));
-        match page.strip_suffix(".html").filter(|p| stems.contains(p)) {
-            Some(p) => match anchor {
-                Some(a) => result.push_str(&format!("#{p}--{a}")),
-                None => result.push_str(&format!("#{p}")),
-            },
-            None => result.push_str(target),
-        }
-        rest = &after[end..];
-    }
-    result.push_str(rest);
-    result
-}
-
-/// Every id in the id-reference attributes (`aria-labelledby="a b"`, `for="x"`, …) of HTML
-/// with `{stem}--` in front, as print.html gives the ids themselves.
-fn prefix_id_refs(html: &str, stem: &str) -> String {
-    const ATTRS: [&str; 5] = [
-        " aria-labelledby=\"",
-        " aria-describedby=\"",
-        " aria-controls=\"",
-        " aria-owns=\"",
-        " for=\"",
-    ];
-    let mut h = html.to_string();
-    for attr in ATTRS {
-        if !h.contains(attr) {
-            continue;
-        }
-        let mut result = String::with_capacity(h.len());
-        let mut rest = h.as_str();
-        while let Some(i) = rest.find(attr) {
-            let (before, after) = rest.split_at(i + attr.len());
-            result.push_str(before);
-            let end = after.find('"').unwrap_or(after.len());
-            let ids: Vec<String> = after[..end]
-                .split_whitespace()
-                .map(|id| format!("{stem}--{id}"))
-                .collect();
-            result.push_str(&ids.join(" "));
-            rest = &after[end..];
-        }
-        result.push_str(rest);
-        h = result;
-    }
-    h
 }
 
 /// `search-index-HASH.js`: sets `window.KUBEBOOK_SEARCH`. A script rather than JSON so the
@@ -822,17 +753,5 @@ mod tests {
                 page.name
             );
         }
-    }
-
-    #[test]
-    fn id_references_follow_the_prefixed_ids() {
-        let h = super::prefix_id_refs(
-            "<section aria-labelledby=\"q a\"><label for=\"x\">L</label><b data-for=\"y\">",
-            "06-b",
-        );
-        assert_eq!(
-            h,
-            "<section aria-labelledby=\"06-b--q 06-b--a\"><label for=\"06-b--x\">L</label><b data-for=\"y\">"
-        );
     }
 }
