@@ -295,53 +295,23 @@ struct FrontMatter {
 
 /// Split off and read the `---` front matter. Returns it and the body's byte offset.
 fn front_matter(source: &str, rel: &Path) -> Result<(FrontMatter, usize), Diagnostic> {
-    let fm_err = |line: usize, col: usize, msg: String, hint: &str| {
-        Diagnostic::error(codes::FM001, msg)
-            .at(Span::new(rel, line, col))
-            .with_hint(hint.to_string())
-    };
     let src = source.strip_prefix('\u{feff}').unwrap_or(source);
     let bom = source.len() - src.len();
-    let first_end = src.find('\n').unwrap_or(src.len());
-    if src[..first_end].trim_end() != "---" {
-        return Err(fm_err(
-            1,
-            1,
-            "the chapter has no front matter".into(),
-            "start the file with a block like:\n---\ntitle: Chapter title\n---",
-        ));
-    }
-    let after = (first_end + 1).min(src.len());
-    // Find the closing `---` line.
-    let mut pos = after;
-    let mut close = None;
-    for line in src[after..].split_inclusive('\n') {
-        if line.trim_end() == "---" || line.trim_end() == "..." {
-            close = Some((pos, pos + line.len()));
-            break;
-        }
-        pos += line.len();
-    }
-    let Some((yaml_end, body_start)) = close else {
-        return Err(fm_err(
-            1,
-            1,
-            "the front matter is never closed".into(),
-            "end the front matter with a line holding only ---",
-        ));
-    };
-    let yaml_text = &src[after..yaml_end];
-    let line_offset = 1; // YAML line 1 is file line 2
+    let (yaml_text, body_start) = front_matter_block(src, rel)?;
+    // YAML line 1 is file line 2.
+    const LINE_OFFSET: usize = 1;
     let docs = yaml::parse_documents(yaml_text).map_err(|e| {
-        fm_err(
-            e.pos.line + line_offset,
+        fm_error(
+            rel,
+            e.pos.line + LINE_OFFSET,
             e.pos.col,
             format!("front matter is not valid YAML: {}", e.message),
             "front matter is YAML: `key: value` per line",
         )
     })?;
     let Some(node) = docs.first() else {
-        return Err(fm_err(
+        return Err(fm_error(
+            rel,
             2,
             1,
             "the front matter is empty".into(),
@@ -350,8 +320,9 @@ fn front_matter(source: &str, rel: &Path) -> Result<(FrontMatter, usize), Diagno
     };
     let doc = Document::new(node.clone());
     let Some(obj) = doc.value.as_object() else {
-        return Err(fm_err(
-            doc.start.line + line_offset,
+        return Err(fm_error(
+            rel,
+            doc.start.line + LINE_OFFSET,
             doc.start.col,
             "front matter must be a mapping of keys to values".into(),
             "write `title: …` on its own line",
@@ -360,36 +331,12 @@ fn front_matter(source: &str, rel: &Path) -> Result<(FrontMatter, usize), Diagno
     let mut fm = FrontMatter::default();
     for (k, v) in obj {
         let ptr = format!("/{}", yaml::escape_pointer(k));
-        let kp = doc.key_pos(&ptr);
-        let vp = doc.pos(&ptr);
-        let text = match v {
-            serde_json::Value::String(s) => s.trim().to_string(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => {
-                return Err(fm_err(
-                    vp.line + line_offset,
-                    vp.col,
-                    format!("front matter `{k}` must be text"),
-                    "quote the value",
-                ));
-            }
-        };
-        match k.as_str() {
-            "title" => fm.title = text,
-            "part" => fm.part = Some(text).filter(|t| !t.is_empty()),
-            "description" => fm.description = text,
-            _ => {
-                return Err(fm_err(
-                    kp.line + line_offset,
-                    kp.col,
-                    format!("unknown front matter key `{k}`"),
-                    "allowed keys: title, part, description",
-                ));
-            }
-        }
+        let at = |p: yaml::Pos| (p.line + LINE_OFFSET, p.col);
+        front_matter_key(&mut fm, k, v, at(doc.key_pos(&ptr)), at(doc.pos(&ptr)), rel)?;
     }
     if fm.title.is_empty() {
-        return Err(fm_err(
+        return Err(fm_error(
+            rel,
             2,
             1,
             "the front matter has no title".into(),
@@ -397,6 +344,81 @@ fn front_matter(source: &str, rel: &Path) -> Result<(FrontMatter, usize), Diagno
         ));
     }
     Ok((fm, bom + body_start))
+}
+
+fn fm_error(rel: &Path, line: usize, col: usize, msg: String, hint: &str) -> Diagnostic {
+    Diagnostic::error(codes::FM001, msg)
+        .at(Span::new(rel, line, col))
+        .with_hint(hint.to_string())
+}
+
+/// The YAML between the opening `---` line and the closing `---` (or `...`) line, and where
+/// the body starts after it.
+fn front_matter_block<'s>(src: &'s str, rel: &Path) -> Result<(&'s str, usize), Diagnostic> {
+    let first_end = src.find('\n').unwrap_or(src.len());
+    if src[..first_end].trim_end() != "---" {
+        return Err(fm_error(
+            rel,
+            1,
+            1,
+            "the chapter has no front matter".into(),
+            "start the file with a block like:\n---\ntitle: Chapter title\n---",
+        ));
+    }
+    let after = (first_end + 1).min(src.len());
+    let mut pos = after;
+    for line in src[after..].split_inclusive('\n') {
+        if line.trim_end() == "---" || line.trim_end() == "..." {
+            return Ok((&src[after..pos], pos + line.len()));
+        }
+        pos += line.len();
+    }
+    Err(fm_error(
+        rel,
+        1,
+        1,
+        "the front matter is never closed".into(),
+        "end the front matter with a line holding only ---",
+    ))
+}
+
+/// One `key: value` of the front matter, at (line, column) `key_at` and `value_at`.
+fn front_matter_key(
+    fm: &mut FrontMatter,
+    k: &str,
+    v: &serde_json::Value,
+    key_at: (usize, usize),
+    value_at: (usize, usize),
+    rel: &Path,
+) -> Result<(), Diagnostic> {
+    let text = match v {
+        serde_json::Value::String(s) => s.trim().to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => {
+            return Err(fm_error(
+                rel,
+                value_at.0,
+                value_at.1,
+                format!("front matter `{k}` must be text"),
+                "quote the value",
+            ));
+        }
+    };
+    match k {
+        "title" => fm.title = text,
+        "part" => fm.part = Some(text).filter(|t| !t.is_empty()),
+        "description" => fm.description = text,
+        _ => {
+            return Err(fm_error(
+                rel,
+                key_at.0,
+                key_at.1,
+                format!("unknown front matter key `{k}`"),
+                "allowed keys: title, part, description",
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

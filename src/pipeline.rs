@@ -441,6 +441,24 @@ fn check_links(book: &Book, rendered: &[Rendered], report: &mut Report) {
 
 /// book.toml `[needs]` targets are linked from lab cards: a chapter (and anchor) that exists,
 /// or a URL of a safe scheme. The same codes as a chapter's own links.
+/// A `[needs]` key no lab can name is a typo: its link would never be shown.
+fn unknown_need(need: &str) -> Option<Diagnostic> {
+    if lab::requirements::find(need).is_some() {
+        return None;
+    }
+    let known: Vec<&str> = lab::requirements::names().collect();
+    let guess = crate::suggest::closest(need, known.iter().copied())
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    Some(
+        Diagnostic::error(
+            codes::LAB006,
+            format!("book.toml [needs] `{need}` is not a requirement a lab can name"),
+        )
+        .with_hint(format!("{guess}known requirements: {}", known.join(", "))),
+    )
+}
+
 fn check_needs(book: &Book, rendered: &[Rendered], report: &mut Report) {
     let text = book.sources.text(Path::new("book/book.toml")).unwrap_or("");
     let at = |need: &str| {
@@ -451,20 +469,8 @@ fn check_needs(book: &Book, rendered: &[Rendered], report: &mut Report) {
         Span::new("book/book.toml", line, 1)
     };
     for (need, target) in &book.config.needs {
-        // A key no lab can name is a typo: its link would never be shown.
-        if lab::requirements::find(need).is_none() {
-            let known: Vec<&str> = lab::requirements::names().collect();
-            let guess = crate::suggest::closest(need, known.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
-            report.push(
-                Diagnostic::error(
-                    codes::LAB006,
-                    format!("book.toml [needs] `{need}` is not a requirement a lab can name"),
-                )
-                .at(at(need))
-                .with_hint(format!("{guess}known requirements: {}", known.join(", "))),
-            );
+        if let Some(d) = unknown_need(need) {
+            report.push(d.at(at(need)));
             continue;
         }
         if let Some(scheme) = markdown::dangerous_scheme(target) {

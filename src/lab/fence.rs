@@ -42,19 +42,12 @@ impl Info {
 
 /// Parse an info string. The grammar is strict so typos surface instead of being ignored.
 pub fn parse(info: &str) -> Result<Info, InfoError> {
-    let chars: Vec<char> = info.chars().collect();
-    let mut i = 0;
-    let skip_ws = |i: &mut usize| {
-        while *i < chars.len() && chars[*i].is_whitespace() {
-            *i += 1;
-        }
+    let mut c = Cursor {
+        chars: info.chars().collect(),
+        i: 0,
     };
-    skip_ws(&mut i);
-    let start = i;
-    while i < chars.len() && !chars[i].is_whitespace() {
-        i += 1;
-    }
-    let mut lang: String = chars[start..i].iter().collect();
+    c.skip_ws();
+    let mut lang = c.take_while(|ch| !ch.is_whitespace());
     // mdBook/rustdoc style `rust,ignore`: keep the language, the rest is not ours.
     if let Some((l, _)) = lang.split_once(',') {
         lang = l.to_string();
@@ -65,104 +58,130 @@ pub fn parse(info: &str) -> Result<Info, InfoError> {
     };
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     loop {
-        skip_ws(&mut i);
-        if i >= chars.len() {
+        c.skip_ws();
+        if c.done() {
             break;
         }
-        let kcol = i;
-        let ks = i;
-        while i < chars.len()
-            && (chars[i].is_ascii_alphanumeric() || chars[i] == '-' || chars[i] == '_')
-        {
-            i += 1;
-        }
-        let key: String = chars[ks..i].iter().collect();
-        let shown = shorten(&key);
+        let col = c.i;
+        let key = c.take_while(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
         if key.is_empty() {
+            // Not done, so there is a character here, and it cannot start a key.
+            let next = c.peek().unwrap_or(' ');
             return Err(InfoError {
-                message: format!("unexpected `{}` in the code block's info string", chars[i]),
-                col: i,
+                message: format!("unexpected `{next}` in the code block's info string"),
+                col: c.i,
             });
         }
-        let value = if i < chars.len() && chars[i] == '=' {
-            i += 1;
-            if i < chars.len() && chars[i] == '"' {
-                i += 1;
-                let mut v = String::new();
-                let mut closed = false;
-                while i < chars.len() {
-                    match chars[i] {
-                        '\\' if i + 1 < chars.len()
-                            && (chars[i + 1] == '"' || chars[i + 1] == '\\') =>
-                        {
-                            v.push(chars[i + 1]);
-                            i += 2;
-                        }
-                        '"' => {
-                            closed = true;
-                            i += 1;
-                            break;
-                        }
-                        c => {
-                            v.push(c);
-                            i += 1;
-                        }
-                    }
-                }
-                if !closed {
-                    return Err(InfoError {
-                        message: format!("the quoted value of `{shown}` is not closed"),
-                        col: kcol,
-                    });
-                }
-                Some(v)
-            } else {
-                let vs = i;
-                while i < chars.len() && !chars[i].is_whitespace() {
-                    if chars[i] == '"' {
-                        return Err(InfoError {
-                            message: format!("stray `\"` in the value of `{shown}`"),
-                            col: i,
-                        });
-                    }
-                    i += 1;
-                }
-                if vs == i {
-                    return Err(InfoError {
-                        message: format!("`{shown}=` has no value"),
-                        col: kcol,
-                    });
-                }
-                Some(chars[vs..i].iter().collect())
-            }
-        } else {
-            if i < chars.len() && !chars[i].is_whitespace() {
-                return Err(InfoError {
-                    message: format!("unexpected `{}` after `{shown}`", chars[i]),
-                    col: i,
-                });
-            }
-            None
-        };
+        let value = c.value(&shorten(&key), col)?;
         if !seen.insert(key.clone()) {
             return Err(InfoError {
-                message: format!("attribute `{shown}` is given twice"),
-                col: kcol,
+                message: format!("attribute `{}` is given twice", shorten(&key)),
+                col,
             });
         }
         if out.attrs.len() == MAX_ATTRS {
             return Err(InfoError {
                 message: format!("more than {MAX_ATTRS} attributes on one code block"),
+                col,
+            });
+        }
+        out.attrs.push(Attr { key, value, col });
+    }
+    Ok(out)
+}
+
+/// A position in an info string, by character (columns in messages count characters).
+struct Cursor {
+    chars: Vec<char>,
+    i: usize,
+}
+
+impl Cursor {
+    fn done(&self) -> bool {
+        self.i >= self.chars.len()
+    }
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.i).copied()
+    }
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.i += 1;
+        }
+    }
+    fn take_while(&mut self, keep: impl Fn(char) -> bool) -> String {
+        let start = self.i;
+        while self.peek().is_some_and(&keep) {
+            self.i += 1;
+        }
+        self.chars[start..self.i].iter().collect()
+    }
+
+    /// After a key: `=value`, `="quoted value"`, or nothing (a flag), which must be followed
+    /// by whitespace or the end.
+    fn value(&mut self, shown: &str, kcol: usize) -> Result<Option<String>, InfoError> {
+        match self.peek() {
+            Some('=') => {
+                self.i += 1;
+                if self.peek() == Some('"') {
+                    self.i += 1;
+                    self.quoted(shown, kcol).map(Some)
+                } else {
+                    self.bare(shown, kcol).map(Some)
+                }
+            }
+            Some(ch) if !ch.is_whitespace() => Err(InfoError {
+                message: format!("unexpected `{ch}` after `{shown}`"),
+                col: self.i,
+            }),
+            _ => Ok(None),
+        }
+    }
+
+    /// The rest of a quoted value, after its opening `"`: `\"` and `\\` are escapes.
+    fn quoted(&mut self, shown: &str, kcol: usize) -> Result<String, InfoError> {
+        let mut v = String::new();
+        while let Some(ch) = self.peek() {
+            match ch {
+                '\\' if matches!(self.chars.get(self.i + 1), Some('"' | '\\')) => {
+                    v.push(self.chars[self.i + 1]);
+                    self.i += 2;
+                }
+                '"' => {
+                    self.i += 1;
+                    return Ok(v);
+                }
+                c => {
+                    v.push(c);
+                    self.i += 1;
+                }
+            }
+        }
+        Err(InfoError {
+            message: format!("the quoted value of `{shown}` is not closed"),
+            col: kcol,
+        })
+    }
+
+    /// An unquoted value: up to the next whitespace, never empty, no `"` inside.
+    fn bare(&mut self, shown: &str, kcol: usize) -> Result<String, InfoError> {
+        let start = self.i;
+        while let Some(ch) = self.peek().filter(|c| !c.is_whitespace()) {
+            if ch == '"' {
+                return Err(InfoError {
+                    message: format!("stray `\"` in the value of `{shown}`"),
+                    col: self.i,
+                });
+            }
+            self.i += 1;
+        }
+        if start == self.i {
+            return Err(InfoError {
+                message: format!("`{shown}=` has no value"),
                 col: kcol,
             });
         }
-        out.attrs.push(Attr {
-            key,
-            value,
-            col: kcol,
-        });
+        Ok(self.chars[start..self.i].iter().collect())
     }
-    Ok(out)
 }
 
 /// An attribute name as messages show it: a hostile 1 MB name is not echoed whole into the
