@@ -829,8 +829,17 @@ fn on_directive(
         );
     }
     events.truncate(start.min(events.len()));
+    let chapters = summary_chapters(st, &chapters);
+    let html = st.partial("interview-summary.html", &json!({ "chapters": chapters }));
+    events.push(Event::Html(html.into()));
+    true
+}
+
+/// What `interview-summary.html` gets for each chapter it shows: links and answers made for
+/// the page being rendered.
+fn summary_chapters(st: &State, chapters: &[&ChapterQuestions]) -> Vec<serde_json::Value> {
     let print = st.anchors != Anchors::Chapter;
-    let chapters: Vec<serde_json::Value> = chapters
+    chapters
         .iter()
         .map(|c| {
             let questions: Vec<serde_json::Value> = c
@@ -854,10 +863,7 @@ fn on_directive(
                 "questions": questions,
             })
         })
-        .collect();
-    let html = st.partial("interview-summary.html", &json!({ "chapters": chapters }));
-    events.push(Event::Html(html.into()));
-    true
+        .collect()
 }
 
 fn code_block(
@@ -908,9 +914,22 @@ fn code_block(
         events.push(Event::Html(html.into()));
         return;
     };
-    if info.has("hidden") {
-        return;
+    if !info.has("hidden") {
+        lab_block(st, ctx, events, &info, lab, &content);
     }
+}
+
+/// A shown block of lab `lab`: the lab's card before its first, the block, and the lab's
+/// clean-up after its last.
+fn lab_block(
+    st: &mut State,
+    ctx: &RenderContext,
+    events: &mut Vec<Event>,
+    info: &fence::Info,
+    lab: String,
+    content: &str,
+) {
+    let lang = info.lang.as_str();
     // A lab starts at its first block that is shown.
     let first = !st.lab_seen.contains_key(&lab);
     *st.lab_seen.entry(lab.clone()).or_insert(0) += 1;
@@ -921,16 +940,16 @@ fn code_block(
         return;
     }
     if first {
-        let card = lab_card(st, ctx, &info, &lab);
+        let card = lab_card(st, ctx, info, &lab);
         let html = st.partial("lab-card.html", &card);
         events.push(Event::Html(html.into()));
     }
     let html = if lang == "console" {
-        render_steps(st, &content, &lab)
+        render_steps(st, content, &lab)
     } else if info.has("expect-error") {
-        broken_on_purpose(st, &info, &content)
+        broken_on_purpose(st, info, content)
     } else {
-        let code_html = st.highlight(&content, lang);
+        let code_html = st.highlight(content, lang);
         st.partial(
             "lab-file.html",
             &json!({"lab": lab, "file": info.value("file"), "lang": lang, "code_html": code_html}),
