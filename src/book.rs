@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::diag::codes;
 use crate::diag::{Diagnostic, Report, Sources, Span};
+use crate::project::{Project, paths};
 use crate::validate::yaml::{self, Document};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,9 +53,9 @@ pub struct Book {
 pub fn load(root: &Path) -> Result<Book, Report> {
     let mut report = Report::default();
     let mut sources = Sources::default();
-    let book_dir = root.join("book");
-    let cfg_rel = PathBuf::from("book/book.toml");
-    let config = match crate::fsx::read_input(root, &book_dir.join("book.toml")) {
+    let project = Project::new(root);
+    let cfg_rel = PathBuf::from(paths::BOOK_TOML);
+    let config = match crate::fsx::read_input(root, &project.book_toml()) {
         Ok(t) => {
             sources.insert(&cfg_rel, t.clone());
             match Config::parse(&t, &cfg_rel) {
@@ -74,7 +75,7 @@ pub fn load(root: &Path) -> Result<Book, Report> {
             report.push(
                 Diagnostic::error(
                     codes::CFG000,
-                    format!("cannot read {}: {e}", book_dir.join("book.toml").display()),
+                    format!("cannot read {}: {e}", project.book_toml().display()),
                 )
                 .with_hint(hint),
             );
@@ -121,7 +122,7 @@ pub fn parse_chapter_name(name: &str) -> Option<(u32, &str)> {
 }
 
 fn discover(root: &Path, report: &mut Report, sources: &mut Sources) -> Vec<Chapter> {
-    let book_dir = root.join("book");
+    let book_dir = Project::new(root).book_dir();
     let mut by_number: BTreeMap<u32, Chapter> = BTreeMap::new();
     let walker = walkdir::WalkDir::new(&book_dir)
         .min_depth(1)

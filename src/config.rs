@@ -144,7 +144,7 @@ mod tests {
     use super::*;
 
     fn parse(t: &str) -> Result<Config, Diagnostic> {
-        Config::parse(t, Path::new("book/book.toml"))
+        Config::parse(t, Path::new(crate::project::paths::BOOK_TOML))
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod markup;
 pub mod par;
 pub mod pipeline;
+pub mod project;
 pub mod serve;
 pub mod site;
 pub mod suggest;

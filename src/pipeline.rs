@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Report, Span};
 use crate::lab::{self, ChapterBlocks, Lab};
 use crate::markdown::{self, ChapterQuestions, Question, RenderContext, Rendered};
 use crate::markup::Partials;
+use crate::project::{Project, paths};
 use crate::validate::{self, CheckStats};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -269,7 +270,7 @@ fn render_some(
 
 /// `labs/verified.json`, written by `kubebook labs run --record`.
 fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
-    let path = root.join("labs/verified.json");
+    let path = Project::new(root).path(paths::VERIFIED);
     let text = match crate::fsx::read_input(root, &path) {
         Ok(t) => t,
         Err(crate::fsx::InputError::NotFound) => return Default::default(),
@@ -277,9 +278,9 @@ fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
             report.push(
                 Diagnostic::error(
                     codes::LAB020,
-                    format!("cannot read labs/verified.json: {e}"),
+                    format!("cannot read {}: {e}", paths::VERIFIED),
                 )
-                .at(Span::new("labs/verified.json", 1, 1))
+                .at(Span::new(paths::VERIFIED, 1, 1))
                 .with_hint("it is a regular file written by `kubebook labs run --record`"),
             );
             return Default::default();
@@ -291,9 +292,9 @@ fn read_verified(root: &Path, report: &mut Report) -> crate::verified::Records {
             report.push(
                 Diagnostic::error(
                     codes::LAB020,
-                    format!("labs/verified.json is not valid: {e}"),
+                    format!("{} is not valid: {e}", paths::VERIFIED),
                 )
-                .at(Span::new("labs/verified.json", e.line(), e.column()))
+                .at(Span::new(paths::VERIFIED, e.line(), e.column()))
                 .with_hint(
                     "it is written by `kubebook labs run --record`; delete it to start over",
                 ),
@@ -312,7 +313,7 @@ fn check_config_links(book: &Book, report: &mut Report) {
         ("edit-url", b.edit_url.as_deref()),
         ("site-url", b.site_url.as_deref()),
     ];
-    let text = book.sources.text(Path::new("book/book.toml")).unwrap_or("");
+    let text = book.sources.text(Path::new(paths::BOOK_TOML)).unwrap_or("");
     for (key, url) in keys {
         let Some(scheme) = url.and_then(markdown::dangerous_scheme) else {
             continue;
@@ -326,7 +327,7 @@ fn check_config_links(book: &Book, report: &mut Report) {
                 codes::MD007,
                 format!("book.toml `{key}` is a `{scheme}:` URL"),
             )
-            .at(Span::new("book/book.toml", line, 1))
+            .at(Span::new(paths::BOOK_TOML, line, 1))
             .with_hint("it is linked from every page; use an https:// URL"),
         );
     }
@@ -460,13 +461,13 @@ fn unknown_need(need: &str) -> Option<Diagnostic> {
 }
 
 fn check_needs(book: &Book, rendered: &[Rendered], report: &mut Report) {
-    let text = book.sources.text(Path::new("book/book.toml")).unwrap_or("");
+    let text = book.sources.text(Path::new(paths::BOOK_TOML)).unwrap_or("");
     let at = |need: &str| {
         let line = text
             .lines()
             .position(|l| l.trim_start().starts_with(need) && l.contains('='))
             .map_or(1, |i| i + 1);
-        Span::new("book/book.toml", line, 1)
+        Span::new(paths::BOOK_TOML, line, 1)
     };
     for (need, target) in &book.config.needs {
         if let Some(d) = unknown_need(need) {

@@ -543,7 +543,7 @@ fn sitemap(out: &Output) -> String {
 /// while walking, so a link to `/` costs nothing; a linked images folder is walked only when
 /// its real path is inside the project.
 fn copy_images(root: &Path, files: &mut Files) -> Result<(), Diagnostic> {
-    let dir = root.join("book/images");
+    let dir = crate::project::Project::new(root).path(crate::project::paths::IMAGES);
     let (Ok(real), Ok(real_root)) = (dir.canonicalize(), root.canonicalize()) else {
         return Ok(());
     };
