@@ -125,28 +125,31 @@ pub enum ServeError {
     /// The project has no `book/` folder.
     NoBook(PathBuf),
     /// The destination was refused (`fsx::check_dest`).
-    Dest(String),
+    Dest(crate::fsx::DestError),
     /// `--bind` is not an IP address.
     Bind(String),
     /// The port could not be bound.
-    Listen { addr: String, why: String },
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
     /// The file watcher could not start.
-    Watch(String),
+    Watch(notify::Error),
 }
 
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ServeError::NoBook(root) => write!(f, "{} has no book/ directory", root.display()),
-            ServeError::Dest(why) => f.write_str(why),
+            ServeError::Dest(why) => why.fmt(f),
             ServeError::Bind(bind) => write!(
                 f,
                 "--bind {bind} is not an IP address\n  = hint: use 127.0.0.1 (default) or 0.0.0.0 to listen on every interface"
             ),
-            ServeError::Listen { addr, why } => {
+            ServeError::Listen { addr, source } => {
                 write!(
                     f,
-                    "cannot listen on {addr}: {why}\n  = hint: pick another --port"
+                    "cannot listen on {addr}: {source}\n  = hint: pick another --port"
                 )
             }
             ServeError::Watch(why) => write!(f, "cannot watch files: {why}"),
@@ -154,7 +157,16 @@ impl std::fmt::Display for ServeError {
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Dest(e) => Some(e),
+            ServeError::Listen { source, .. } => Some(source),
+            ServeError::Watch(e) => Some(e),
+            ServeError::NoBook(_) | ServeError::Bind(_) => None,
+        }
+    }
+}
 
 pub fn run(
     root: &Path,
@@ -176,9 +188,9 @@ pub fn run(
     if !ip.is_loopback() {
         eprintln!("warning: serving on {ip}: other machines on the network can read the book");
     }
-    let listener = TcpListener::bind((ip, port)).map_err(|e| ServeError::Listen {
+    let listener = TcpListener::bind((ip, port)).map_err(|source| ServeError::Listen {
         addr: format!("{ip}:{port}"),
-        why: e.to_string(),
+        source,
     })?;
     let local = listener.local_addr().ok();
     let addr = local.map(|a| a.to_string()).unwrap_or_default();
@@ -230,7 +242,7 @@ pub fn run(
             }
         })
     };
-    let mut watcher = watcher.map_err(|e| ServeError::Watch(e.to_string()))?;
+    let mut watcher = watcher.map_err(ServeError::Watch)?;
     for dir in ["book", "themes", "labs"] {
         let p = root.join(dir);
         if p.exists()

@@ -52,9 +52,9 @@ pub fn run(cmd: LabsCommand) -> u8 {
                     Ok(s) if s.failed > 0 => 1,
                     Ok(_) => 0,
                     Err(RunError::Interrupted(_)) => 130,
-                    Err(
-                        e @ (RunError::Usage(_) | RunError::Environment(_) | RunError::Refused(_)),
-                    ) => {
+                    // Usage, environment, a refused context, a cluster or control plane
+                    // that cannot be reached or started.
+                    Err(e) => {
                         eprintln!("error: {e}");
                         2
                     }

@@ -408,7 +408,7 @@ fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
                     .then_some("labs/kind.yaml makes one control-plane node and two workers"),
             ));
         }
-        Err(e) => out.push(check(Kind, "nodes", Status::Warn, e, None)),
+        Err(e) => out.push(check(Kind, "nodes", Status::Warn, e.to_string(), None)),
     }
     let fixtures = [
         (
@@ -454,7 +454,7 @@ fn control_plane_checks(out: &mut Vec<Check>) {
             ControlPlane,
             "control plane binaries",
             Status::Missing,
-            e,
+            e.to_string(),
             Some("kubebook labs control-plane install (needs Go 1.26; ~20 min once)"),
         )),
     }

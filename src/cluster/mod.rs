@@ -23,21 +23,57 @@ pub enum RunError {
     /// The machine or cluster lacks something (kubeconfig, binaries, a reachable server).
     Environment(String),
     /// The safety rules refused the chosen context before any request was sent.
-    Refused(String),
+    Refused(safety::Refusal),
+    /// `--create-cluster` could not make the kind cluster ready.
+    CreateCluster(kind::KindError),
+    /// The client for the chosen cluster could not be made, or its first request failed.
+    Cluster(api::ApiError),
+    /// The cluster of a kubeconfig context does not answer.
+    Unreachable {
+        context: String,
+        source: api::ApiError,
+    },
+    /// The local control plane did not start.
+    ControlPlane(crate::controlplane::StartError),
     /// Ctrl-C or SIGTERM: the labs that ran were cleaned up.
     Interrupted(report::Summary),
 }
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::controlplane::StartError;
         match self {
-            RunError::Usage(m) | RunError::Environment(m) | RunError::Refused(m) => f.write_str(m),
+            RunError::Usage(m) | RunError::Environment(m) => f.write_str(m),
+            RunError::Refused(e) => e.fmt(f),
+            RunError::CreateCluster(e) => e.fmt(f),
+            RunError::Cluster(e) => e.fmt(f),
+            RunError::Unreachable { context, source } => {
+                write!(
+                    f,
+                    "cannot reach the cluster of context `{context}`: {source}"
+                )
+            }
+            // A missing program or file names its install command: nothing to add.
+            RunError::ControlPlane(e @ (StartError::NotBuilt(_) | StartError::Missing { .. })) => {
+                e.fmt(f)
+            }
+            RunError::ControlPlane(e) => write!(f, "the control plane did not start: {e}"),
             RunError::Interrupted(_) => f.write_str("interrupted"),
         }
     }
 }
 
-impl std::error::Error for RunError {}
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RunError::Refused(e) => Some(e),
+            RunError::CreateCluster(e) => Some(e),
+            RunError::Cluster(e) | RunError::Unreachable { source: e, .. } => Some(e),
+            RunError::ControlPlane(e) => Some(e),
+            RunError::Usage(_) | RunError::Environment(_) | RunError::Interrupted(_) => None,
+        }
+    }
+}
 
 use crate::lab::Lab;
 use crate::validate::{schema, yaml};

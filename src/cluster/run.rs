@@ -2,7 +2,7 @@
 //! run each lab in a namespace of its own, report, record, and always clean up.
 
 use super::RunError;
-use super::api::Cluster;
+use super::api::{ApiError, Cluster};
 use super::exec::{self, Background, Env};
 use super::report::{self, LabResult, StepResult, StepStatus, Summary, Verdict};
 use super::safety;
@@ -359,17 +359,56 @@ struct Workspace {
     nodes: Option<super::api::NodeState>,
 }
 
-fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
+/// Why a lab's workspace could not be made; the lab fails with this message.
+#[derive(Debug)]
+enum PrepareError {
+    /// A local file or folder; `what` completes "cannot …".
+    Io {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// Setting up the lab on the cluster (namespace, leftovers, node state).
+    Cluster(ApiError),
+}
+
+impl std::fmt::Display for PrepareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrepareError::Io { what, source } => write!(f, "cannot {what}: {source}"),
+            PrepareError::Cluster(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PrepareError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PrepareError::Io { source, .. } => Some(source),
+            PrepareError::Cluster(e) => Some(e),
+        }
+    }
+}
+
+impl From<ApiError> for PrepareError {
+    fn from(e: ApiError) -> Self {
+        PrepareError::Cluster(e)
+    }
+}
+
+fn io_error(what: &'static str) -> impl FnOnce(std::io::Error) -> PrepareError {
+    move |source| PrepareError::Io { what, source }
+}
+
+fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, PrepareError> {
     let dir = tempfile::Builder::new()
         .prefix(&format!("kubebook-{}-", lab.id))
         .tempdir()
-        .map_err(|e| format!("cannot create a working directory: {e}"))?;
+        .map_err(io_error("create a working directory"))?;
     let files: Vec<(String, String)> = lab
         .files()
         .map(|(n, b)| (n.to_string(), b.content.clone()))
         .collect();
-    exec::lab_dir_files(dir.path(), &files)
-        .map_err(|e| format!("cannot write the lab's files: {e}"))?;
+    exec::lab_dir_files(dir.path(), &files).map_err(io_error("write the lab's files"))?;
     let mut vars = vec![
         ("KUBEBOOK_ROOT".to_string(), sh.root.display().to_string()),
         ("KUBEBOOK_LAB".to_string(), lab.id.clone()),
@@ -400,8 +439,7 @@ fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
     // Pods are refused until the ServiceAccount controller has made `default`.
     t.cluster
         .wait_default_service_account(&ns, Duration::from_secs(30))?;
-    let kc = lab_kubeconfig(ws.dir.path(), t, &ns)
-        .map_err(|e| format!("cannot write the lab kubeconfig: {e}"))?;
+    let kc = lab_kubeconfig(ws.dir.path(), t, &ns).map_err(io_error("write the lab kubeconfig"))?;
     ws.env.vars.push(("KUBECONFIG".into(), kc));
     ws.env.vars.push(("KUBEBOOK_NAMESPACE".into(), ns));
     Ok(ws)
@@ -415,7 +453,7 @@ fn claim_cluster_objects(
     lab: &Lab,
     sh: &Shared,
     cluster: &Cluster,
-) -> Result<Vec<ClusterObject>, String> {
+) -> Result<Vec<ClusterObject>, ApiError> {
     let mut owned = Vec::new();
     let safe = sh.target.is_some_and(|t| t.owned_cluster());
     for o in sh.objects.get(&lab.id).into_iter().flatten() {
@@ -591,7 +629,7 @@ fn run_lab(lab: &Lab, sh: &Shared) -> LabResult {
     }
     let ws = match prepare(lab, sh) {
         Ok(ws) => ws,
-        Err(e) => return done(Verdict::Failed(e), Vec::new()),
+        Err(e) => return done(Verdict::Failed(e.to_string()), Vec::new()),
     };
     let (verdict, steps) = run_steps(lab, sh, &ws);
     clean_up(lab, sh, ws);
@@ -749,7 +787,7 @@ pub fn run(
     }
     let cancel = install_signal_handler();
     if opts.create_cluster {
-        super::kind::create_cluster(root).map_err(RunError::Environment)?;
+        super::kind::create_cluster(root).map_err(RunError::CreateCluster)?;
     }
     let needs_cluster = chosen.iter().any(|l| !l.host_only() && l.skip_ci.is_none());
     let target = match (needs_cluster, opts.control_plane) {

@@ -169,10 +169,13 @@ fn connect(
     if announce {
         eprintln!("connecting to {server} (context {ctx})");
     }
-    let cluster = Cluster::connect(kc, &ctx).map_err(RunError::Environment)?;
-    let server_version = cluster.server_version().map_err(|e| {
-        RunError::Environment(format!("cannot reach the cluster of context `{ctx}`: {e}"))
-    })?;
+    let cluster = Cluster::connect(kc, &ctx).map_err(RunError::Cluster)?;
+    let server_version = cluster
+        .server_version()
+        .map_err(|source| RunError::Unreachable {
+            context: ctx.clone(),
+            source,
+        })?;
     Ok(Target {
         cluster,
         context: ctx,
@@ -195,10 +198,7 @@ pub fn control_plane(root: &Path) -> Result<Target, RunError> {
         progress: true,
         ..Default::default()
     };
-    let cp = ControlPlane::start(&opts).map_err(|e| match e {
-        controlplane::StartError::Missing(m) => RunError::Environment(m),
-        other => RunError::Environment(format!("the control plane did not start: {other}")),
-    })?;
+    let cp = ControlPlane::start(&opts).map_err(RunError::ControlPlane)?;
     eprintln!(
         "control plane ready in {:.1} s at {} (Kubernetes {}, nodes on kwok: steps that need a container runtime are reported needs-kind)",
         cp.started_in.as_secs_f64(),
@@ -208,8 +208,8 @@ pub fn control_plane(root: &Path) -> Result<Target, RunError> {
     let kc = Kubeconfig::read_from(&cp.kubeconfig).map_err(|e| {
         RunError::Environment(format!("cannot read the control plane's kubeconfig: {e}"))
     })?;
-    let cluster = Cluster::connect(kc, &cp.context).map_err(RunError::Environment)?;
-    let server_version = cluster.server_version().map_err(RunError::Environment)?;
+    let cluster = Cluster::connect(kc, &cp.context).map_err(RunError::Cluster)?;
+    let server_version = cluster.server_version().map_err(RunError::Cluster)?;
     Ok(Target {
         cluster,
         context: cp.context.clone(),
