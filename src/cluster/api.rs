@@ -25,6 +25,14 @@ pub type NodeState = std::collections::BTreeMap<
     ),
 >;
 
+/// One node as `labs doctor` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeInfo {
+    pub name: String,
+    pub ready: bool,
+    pub kubelet_version: String,
+}
+
 pub struct Cluster {
     client: Client,
     rt: tokio::runtime::Runtime,
@@ -229,7 +237,7 @@ impl Cluster {
     }
 
     /// Every node: name, Ready, kubelet version.
-    pub fn nodes(&self) -> Result<Vec<(String, bool, String)>, ApiError> {
+    pub fn nodes(&self) -> Result<Vec<NodeInfo>, ApiError> {
         let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
         let list = self
             .rt
@@ -249,7 +257,11 @@ impl Cluster {
                     .node_info
                     .map(|i| i.kubelet_version)
                     .unwrap_or_default();
-                (n.metadata.name.unwrap_or_default(), ready, version)
+                NodeInfo {
+                    name: n.metadata.name.unwrap_or_default(),
+                    ready,
+                    kubelet_version: version,
+                }
             })
             .collect())
     }

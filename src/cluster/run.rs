@@ -789,34 +789,7 @@ pub fn run(
     if opts.create_cluster {
         super::kind::create_cluster(root).map_err(RunError::CreateCluster)?;
     }
-    let needs_cluster = chosen.iter().any(|l| !l.host_only() && l.skip_ci.is_none());
-    let target = match (needs_cluster, opts.control_plane) {
-        (false, _) => None,
-        (true, true) => Some(target::control_plane(root)?),
-        (true, false) => Some(target::from_kubeconfig(
-            opts.context.as_deref(),
-            opts.allow_non_kind,
-        )?),
-    };
-    if let Some(t) = &target {
-        let pinned = crate::config::SCHEMA_KUBERNETES_VERSION;
-        if !t
-            .server_version
-            .trim_start_matches('v')
-            .starts_with(&format!("{pinned}."))
-        {
-            eprintln!(
-                "warning: the cluster runs Kubernetes {}; the book is written for {pinned}",
-                t.server_version
-            );
-        }
-        eprintln!(
-            "running {} lab(s) on context {} (Kubernetes {})",
-            chosen.len(),
-            t.context,
-            t.server_version
-        );
-    }
+    let target = choose_target(root, &chosen, opts)?;
     let shared = Shared {
         root,
         target: target.as_ref(),
@@ -829,25 +802,7 @@ pub fn run(
     };
     let results = run_all(&chosen, &shared, opts.jobs);
     let summary = report::summary(&results);
-    eprintln!(
-        "{} passed, {} failed, {} skipped{}{}",
-        summary.passed,
-        summary.failed,
-        summary.skipped,
-        if summary.interrupted > 0 {
-            format!(", {} interrupted", summary.interrupted)
-        } else {
-            String::new()
-        },
-        if opts.control_plane {
-            match summary.needs_kind_steps {
-                1 => " (1 step needs kind)".to_string(),
-                n => format!(" ({n} steps need kind)"),
-            }
-        } else {
-            String::new()
-        }
-    );
+    eprintln!("{}", summary_line(&summary, opts.control_plane));
     let level = target.as_ref().map(|t| t.level).unwrap_or(Level::Kind);
     let version = target
         .as_ref()
@@ -858,6 +813,61 @@ pub fn run(
         return Err(RunError::Interrupted(summary));
     }
     Ok(summary)
+}
+
+/// Where the chosen labs run: nowhere when none needs a cluster (host labs, labs CI skips),
+/// else the control plane or the kubeconfig's cluster, announced with its version.
+fn choose_target(root: &Path, chosen: &[&Lab], opts: &Options) -> Result<Option<Target>, RunError> {
+    let needs_cluster = chosen.iter().any(|l| !l.host_only() && l.skip_ci.is_none());
+    if !needs_cluster {
+        return Ok(None);
+    }
+    let t = if opts.control_plane {
+        target::control_plane(root)?
+    } else {
+        target::from_kubeconfig(opts.context.as_deref(), opts.allow_non_kind)?
+    };
+    let pinned = crate::config::SCHEMA_KUBERNETES_VERSION;
+    if !t
+        .server_version
+        .trim_start_matches('v')
+        .starts_with(&format!("{pinned}."))
+    {
+        eprintln!(
+            "warning: the cluster runs Kubernetes {}; the book is written for {pinned}",
+            t.server_version
+        );
+    }
+    eprintln!(
+        "running {} lab(s) on context {} (Kubernetes {})",
+        chosen.len(),
+        t.context,
+        t.server_version
+    );
+    Ok(Some(t))
+}
+
+/// `3 passed, 1 failed, 0 skipped, 1 interrupted (2 steps need kind)`.
+fn summary_line(summary: &Summary, control_plane: bool) -> String {
+    format!(
+        "{} passed, {} failed, {} skipped{}{}",
+        summary.passed,
+        summary.failed,
+        summary.skipped,
+        if summary.interrupted > 0 {
+            format!(", {} interrupted", summary.interrupted)
+        } else {
+            String::new()
+        },
+        if control_plane {
+            match summary.needs_kind_steps {
+                1 => " (1 step needs kind)".to_string(),
+                n => format!(" ({n} steps need kind)"),
+            }
+        } else {
+            String::new()
+        }
+    )
 }
 
 fn write_reports(

@@ -106,11 +106,16 @@ pub fn default_context() -> Result<(String, &'static str), RunError> {
         })
 }
 
-/// The chosen context's (context, cluster, server, user).
-fn choose_context(
-    kc: &Kubeconfig,
-    wanted: Option<&str>,
-) -> Result<(String, String, String, Option<String>), RunError> {
+/// A context of the kubeconfig and what it names.
+struct ChosenContext {
+    name: String,
+    cluster: String,
+    server: String,
+    user: Option<String>,
+}
+
+/// The context named, else `kind-kubebook`, else the current one.
+fn choose_context(kc: &Kubeconfig, wanted: Option<&str>) -> Result<ChosenContext, RunError> {
     let env = RunError::Environment;
     let name = match wanted {
         Some(n) => n.to_string(),
@@ -137,7 +142,12 @@ fn choose_context(
                 ctx.cluster
             ))
         })?;
-    Ok((name, ctx.cluster, server, ctx.user))
+    Ok(ChosenContext {
+        name,
+        cluster: ctx.cluster,
+        server,
+        user: ctx.user,
+    })
 }
 
 /// A kind (or, when allowed, any) cluster from the user's kubeconfig. The safety check runs
@@ -164,7 +174,12 @@ fn connect(
 ) -> Result<Target, RunError> {
     let paths = kubeconfig_paths();
     let kc = read_merged(&paths)?;
-    let (ctx, cluster_name, server, user) = choose_context(&kc, context)?;
+    let ChosenContext {
+        name: ctx,
+        cluster: cluster_name,
+        server,
+        user,
+    } = choose_context(&kc, context)?;
     safety::check_context(&ctx, &server, allow_non_kind).map_err(RunError::Refused)?;
     if announce {
         eprintln!("connecting to {server} (context {ctx})");
