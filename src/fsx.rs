@@ -416,6 +416,31 @@ mod tests {
         let root = t.path().join("p");
         std::fs::create_dir_all(root.join("book")).unwrap();
         assert!(check_dest(&root.join("site"), &root).is_ok());
+        assert!(matches!(
+            check_dest(&root, &root),
+            Err(DestError::Protected {
+                what: "the project root",
+                ..
+            })
+        ));
+        let inside = check_dest(&root.join("book/out"), &root).unwrap_err();
+        assert!(
+            matches!(inside, DestError::InsideInput { input: "book", .. }),
+            "{inside:?}"
+        );
+        assert!(
+            inside
+                .to_string()
+                .contains("is inside book/, which kubebook reads")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(t.path(), root.join("link")).unwrap();
+            assert!(matches!(
+                check_dest(&root.join("link"), &root),
+                Err(DestError::Symlink { .. })
+            ));
+        }
         assert!(check_dest(&root.join("site/deeper/new"), &root).is_ok());
         assert!(check_dest(&root, &root).is_err());
         assert!(check_dest(&root.join(".."), &root).is_err());
@@ -424,6 +449,28 @@ mod tests {
         assert!(check_dest(&root.join("book/out"), &root).is_err());
         assert!(check_dest(&root.join("labs/x"), &root).is_err());
         assert!(check_dest(&root.join("missing/../.."), &root).is_err());
+    }
+
+    #[test]
+    fn image_rules() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::create_dir_all(root.join("book/images")).unwrap();
+        std::fs::write(root.join("book/images/a.svg"), "<svg/>").unwrap();
+        std::fs::write(root.join("book/images/notes.txt"), "x").unwrap();
+        assert!(image_file(root, "images/a.svg").is_ok());
+        assert_eq!(image_file(root, "../a.svg"), Err(ImageError::OutsideImages));
+        assert_eq!(
+            image_file(root, "images/../../x.svg"),
+            Err(ImageError::OutsideImages)
+        );
+        assert_eq!(
+            image_file(root, "images/notes.txt"),
+            Err(ImageError::NotAnImage)
+        );
+        let missing = image_file(root, "images/none.png").unwrap_err();
+        assert_eq!(missing, ImageError::Input(InputError::NotFound));
+        assert_eq!(missing.to_string(), "it does not exist");
     }
 
     #[test]

@@ -577,3 +577,28 @@ fn container_state(cs: &ContainerStatus) -> String {
         "running".to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_say_what_and_how_long() {
+        let e = ApiError::Timeout {
+            what: "namespace n got no default ServiceAccount".into(),
+            after: Duration::from_secs(30),
+            hint: Some("is kube-controller-manager running?"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "namespace n got no default ServiceAccount within 30 s; is kube-controller-manager running?"
+        );
+        let e = ApiError::NoAnswer {
+            after: Duration::from_secs(5),
+        };
+        assert!(
+            e.to_string()
+                .starts_with("the API server does not answer within 5 s")
+        );
+    }
+}

@@ -407,3 +407,26 @@ fn log_tail(path: &Path) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_read_as_before() {
+        let e = KindError::Missing(vec!["kind (x)", "a running Docker engine (y)"]);
+        assert_eq!(
+            e.to_string(),
+            "--create-cluster needs kind (x) and a running Docker engine (y)"
+        );
+        let e = KindError::NotAccepted {
+            after: CLASS_TIMEOUT,
+            log: PathBuf::from("/c/cloud-provider-kind.log"),
+        };
+        assert!(
+            e.to_string()
+                .starts_with("GatewayClass cloud-provider-kind was not accepted within 180 s;"),
+            "{e}"
+        );
+    }
+}

@@ -645,3 +645,23 @@ fn kwok_args(kc: &Path, stages: &Path, port: u16) -> Vec<String> {
         format!("--server-address=127.0.0.1:{port}"),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_names_the_install_command() {
+        let e = StartError::Missing {
+            what: "/cache/bin/kwok-stages.yaml".into(),
+            why: Some("kwok simulates nothing without its stages"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "/cache/bin/kwok-stages.yaml is missing (kwok simulates nothing without its stages)\n  = hint: run `kubebook labs control-plane install`"
+        );
+        let e = setup("cannot write a kubeconfig")(std::io::Error::other("disk full"));
+        assert_eq!(e.to_string(), "cannot write a kubeconfig: disk full");
+        assert!(std::error::Error::source(&e).is_some());
+    }
+}

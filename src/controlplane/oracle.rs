@@ -172,8 +172,8 @@ impl Oracle {
             .as_str()
             .ok_or(JudgeError::MissingField("kind"))?;
         let api = match self.api_for(manifest, api_version, kind)? {
-            Ok(api) => api,
-            Err(refused) => return Ok(refused),
+            Endpoint::Api(api) => api,
+            Endpoint::NoNamespace(verdict) => return Ok(verdict),
         };
         if !manifest.is_object() {
             return Err(JudgeError::NotAnObject);
@@ -203,7 +203,7 @@ impl Oracle {
         manifest: &serde_json::Value,
         api_version: &str,
         kind: &str,
-    ) -> Result<Result<Api<DynamicObject>, Verdict>, JudgeError> {
+    ) -> Result<Endpoint, JudgeError> {
         let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
         let gvk = GroupVersionKind::gvk(group, version, kind);
         let (ar, caps) = self
@@ -215,7 +215,10 @@ impl Oracle {
                 source,
             })?;
         if caps.scope != kube::discovery::Scope::Namespaced {
-            return Ok(Ok(Api::all_with(self.client.clone(), &ar)));
+            return Ok(Endpoint::Api(Box::new(Api::all_with(
+                self.client.clone(),
+                &ar,
+            ))));
         }
         let ns = manifest["metadata"]["namespace"]
             .as_str()
@@ -225,7 +228,7 @@ impl Oracle {
         // dry run say so rather than failing to create it.
         if self.ensure_namespace(ns).is_err() {
             let message = format!("namespace {ns:?} cannot exist");
-            return Ok(Err(Verdict::Rejected {
+            return Ok(Endpoint::NoNamespace(Verdict::Rejected {
                 message: message.clone(),
                 causes: vec![Cause {
                     field: "metadata.namespace".into(),
@@ -234,8 +237,16 @@ impl Oracle {
                 }],
             }));
         }
-        Ok(Ok(Api::namespaced_with(self.client.clone(), ns, &ar)))
+        let api = Api::namespaced_with(self.client.clone(), ns, &ar);
+        Ok(Endpoint::Api(Box::new(api)))
     }
+}
+
+/// Where a manifest is sent: its kind's API, or nowhere because its namespace cannot exist
+/// (the verdict says so).
+enum Endpoint {
+    Api(Box<Api<DynamicObject>>),
+    NoNamespace(Verdict),
 }
 
 /// A create with strict field validation, as `kubectl apply` sends it (strict is its
