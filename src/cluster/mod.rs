@@ -20,7 +20,8 @@ use std::fmt;
 pub enum RunError {
     /// Bad arguments: an unknown lab, nothing selected.
     Usage(String),
-    /// The machine or cluster lacks something (kubeconfig, binaries, a reachable server).
+    /// The machine lacks something: a usable kubeconfig or context, a folder or report the
+    /// runner must write.
     Environment(String),
     /// The safety rules refused the chosen context before any request was sent.
     Refused(safety::Refusal),

@@ -7,6 +7,17 @@ use super::exec::{self, Background, Env};
 use super::report::{self, LabResult, StepResult, StepStatus, Summary, Verdict};
 use super::safety;
 use super::target::{self, Target};
+use crate::lab::{BlockKind, Lab, LabBlock, console::Step, runtime};
+use crate::verified::Level;
+use kube::config::{Context, Kubeconfig, NamedContext};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
 /// What to run and how: the runner's own options (the CLI fills them from its arguments).
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -37,16 +48,6 @@ pub struct Options {
     /// Write a JSON report here.
     pub json: Option<PathBuf>,
 }
-use crate::lab::{BlockKind, Lab, LabBlock, console::Step, runtime};
-use crate::verified::Level;
-use kube::config::{Context, Kubeconfig, NamedContext};
-use std::collections::HashMap;
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A cluster-scoped object a lab's manifests create, removed when the lab ends.
 #[derive(Debug, Clone, PartialEq)]
