@@ -14,15 +14,25 @@ pub mod verify;
 
 use std::fmt;
 
+/// `map_err(io("write …"))`: a local file or folder the runner needs, saying which.
+pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RunError {
+    let what = what.into();
+    move |source| RunError::Io { what, source }
+}
+
 /// Why a run of the labs could not go ahead or did not finish. The CLI turns these into
 /// exit codes; the runner never exits.
 #[derive(Debug)]
 pub enum RunError {
     /// Bad arguments: an unknown lab, nothing selected.
     Usage(String),
-    /// The machine lacks something: a usable kubeconfig or context, a folder or report the
-    /// runner must write.
-    Environment(String),
+    /// The user's kubeconfig is missing or unusable, or names no usable context.
+    Kubeconfig(target::KubeconfigError),
+    /// A local folder or file the runner needs; `what` completes "cannot …".
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     /// The safety rules refused the chosen context before any request was sent.
     Refused(safety::Refusal),
     /// `--create-cluster` could not make the kind cluster ready.
@@ -44,7 +54,9 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::controlplane::StartError;
         match self {
-            RunError::Usage(m) | RunError::Environment(m) => f.write_str(m),
+            RunError::Usage(m) => f.write_str(m),
+            RunError::Kubeconfig(e) => e.fmt(f),
+            RunError::Io { what, source } => write!(f, "cannot {what}: {source}"),
             RunError::Refused(e) => e.fmt(f),
             RunError::CreateCluster(e) => e.fmt(f),
             RunError::Cluster(e) => e.fmt(f),
@@ -71,7 +83,9 @@ impl std::error::Error for RunError {
             RunError::CreateCluster(e) => Some(e),
             RunError::Cluster(e) | RunError::Unreachable { source: e, .. } => Some(e),
             RunError::ControlPlane(e) => Some(e),
-            RunError::Usage(_) | RunError::Environment(_) | RunError::Interrupted(_) => None,
+            RunError::Kubeconfig(e) => Some(e),
+            RunError::Io { source, .. } => Some(source),
+            RunError::Usage(_) | RunError::Interrupted(_) => None,
         }
     }
 }

@@ -879,8 +879,7 @@ fn write_reports(
     opts: &Options,
 ) -> Result<(), RunError> {
     let write = |p: &PathBuf, text: String| {
-        std::fs::write(p, text)
-            .map_err(|e| RunError::Environment(format!("cannot write {}: {e}", p.display())))
+        std::fs::write(p, text).map_err(super::io(format!("write {}", p.display())))
     };
     if let Some(p) = &opts.report {
         write(p, report::junit(results))?;
@@ -892,7 +891,7 @@ fn write_reports(
         let path = root.join("labs/verified.json");
         let kind = (level == Level::Kind).then(kind_version).flatten();
         report::record(&path, results, level, version, kind, &today())
-            .map_err(|e| RunError::Environment(format!("cannot write {}: {e}", path.display())))?;
+            .map_err(super::io(format!("write {}", path.display())))?;
     }
     Ok(())
 }
