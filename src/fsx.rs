@@ -39,6 +39,8 @@ impl fmt::Display for InputError {
     }
 }
 
+impl std::error::Error for InputError {}
+
 /// Inputs larger than this are refused (a chapter or template is never this big).
 pub const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
 /// Images may be larger than text, but not unbounded: the site is built in memory.
@@ -209,20 +211,107 @@ fn canonical_prefix(p: &Path) -> std::io::Result<PathBuf> {
     }
 }
 
+/// Why a destination was refused ([`check_dest`]).
+#[derive(Debug)]
+pub enum DestError {
+    /// The destination's path could not be resolved.
+    Resolve {
+        dest: PathBuf,
+        source: std::io::Error,
+    },
+    /// The destination is a symbolic link.
+    Symlink { dest: PathBuf },
+    /// The project root could not be resolved.
+    Root {
+        root: PathBuf,
+        source: std::io::Error,
+    },
+    /// The destination is the project root or HOME, or contains one of them.
+    Protected {
+        dest: PathBuf,
+        /// `the project root` or `HOME`.
+        what: &'static str,
+        /// The protected folder, resolved.
+        protected: PathBuf,
+        /// A destination that would do: `<root>/site`.
+        suggestion: PathBuf,
+    },
+    /// The destination is inside a folder kubebook reads (`book`, `themes`, `labs`).
+    InsideInput {
+        dest: PathBuf,
+        input: &'static str,
+        suggestion: PathBuf,
+    },
+}
+
+impl fmt::Display for DestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DestError::Resolve { dest, source } => {
+                write!(f, "cannot resolve {}: {source}", dest.display())
+            }
+            DestError::Symlink { dest } => write!(
+                f,
+                "{} is a symbolic link; kubebook writes and deletes only real directories",
+                dest.display()
+            ),
+            DestError::Root { root, source } => write!(
+                f,
+                "cannot resolve the project root {}: {source}",
+                root.display()
+            ),
+            DestError::Protected {
+                dest,
+                what,
+                protected,
+                suggestion,
+            } => write!(
+                f,
+                "{} is {what} or contains it ({}); choose an output directory of its own, e.g. {}",
+                dest.display(),
+                protected.display(),
+                suggestion.display()
+            ),
+            DestError::InsideInput {
+                dest,
+                input,
+                suggestion,
+            } => write!(
+                f,
+                "{} is inside {input}/, which kubebook reads; put the output outside it, e.g. {}",
+                dest.display(),
+                suggestion.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DestError::Resolve { source, .. } | DestError::Root { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
 /// Refuse a destination kubebook must never write into or delete: the project root, HOME,
 /// `/` or any ancestor of them; anything inside book/, themes/ or labs/ (a site there would
 /// be read back as input); a symbolic link. Returns the resolved destination.
-pub fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, String> {
-    let real = resolve_dest(dest).map_err(|e| format!("cannot resolve {}: {e}", dest.display()))?;
+pub fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, DestError> {
+    let real = resolve_dest(dest).map_err(|source| DestError::Resolve {
+        dest: dest.to_path_buf(),
+        source,
+    })?;
     if std::fs::symlink_metadata(&real).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(format!(
-            "{} is a symbolic link; kubebook writes and deletes only real directories",
-            dest.display()
-        ));
+        return Err(DestError::Symlink {
+            dest: dest.to_path_buf(),
+        });
     }
-    let root = root
-        .canonicalize()
-        .map_err(|e| format!("cannot resolve the project root {}: {e}", root.display()))?;
+    let root = root.canonicalize().map_err(|source| DestError::Root {
+        root: root.to_path_buf(),
+        source,
+    })?;
     let mut protected = vec![root.clone()];
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         let home = PathBuf::from(home);
@@ -230,27 +319,25 @@ pub fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, String> {
     }
     for p in &protected {
         if p.starts_with(&real) {
-            let what = if *p == root {
-                "the project root"
-            } else {
-                "HOME"
-            };
-            return Err(format!(
-                "{} is {} or contains it ({}); choose an output directory of its own, e.g. {}",
-                dest.display(),
-                what,
-                p.display(),
-                root.join("site").display()
-            ));
+            return Err(DestError::Protected {
+                dest: dest.to_path_buf(),
+                what: if *p == root {
+                    "the project root"
+                } else {
+                    "HOME"
+                },
+                protected: p.clone(),
+                suggestion: root.join("site"),
+            });
         }
     }
     for input in ["book", "themes", "labs"] {
         if real.starts_with(root.join(input)) {
-            return Err(format!(
-                "{} is inside {input}/, which kubebook reads; put the output outside it, e.g. {}",
-                dest.display(),
-                root.join("site").display()
-            ));
+            return Err(DestError::InsideInput {
+                dest: dest.to_path_buf(),
+                input,
+                suggestion: root.join("site"),
+            });
         }
     }
     Ok(real)
@@ -261,27 +348,61 @@ const IMAGE_EXTENSIONS: &[&str] = &[
     "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp",
 ];
 
+/// Why an image of a chapter is not published ([`image_file`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageError {
+    /// The link does not name a file below `images/` (or has `..` or empty segments).
+    OutsideImages,
+    /// The file name does not end in an image extension.
+    NotAnImage,
+    /// The file is larger than [`MAX_IMAGE_BYTES`].
+    TooLarge(u64),
+    /// The file breaks the input rule (missing, not regular, a link out of the project).
+    Input(InputError),
+}
+
+impl fmt::Display for ImageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImageError::OutsideImages => {
+                f.write_str("images live in book/images/ and are linked as images/NAME.svg")
+            }
+            ImageError::NotAnImage => write!(
+                f,
+                "only images are published from book/images/ ({})",
+                IMAGE_EXTENSIONS.join(", ")
+            ),
+            ImageError::TooLarge(max) => write!(f, "it is larger than {} MiB", max >> 20),
+            ImageError::Input(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ImageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ImageError::Input(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// The one rule for images, used by `check` (MD003) and by the copy into the site, so an
 /// image that passes the check is always published: `rel` is `images/…` below book/, has an
 /// image extension, and is a regular file inside the project (see [`check_input`]).
-pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, String> {
+pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, ImageError> {
     if !rel.starts_with("images/") || rel.split('/').any(|s| s == ".." || s.is_empty()) {
-        return Err("images live in book/images/ and are linked as images/NAME.svg".into());
+        return Err(ImageError::OutsideImages);
     }
     let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
-        return Err(format!(
-            "only images are published from book/images/ ({})",
-            IMAGE_EXTENSIONS.join(", ")
-        ));
+        return Err(ImageError::NotAnImage);
     }
     let path = root.join("book").join(rel);
     match check_input(root, &path) {
-        Ok(size) if size > MAX_IMAGE_BYTES => {
-            Err(format!("it is larger than {} MiB", MAX_IMAGE_BYTES >> 20))
-        }
+        Ok(size) if size > MAX_IMAGE_BYTES => Err(ImageError::TooLarge(MAX_IMAGE_BYTES)),
         Ok(_) => Ok(path),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(ImageError::Input(e)),
     }
 }
 
@@ -295,6 +416,31 @@ mod tests {
         let root = t.path().join("p");
         std::fs::create_dir_all(root.join("book")).unwrap();
         assert!(check_dest(&root.join("site"), &root).is_ok());
+        assert!(matches!(
+            check_dest(&root, &root),
+            Err(DestError::Protected {
+                what: "the project root",
+                ..
+            })
+        ));
+        let inside = check_dest(&root.join("book/out"), &root).unwrap_err();
+        assert!(
+            matches!(inside, DestError::InsideInput { input: "book", .. }),
+            "{inside:?}"
+        );
+        assert!(
+            inside
+                .to_string()
+                .contains("is inside book/, which kubebook reads")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(t.path(), root.join("link")).unwrap();
+            assert!(matches!(
+                check_dest(&root.join("link"), &root),
+                Err(DestError::Symlink { .. })
+            ));
+        }
         assert!(check_dest(&root.join("site/deeper/new"), &root).is_ok());
         assert!(check_dest(&root, &root).is_err());
         assert!(check_dest(&root.join(".."), &root).is_err());
@@ -303,6 +449,28 @@ mod tests {
         assert!(check_dest(&root.join("book/out"), &root).is_err());
         assert!(check_dest(&root.join("labs/x"), &root).is_err());
         assert!(check_dest(&root.join("missing/../.."), &root).is_err());
+    }
+
+    #[test]
+    fn image_rules() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::create_dir_all(root.join("book/images")).unwrap();
+        std::fs::write(root.join("book/images/a.svg"), "<svg/>").unwrap();
+        std::fs::write(root.join("book/images/notes.txt"), "x").unwrap();
+        assert!(image_file(root, "images/a.svg").is_ok());
+        assert_eq!(image_file(root, "../a.svg"), Err(ImageError::OutsideImages));
+        assert_eq!(
+            image_file(root, "images/../../x.svg"),
+            Err(ImageError::OutsideImages)
+        );
+        assert_eq!(
+            image_file(root, "images/notes.txt"),
+            Err(ImageError::NotAnImage)
+        );
+        let missing = image_file(root, "images/none.png").unwrap_err();
+        assert_eq!(missing, ImageError::Input(InputError::NotFound));
+        assert_eq!(missing.to_string(), "it does not exist");
     }
 
     #[test]

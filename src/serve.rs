@@ -125,28 +125,31 @@ pub enum ServeError {
     /// The project has no `book/` folder.
     NoBook(PathBuf),
     /// The destination was refused (`fsx::check_dest`).
-    Dest(String),
+    Dest(crate::fsx::DestError),
     /// `--bind` is not an IP address.
     Bind(String),
     /// The port could not be bound.
-    Listen { addr: String, why: String },
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
     /// The file watcher could not start.
-    Watch(String),
+    Watch(notify::Error),
 }
 
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ServeError::NoBook(root) => write!(f, "{} has no book/ directory", root.display()),
-            ServeError::Dest(why) => f.write_str(why),
+            ServeError::Dest(why) => why.fmt(f),
             ServeError::Bind(bind) => write!(
                 f,
                 "--bind {bind} is not an IP address\n  = hint: use 127.0.0.1 (default) or 0.0.0.0 to listen on every interface"
             ),
-            ServeError::Listen { addr, why } => {
+            ServeError::Listen { addr, source } => {
                 write!(
                     f,
-                    "cannot listen on {addr}: {why}\n  = hint: pick another --port"
+                    "cannot listen on {addr}: {source}\n  = hint: pick another --port"
                 )
             }
             ServeError::Watch(why) => write!(f, "cannot watch files: {why}"),
@@ -154,8 +157,18 @@ impl std::fmt::Display for ServeError {
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Dest(e) => Some(e),
+            ServeError::Listen { source, .. } => Some(source),
+            ServeError::Watch(e) => Some(e),
+            ServeError::NoBook(_) | ServeError::Bind(_) => None,
+        }
+    }
+}
 
+/// Build, serve and watch until Ctrl-C; an error only when serving could not start.
 pub fn run(
     root: &Path,
     dest: Option<PathBuf>,
@@ -170,16 +183,7 @@ pub fn run(
     let dest = dest.unwrap_or_else(|| root.join("site"));
     // A destination inside the watched folders would trigger a rebuild with every write.
     let dest = crate::fsx::check_dest(&dest, &root).map_err(ServeError::Dest)?;
-    let ip: std::net::IpAddr = bind
-        .parse()
-        .map_err(|_| ServeError::Bind(bind.to_string()))?;
-    if !ip.is_loopback() {
-        eprintln!("warning: serving on {ip}: other machines on the network can read the book");
-    }
-    let listener = TcpListener::bind((ip, port)).map_err(|e| ServeError::Listen {
-        addr: format!("{ip}:{port}"),
-        why: e.to_string(),
-    })?;
+    let listener = listen(bind, port)?;
     let local = listener.local_addr().ok();
     let addr = local.map(|a| a.to_string()).unwrap_or_default();
 
@@ -200,37 +204,65 @@ pub fn run(
     if open {
         open_browser(&format!("http://{addr}/"));
     }
-
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || {
-            stop.store(true, Ordering::SeqCst);
-            // Wake the accept loop so it sees `stop`.
-            if let Some(a) = local {
-                let _ = TcpStream::connect(a);
-            }
-        });
-    }
-
+    let stop = stop_on_ctrl_c(local);
     // Watch the sources; rebuild on a worker thread so requests are never blocked.
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
-    let watcher = {
-        let tx = tx.clone();
-        new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
-            if let Ok(events) = res {
-                let paths: Vec<PathBuf> = events
-                    .iter()
-                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
-                    .flat_map(|e| e.paths.iter().cloned())
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = tx.send(paths);
-                }
+    let watcher = watch_sources(&root, tx)?;
+    spawn_rebuilds(rx, builder, state.clone(), clients.clone());
+    serve_connections(&listener, &state, &clients, &stop);
+    drop(watcher);
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Bind `bind:port` (a warning when other machines can reach it).
+fn listen(bind: &str, port: u16) -> Result<TcpListener, ServeError> {
+    let ip: std::net::IpAddr = bind
+        .parse()
+        .map_err(|_| ServeError::Bind(bind.to_string()))?;
+    if !ip.is_loopback() {
+        eprintln!("warning: serving on {ip}: other machines on the network can read the book");
+    }
+    TcpListener::bind((ip, port)).map_err(|source| ServeError::Listen {
+        addr: format!("{ip}:{port}"),
+        source,
+    })
+}
+
+/// A flag Ctrl-C sets; the handler also wakes the accept loop (on `local`) so it sees it.
+fn stop_on_ctrl_c(local: Option<std::net::SocketAddr>) -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let _ = ctrlc::set_handler(move || {
+        flag.store(true, Ordering::SeqCst);
+        if let Some(a) = local {
+            let _ = TcpStream::connect(a);
+        }
+    });
+    stop
+}
+
+type Watcher = notify_debouncer_full::Debouncer<
+    notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
+/// Watch book/, themes/ and labs/ (those that exist); each debounced batch of changed
+/// paths (accesses left out) goes to `tx`. Watching stops when the watcher is dropped.
+fn watch_sources(root: &Path, tx: mpsc::Sender<Vec<PathBuf>>) -> Result<Watcher, ServeError> {
+    let mut watcher = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
+        if let Ok(events) = res {
+            let paths: Vec<PathBuf> = events
+                .iter()
+                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                .flat_map(|e| e.paths.iter().cloned())
+                .collect();
+            if !paths.is_empty() {
+                let _ = tx.send(paths);
             }
-        })
-    };
-    let mut watcher = watcher.map_err(|e| ServeError::Watch(e.to_string()))?;
+        }
+    })
+    .map_err(ServeError::Watch)?;
     for dir in ["book", "themes", "labs"] {
         let p = root.join(dir);
         if p.exists()
@@ -239,32 +271,32 @@ pub fn run(
             eprintln!("warning: cannot watch {}: {e}", p.display());
         }
     }
-    {
-        let state = state.clone();
-        let clients = clients.clone();
-        let dest_c = dest.clone();
-        std::thread::spawn(move || {
-            while let Ok(mut paths) = rx.recv() {
-                // Coalesce a burst of batches into one rebuild.
-                while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
-                    paths.extend(more);
-                }
-                let relevant: Vec<PathBuf> = paths
-                    .into_iter()
-                    .filter(|p| relevant_path(&root, &dest_c, p))
-                    .collect();
-                if relevant.is_empty() {
-                    continue;
-                }
-                builder.rebuild(&state, &clients, Some(&relevant));
-            }
-        });
-    }
+    Ok(watcher)
+}
 
-    serve_connections(&listener, &state, &clients, &stop);
-    drop(watcher);
-    eprintln!("stopped");
-    Ok(())
+/// The rebuild thread: one rebuild per burst of changes that touch the book.
+fn spawn_rebuilds(
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+    mut builder: Rebuilder,
+    state: Arc<RwLock<State>>,
+    clients: Clients,
+) {
+    std::thread::spawn(move || {
+        while let Ok(mut paths) = rx.recv() {
+            // Coalesce a burst of batches into one rebuild.
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
+                paths.extend(more);
+            }
+            let relevant: Vec<PathBuf> = paths
+                .into_iter()
+                .filter(|p| relevant_path(&builder.root, &builder.dest, p))
+                .collect();
+            if relevant.is_empty() {
+                continue;
+            }
+            builder.rebuild(&state, &clients, Some(&relevant));
+        }
+    });
 }
 
 /// Accept connections, each handled on a thread of its own, at most [`MAX_CONNECTIONS`] at
@@ -614,29 +646,7 @@ fn handle(rq: TcpStream, method: &str, url: &str, state: &RwLock<State>, clients
         return;
     }
     if url == EVENTS_PATH {
-        let error = state
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .error
-            .clone();
-        let mut hello = String::from(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n",
-        );
-        if let Some(e) = error {
-            hello.push_str(&format!("event: error\ndata: {e}\n\n"));
-        }
-        // The stream's own thread writes the hello too: a client that never reads must not
-        // hold this worker (S11).
-        if let Err(s) = clients.add(rq, hello) {
-            respond(
-                s,
-                "503 Service Unavailable",
-                TEXT,
-                b"too many live-reload streams\n",
-                false,
-            );
-        }
-        return;
+        return open_event_stream(rq, state, clients);
     }
     if url == STATUS_PATH {
         let st = state.read().unwrap_or_else(|e| e.into_inner());
@@ -655,22 +665,7 @@ fn handle(rq: TcpStream, method: &str, url: &str, state: &RwLock<State>, clients
         );
         return;
     };
-    let st = state.read().unwrap_or_else(|e| e.into_inner());
-    let (status, name, bytes) = match st.files.get(&name) {
-        Some(b) => ("200 OK", name, b.clone()),
-        None => match st.files.get(&format!("{name}/index.html")) {
-            Some(b) => ("200 OK", format!("{name}/index.html"), b.clone()),
-            None => (
-                "404 Not Found",
-                "404.html".to_string(),
-                st.files
-                    .get("404.html")
-                    .cloned()
-                    .unwrap_or_else(|| b"not found\n".to_vec()),
-            ),
-        },
-    };
-    drop(st);
+    let (status, name, bytes) = lookup(state, name);
     if name.ends_with(".html") {
         let html = String::from_utf8_lossy(&bytes);
         let injected = match html.rfind("</body>") {
@@ -681,6 +676,52 @@ fn handle(rq: TcpStream, method: &str, url: &str, state: &RwLock<State>, clients
     } else {
         respond(rq, status, content_type(&name), &bytes, head);
     }
+}
+
+/// Hand the connection to the live-reload streams, with the current error (if any) as its
+/// first event; 503 when there are too many streams.
+fn open_event_stream(rq: TcpStream, state: &RwLock<State>, clients: &Clients) {
+    let error = state
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .error
+        .clone();
+    let mut hello = String::from(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n",
+    );
+    if let Some(e) = error {
+        hello.push_str(&format!("event: error\ndata: {e}\n\n"));
+    }
+    // The stream's own thread writes the hello too: a client that never reads must not
+    // hold this worker (S11).
+    if let Err(s) = clients.add(rq, hello) {
+        respond(
+            s,
+            "503 Service Unavailable",
+            TEXT,
+            b"too many live-reload streams\n",
+            false,
+        );
+    }
+}
+
+/// The site file a name serves: the file, else the folder's `index.html`, else the book's
+/// 404 page. Returns the status, the name served (for its content type) and its bytes.
+fn lookup(state: &RwLock<State>, name: String) -> (&'static str, String, Vec<u8>) {
+    let st = state.read().unwrap_or_else(|e| e.into_inner());
+    if let Some(b) = st.files.get(&name) {
+        return ("200 OK", name, b.clone());
+    }
+    let index = format!("{name}/index.html");
+    if let Some(b) = st.files.get(&index) {
+        return ("200 OK", index, b.clone());
+    }
+    let page = st
+        .files
+        .get("404.html")
+        .cloned()
+        .unwrap_or_else(|| b"not found\n".to_vec());
+    ("404 Not Found", "404.html".to_string(), page)
 }
 
 fn open_browser(url: &str) {

@@ -22,45 +22,9 @@ pub fn run(cmd: LabsCommand) -> u8 {
                 None => no_such_lab(labs, &id),
             })
         }
-        LabsCommand::Export { dir, root } => with_labs(&root, |labs| {
-            if let Err(e) = crate::fsx::check_dest(&dir, &root) {
-                eprintln!("error: cannot export to {}: {e}", dir.display());
-                return 2;
-            }
-            match crate::lab::export::export(labs, &dir) {
-                Ok(n) => {
-                    eprintln!("exported {n} labs to {}", dir.display());
-                    0
-                }
-                Err(e) => {
-                    eprintln!("error: cannot export to {}: {e}", dir.display());
-                    2
-                }
-            }
-        }),
+        LabsCommand::Export { dir, root } => with_labs(&root, |labs| export(labs, &dir, &root)),
         #[cfg(feature = "cluster")]
-        LabsCommand::Run(opts) => {
-            let abs = opts.root.canonicalize().unwrap_or(opts.root.clone());
-            with_labs(&opts.root, |labs| {
-                use crate::cluster::RunError;
-                match crate::cluster::run::run(
-                    &abs,
-                    labs,
-                    &crate::cluster::cluster_objects(labs),
-                    &run_options(&opts),
-                ) {
-                    Ok(s) if s.failed > 0 => 1,
-                    Ok(_) => 0,
-                    Err(RunError::Interrupted(_)) => 130,
-                    Err(
-                        e @ (RunError::Usage(_) | RunError::Environment(_) | RunError::Refused(_)),
-                    ) => {
-                        eprintln!("error: {e}");
-                        2
-                    }
-                }
-            })
-        }
+        LabsCommand::Run(opts) => run_labs(&opts),
         #[cfg(feature = "cluster")]
         LabsCommand::ControlPlane { command } => super::control_plane::run(command),
         #[cfg(feature = "cluster")]
@@ -90,6 +54,49 @@ pub fn run(cmd: LabsCommand) -> u8 {
             2
         }
     }
+}
+
+/// `labs export DIR`: the labs' files, to a destination `fsx::check_dest` accepts.
+fn export(labs: &[Lab], dir: &Path, root: &Path) -> u8 {
+    if let Err(e) = crate::fsx::check_dest(dir, root) {
+        eprintln!("error: cannot export to {}: {e}", dir.display());
+        return 2;
+    }
+    match crate::lab::export::export(labs, dir) {
+        Ok(n) => {
+            eprintln!("exported {n} labs to {}", dir.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot export to {}: {e}", dir.display());
+            2
+        }
+    }
+}
+
+/// `labs run`: 0 every lab passed, 1 one failed, 2 it could not run, 130 interrupted.
+#[cfg(feature = "cluster")]
+fn run_labs(opts: &super::RunArgs) -> u8 {
+    use crate::cluster::RunError;
+    let abs = opts.root.canonicalize().unwrap_or(opts.root.clone());
+    with_labs(&opts.root, |labs| {
+        match crate::cluster::run::run(
+            &abs,
+            labs,
+            &crate::cluster::cluster_objects(labs),
+            &run_options(opts),
+        ) {
+            Ok(s) if s.failed > 0 => 1,
+            Ok(_) => 0,
+            Err(RunError::Interrupted(_)) => 130,
+            // Usage, environment, a refused context, a cluster or control plane that
+            // cannot be reached or started.
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        }
+    })
 }
 
 /// The runner's options from `labs run`'s arguments.

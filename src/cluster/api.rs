@@ -3,12 +3,13 @@
 //! and removal of the cluster-scoped objects a lab created.
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Event, Namespace, Pod, ServiceAccount};
+use k8s_openapi::api::core::v1::{ContainerStatus, Event, Namespace, Pod, ServiceAccount};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, LogParams, Patch, PatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::core::GroupVersionKind;
 use kube::{Client, Config};
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::time::{Duration, Instant};
 
 pub const FIELD_MANAGER: &str = "kubebook";
@@ -24,21 +25,107 @@ pub type NodeState = std::collections::BTreeMap<
     ),
 >;
 
+/// One node as `labs doctor` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeInfo {
+    pub name: String,
+    pub ready: bool,
+    pub kubelet_version: String,
+}
+
 pub struct Cluster {
     client: Client,
     rt: tokio::runtime::Runtime,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+/// Why a conversation with the cluster failed.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The async runtime the client runs on could not start.
+    Runtime(std::io::Error),
+    /// The kubeconfig's context could not be turned into a client configuration.
+    Context {
+        context: String,
+        source: kube::config::KubeconfigError,
+    },
+    /// An API server URL that does not parse.
+    Url {
+        url: String,
+        source: http::uri::InvalidUri,
+    },
+    /// The client could not be built from its configuration.
+    Client(kube::Error),
+    /// The first request had no answer within [`super::safety::PROBE_TIMEOUT`].
+    NoAnswer { after: Duration },
+    /// The first request failed.
+    Unreachable(kube::Error),
+    /// A request failed; `what` completes "cannot …" (`list nodes`, `delete namespace x`).
+    Request { what: String, source: kube::Error },
+    /// Something the runner waits for did not happen in time; `what` reads before
+    /// "within N s", `hint` after it.
+    Timeout {
+        what: String,
+        after: Duration,
+        hint: Option<&'static str>,
+    },
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Runtime(e) => write!(f, "cannot start the async runtime: {e}"),
+            ApiError::Context { context, source } => {
+                write!(f, "cannot use context `{context}`: {source}")
+            }
+            ApiError::Url { url, source } => write!(f, "bad URL {url}: {source}"),
+            ApiError::Client(e) => write!(f, "cannot create a client: {e}"),
+            ApiError::NoAnswer { after } => write!(
+                f,
+                "the API server does not answer within {} s (is the cluster running? `kind get clusters`)",
+                after.as_secs()
+            ),
+            ApiError::Unreachable(e) => write!(f, "the API server does not answer: {e}"),
+            ApiError::Request { what, source } => write!(f, "cannot {what}: {source}"),
+            ApiError::Timeout { what, after, hint } => {
+                write!(f, "{what} within {} s", after.as_secs())?;
+                if let Some(h) = hint {
+                    write!(f, "; {h}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ApiError::Runtime(e) => Some(e),
+            ApiError::Context { source, .. } => Some(source),
+            ApiError::Url { source, .. } => Some(source),
+            ApiError::Client(e) | ApiError::Unreachable(e) => Some(e),
+            ApiError::Request { source, .. } => Some(source),
+            ApiError::NoAnswer { .. } | ApiError::Timeout { .. } => None,
+        }
+    }
+}
+
+/// `map_err(request("list nodes"))`: a failed request, saying what it was for.
+fn request(what: impl Into<String>) -> impl FnOnce(kube::Error) -> ApiError {
+    let what = what.into();
+    move |source| ApiError::Request { what, source }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .map_err(ApiError::Runtime)
 }
 
 impl Cluster {
     /// Connect with one context of a kubeconfig (never the "current" one implicitly).
-    pub fn connect(kubeconfig: Kubeconfig, context: &str) -> Result<Cluster, String> {
+    pub fn connect(kubeconfig: Kubeconfig, context: &str) -> Result<Cluster, ApiError> {
         let rt = runtime()?;
         let opts = KubeConfigOptions {
             context: Some(context.to_string()),
@@ -46,7 +133,10 @@ impl Cluster {
         };
         let mut config = rt
             .block_on(Config::from_custom_kubeconfig(kubeconfig, &opts))
-            .map_err(|e| format!("cannot use context `{context}`: {e}"))?;
+            .map_err(|source| ApiError::Context {
+                context: context.to_string(),
+                source,
+            })?;
         // A server that accepts and never answers is reported in seconds, not after
         // the client's default 30 s.
         config.connect_timeout = Some(Duration::from_secs(5));
@@ -54,19 +144,21 @@ impl Cluster {
         let client = {
             // The client's buffer spawns onto the runtime it is created in.
             let _guard = rt.enter();
-            Client::try_from(config).map_err(|e| format!("cannot create a client: {e}"))?
+            Client::try_from(config).map_err(ApiError::Client)?
         };
         Ok(Cluster { client, rt })
     }
 
     /// Connect to an API server URL without credentials (tests, `kubectl proxy`).
-    pub fn from_url(url: &str) -> Result<Cluster, String> {
+    pub fn from_url(url: &str) -> Result<Cluster, ApiError> {
         let rt = runtime()?;
-        let uri: http::Uri = url.parse().map_err(|e| format!("bad URL {url}: {e}"))?;
+        let uri: http::Uri = url.parse().map_err(|source| ApiError::Url {
+            url: url.to_string(),
+            source,
+        })?;
         let client = {
             let _guard = rt.enter();
-            Client::try_from(Config::new(uri))
-                .map_err(|e| format!("cannot create a client: {e}"))?
+            Client::try_from(Config::new(uri)).map_err(ApiError::Client)?
         };
         Ok(Cluster { client, rt })
     }
@@ -74,30 +166,23 @@ impl Cluster {
     /// `v1.36.1`. The first call to a cluster, so it is bounded by
     /// [`super::safety::PROBE_TIMEOUT`]: a server that accepts connections and never answers
     /// is reported in seconds, not after the client's 30 s default (L02).
-    pub fn server_version(&self) -> Result<String, String> {
+    pub fn server_version(&self) -> Result<String, ApiError> {
         let limit = super::safety::PROBE_TIMEOUT;
         let v = self
             .rt
-            .block_on(async {
-                tokio::time::timeout(limit, self.client.apiserver_version()).await
-            })
-            .map_err(|_| {
-                format!(
-                    "the API server does not answer within {} s (is the cluster running? `kind get clusters`)",
-                    limit.as_secs()
-                )
-            })?
-            .map_err(|e| format!("the API server does not answer: {e}"))?;
+            .block_on(async { tokio::time::timeout(limit, self.client.apiserver_version()).await })
+            .map_err(|_| ApiError::NoAnswer { after: limit })?
+            .map_err(ApiError::Unreachable)?;
         Ok(v.git_version)
     }
 
     /// Every node's labels and taints, to put back after a lab that changes them.
-    pub fn node_state(&self) -> Result<NodeState, String> {
+    pub fn node_state(&self) -> Result<NodeState, ApiError> {
         let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
         let list = self
             .rt
             .block_on(api.list(&ListParams::default()))
-            .map_err(|e| format!("cannot list nodes: {e}"))?;
+            .map_err(request("list nodes"))?;
         Ok(list
             .items
             .into_iter()
@@ -118,7 +203,7 @@ impl Cluster {
     /// removed, labels it changed or removed come back with their old value (also ones
     /// that were there before the lab, which a name-based undo would delete), taints are
     /// replaced by the old list. Returns the nodes that needed it.
-    pub fn restore_nodes(&self, before: &NodeState) -> Result<Vec<String>, String> {
+    pub fn restore_nodes(&self, before: &NodeState) -> Result<Vec<String>, ApiError> {
         let now = self.node_state()?;
         let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
         let mut restored = Vec::new();
@@ -145,19 +230,19 @@ impl Cluster {
             });
             self.rt
                 .block_on(api.patch(name, &PatchParams::default(), &Patch::Merge(&patch)))
-                .map_err(|e| format!("cannot restore node {name}: {e}"))?;
+                .map_err(request(format!("restore node {name}")))?;
             restored.push(name.clone());
         }
         Ok(restored)
     }
 
     /// Every node: name, Ready, kubelet version.
-    pub fn nodes(&self) -> Result<Vec<(String, bool, String)>, String> {
+    pub fn nodes(&self) -> Result<Vec<NodeInfo>, ApiError> {
         let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
         let list = self
             .rt
             .block_on(api.list(&ListParams::default()))
-            .map_err(|e| format!("cannot list nodes: {e}"))?;
+            .map_err(request("list nodes"))?;
         Ok(list
             .items
             .into_iter()
@@ -172,20 +257,27 @@ impl Cluster {
                     .node_info
                     .map(|i| i.kubelet_version)
                     .unwrap_or_default();
-                (n.metadata.name.unwrap_or_default(), ready, version)
+                NodeInfo {
+                    name: n.metadata.name.unwrap_or_default(),
+                    ready,
+                    kubelet_version: version,
+                }
             })
             .collect())
     }
 
     /// Create (or take over) the lab's namespace with server-side apply.
-    pub fn apply_namespace(&self, name: &str, lab: &str) -> Result<(), String> {
+    pub fn apply_namespace(&self, name: &str, lab: &str) -> Result<(), ApiError> {
         let api: Api<Namespace> = Api::all(self.client.clone());
-        let ns: Namespace = serde_json::from_value(serde_json::json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": { "name": name, "labels": { LAB_LABEL: lab } }
-        }))
-        .map_err(|e| e.to_string())?;
+        // k8s-openapi writes apiVersion and kind itself, as server-side apply needs.
+        let ns = Namespace {
+            metadata: ObjectMeta {
+                name: Some(name.to_string()),
+                labels: Some([(LAB_LABEL.to_string(), lab.to_string())].into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         self.rt
             .block_on(api.patch(
                 name,
@@ -193,10 +285,10 @@ impl Cluster {
                 &Patch::Apply(&ns),
             ))
             .map(|_| ())
-            .map_err(|e| format!("cannot create namespace {name}: {e}"))
+            .map_err(request(format!("create namespace {name}")))
     }
 
-    pub fn delete_namespace(&self, name: &str) -> Result<(), String> {
+    pub fn delete_namespace(&self, name: &str) -> Result<(), ApiError> {
         let api: Api<Namespace> = Api::all(self.client.clone());
         match self
             .rt
@@ -204,39 +296,40 @@ impl Cluster {
         {
             Ok(_) => Ok(()),
             Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
-            Err(e) => Err(format!("cannot delete namespace {name}: {e}")),
+            Err(e) => Err(request(format!("delete namespace {name}"))(e)),
         }
     }
 
     /// Poll until the ServiceAccount controller has made the namespace's `default`
     /// ServiceAccount (Pods are refused before that).
-    pub fn wait_default_service_account(&self, ns: &str, limit: Duration) -> Result<(), String> {
+    pub fn wait_default_service_account(&self, ns: &str, limit: Duration) -> Result<(), ApiError> {
         let api: Api<ServiceAccount> = Api::namespaced(self.client.clone(), ns);
         let deadline = Instant::now() + limit;
         loop {
             match self.rt.block_on(api.get_opt("default")) {
                 Ok(Some(_)) => return Ok(()),
                 Ok(None) => {}
-                Err(e) => return Err(format!("cannot read ServiceAccounts in {ns}: {e}")),
+                Err(e) => return Err(request(format!("read ServiceAccounts in {ns}"))(e)),
             }
             if Instant::now() > deadline {
-                return Err(format!(
-                    "namespace {ns} got no default ServiceAccount within {} s; is kube-controller-manager running?",
-                    limit.as_secs()
-                ));
+                return Err(ApiError::Timeout {
+                    what: format!("namespace {ns} got no default ServiceAccount"),
+                    after: limit,
+                    hint: Some("is kube-controller-manager running?"),
+                });
             }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     /// Namespaces an earlier run of the lab left behind (they carry the lab label).
-    pub fn lab_namespaces(&self, lab: &str) -> Result<Vec<String>, String> {
+    pub fn lab_namespaces(&self, lab: &str) -> Result<Vec<String>, ApiError> {
         let api: Api<Namespace> = Api::all(self.client.clone());
         let lp = ListParams::default().labels(&format!("{LAB_LABEL}={lab}"));
         let list = self
             .rt
             .block_on(api.list(&lp))
-            .map_err(|e| format!("cannot list namespaces: {e}"))?;
+            .map_err(request("list namespaces"))?;
         Ok(list
             .items
             .into_iter()
@@ -245,13 +338,13 @@ impl Cluster {
             .collect())
     }
 
-    fn dynamic_api(&self, api_version: &str, kind: &str) -> Result<Api<DynamicObject>, String> {
+    fn dynamic_api(&self, api_version: &str, kind: &str) -> Result<Api<DynamicObject>, ApiError> {
         let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
         let gvk = GroupVersionKind::gvk(group, version, kind);
         let (ar, _) = self
             .rt
             .block_on(kube::discovery::pinned_kind(&self.client, &gvk))
-            .map_err(|e| format!("cannot find {kind} in the API: {e}"))?;
+            .map_err(request(format!("find {kind} in the API")))?;
         Ok(Api::all_with(self.client.clone(), &ar))
     }
 
@@ -262,14 +355,14 @@ impl Cluster {
         api_version: &str,
         kind: &str,
         name: &str,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, ApiError> {
         let Ok(api) = self.dynamic_api(api_version, kind) else {
             return Ok(false);
         };
         self.rt
             .block_on(api.get_opt(name))
             .map(|o| o.is_some())
-            .map_err(|e| format!("cannot read {kind} {name}: {e}"))
+            .map_err(request(format!("read {kind} {name}")))
     }
 
     pub fn wait_cluster_object_gone(
@@ -278,14 +371,15 @@ impl Cluster {
         kind: &str,
         name: &str,
         limit: Duration,
-    ) -> Result<(), String> {
+    ) -> Result<(), ApiError> {
         let deadline = Instant::now() + limit;
         while self.cluster_object_exists(api_version, kind, name)? {
             if Instant::now() > deadline {
-                return Err(format!(
-                    "{kind} {name} was not deleted within {} s",
-                    limit.as_secs()
-                ));
+                return Err(ApiError::Timeout {
+                    what: format!("{kind} {name} was not deleted"),
+                    after: limit,
+                    hint: None,
+                });
             }
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -350,7 +444,7 @@ impl Cluster {
         api_version: &str,
         kind: &str,
         name: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), ApiError> {
         let api = self.dynamic_api(api_version, kind)?;
         match self
             .rt
@@ -358,7 +452,7 @@ impl Cluster {
         {
             Ok(_) => Ok(()),
             Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
-            Err(e) => Err(format!("cannot delete {kind} {name}: {e}")),
+            Err(e) => Err(request(format!("delete {kind} {name}"))(e)),
         }
     }
 
@@ -366,95 +460,145 @@ impl Cluster {
     /// lines of Pods that are not ready. Never reads Secrets.
     pub fn diagnostics(&self, ns: &str) -> String {
         let mut out = String::new();
+        self.write_events(&mut out, ns);
+        self.write_pods(&mut out, ns);
+        out
+    }
+
+    /// The namespace's last 20 events, oldest first.
+    fn write_events(&self, out: &mut String, ns: &str) {
         let events: Api<Event> = Api::namespaced(self.client.clone(), ns);
-        match self.rt.block_on(events.list(&ListParams::default())) {
-            Ok(list) => {
-                let mut items = list.items;
-                items.sort_by_key(|e| {
-                    e.last_timestamp
-                        .clone()
-                        .map(|t| t.0)
-                        .or_else(|| e.event_time.clone().map(|t| t.0))
-                });
-                let _ = writeln!(out, "events in {ns}:");
-                for e in items.iter().rev().take(20).rev() {
-                    let _ = writeln!(
-                        out,
-                        "  {:<8} {:<20} {}/{}: {}",
-                        e.type_.as_deref().unwrap_or(""),
-                        e.reason.as_deref().unwrap_or(""),
-                        e.involved_object.kind.as_deref().unwrap_or(""),
-                        e.involved_object.name.as_deref().unwrap_or(""),
-                        e.message.as_deref().unwrap_or("").trim()
-                    );
-                }
-            }
+        let mut items = match self.rt.block_on(events.list(&ListParams::default())) {
+            Ok(list) => list.items,
             Err(e) => {
                 let _ = writeln!(out, "events: cannot list: {e}");
+                return;
             }
+        };
+        items.sort_by_key(|e| {
+            e.last_timestamp
+                .clone()
+                .map(|t| t.0)
+                .or_else(|| e.event_time.clone().map(|t| t.0))
+        });
+        let _ = writeln!(out, "events in {ns}:");
+        for e in items.iter().rev().take(20).rev() {
+            let _ = writeln!(
+                out,
+                "  {:<8} {:<20} {}/{}: {}",
+                e.type_.as_deref().unwrap_or(""),
+                e.reason.as_deref().unwrap_or(""),
+                e.involved_object.kind.as_deref().unwrap_or(""),
+                e.involved_object.name.as_deref().unwrap_or(""),
+                e.message.as_deref().unwrap_or("").trim()
+            );
         }
+    }
+
+    /// Every Pod's phase and containers, and the logs of the Pods that are not ready.
+    fn write_pods(&self, out: &mut String, ns: &str) {
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
-        match self.rt.block_on(pods.list(&ListParams::default())) {
-            Ok(list) => {
-                let _ = writeln!(out, "pods in {ns}:");
-                for p in list.items {
-                    let name = p.metadata.name.clone().unwrap_or_default();
-                    let status = p.status.clone().unwrap_or_default();
-                    let ready = status
-                        .conditions
-                        .as_ref()
-                        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
-                        .map(|c| c.status == "True")
-                        .unwrap_or(false);
-                    let _ = writeln!(
-                        out,
-                        "  {name}: phase {} ready {ready}",
-                        status.phase.as_deref().unwrap_or("?")
-                    );
-                    for cs in status.container_statuses.iter().flatten() {
-                        let state = cs.state.as_ref().map(|s| {
-                            if let Some(w) = &s.waiting {
-                                format!("waiting ({})", w.reason.as_deref().unwrap_or(""))
-                            } else if let Some(t) = &s.terminated {
-                                format!(
-                                    "terminated ({}, exit {})",
-                                    t.reason.as_deref().unwrap_or(""),
-                                    t.exit_code
-                                )
-                            } else {
-                                "running".to_string()
-                            }
-                        });
-                        let _ = writeln!(
-                            out,
-                            "    container {}: {} restarts {}",
-                            cs.name,
-                            state.unwrap_or_default(),
-                            cs.restart_count
-                        );
-                    }
-                    if !ready {
-                        // One container at a time: the API refuses a log request without a
-                        // container name for a Pod that has several.
-                        for cs in status.container_statuses.iter().flatten() {
-                            let lp = LogParams {
-                                tail_lines: Some(20),
-                                container: Some(cs.name.clone()),
-                                ..Default::default()
-                            };
-                            if let Ok(logs) = self.rt.block_on(pods.logs(&name, &lp)) {
-                                for l in logs.lines() {
-                                    let _ = writeln!(out, "    {} | {l}", cs.name);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        let list = match self.rt.block_on(pods.list(&ListParams::default())) {
+            Ok(list) => list,
             Err(e) => {
                 let _ = writeln!(out, "pods: cannot list: {e}");
+                return;
+            }
+        };
+        let _ = writeln!(out, "pods in {ns}:");
+        for p in list.items {
+            let name = p.metadata.name.clone().unwrap_or_default();
+            let status = p.status.clone().unwrap_or_default();
+            let ready = status
+                .conditions
+                .as_ref()
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+                .map(|c| c.status == "True")
+                .unwrap_or(false);
+            let _ = writeln!(
+                out,
+                "  {name}: phase {} ready {ready}",
+                status.phase.as_deref().unwrap_or("?")
+            );
+            let containers = status.container_statuses.unwrap_or_default();
+            for cs in &containers {
+                let _ = writeln!(
+                    out,
+                    "    container {}: {} restarts {}",
+                    cs.name,
+                    container_state(cs),
+                    cs.restart_count
+                );
+            }
+            if !ready {
+                self.write_logs(out, &pods, &name, &containers);
             }
         }
-        out
+    }
+
+    /// The last 20 log lines of each container of a Pod. One container at a time: the API
+    /// refuses a log request without a container name for a Pod that has several.
+    fn write_logs(
+        &self,
+        out: &mut String,
+        pods: &Api<Pod>,
+        pod: &str,
+        containers: &[ContainerStatus],
+    ) {
+        for cs in containers {
+            let lp = LogParams {
+                tail_lines: Some(20),
+                container: Some(cs.name.clone()),
+                ..Default::default()
+            };
+            if let Ok(logs) = self.rt.block_on(pods.logs(pod, &lp)) {
+                for l in logs.lines() {
+                    let _ = writeln!(out, "    {} | {l}", cs.name);
+                }
+            }
+        }
+    }
+}
+
+/// `waiting (Reason)`, `terminated (Reason, exit N)` or `running` (empty when unknown).
+fn container_state(cs: &ContainerStatus) -> String {
+    let Some(s) = &cs.state else {
+        return String::new();
+    };
+    if let Some(w) = &s.waiting {
+        format!("waiting ({})", w.reason.as_deref().unwrap_or(""))
+    } else if let Some(t) = &s.terminated {
+        format!(
+            "terminated ({}, exit {})",
+            t.reason.as_deref().unwrap_or(""),
+            t.exit_code
+        )
+    } else {
+        "running".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_say_what_and_how_long() {
+        let e = ApiError::Timeout {
+            what: "namespace n got no default ServiceAccount".into(),
+            after: Duration::from_secs(30),
+            hint: Some("is kube-controller-manager running?"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "namespace n got no default ServiceAccount within 30 s; is kube-controller-manager running?"
+        );
+        let e = ApiError::NoAnswer {
+            after: Duration::from_secs(5),
+        };
+        assert!(
+            e.to_string()
+                .starts_with("the API server does not answer within 5 s")
+        );
     }
 }

@@ -154,7 +154,19 @@ fn check(target: Need, name: &str, status: Status, detail: String, hint: Option<
     }
 }
 
+/// Everything labs on kind need, from the tools to the cluster and its fixtures.
 fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
+    kind_check(out);
+    engine_checks(out);
+    memory_check(out);
+    kubeconfig_checks(out);
+    kubectl_check(book_minor, out);
+    cluster_checks(book_minor, out);
+    optional_tool_checks(out);
+}
+
+/// kind itself, and whether it is the release the book is tested with.
+fn kind_check(out: &mut Vec<Check>) {
     use Need::Kind;
     match version_of("kind", &["version"]) {
         Some(v) if minor_of(&v, "0").as_deref() == Some("0.33") => {
@@ -175,21 +187,19 @@ fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
             Some("go install sigs.k8s.io/kind@v0.33.0 (or https://kind.sigs.k8s.io/docs/user/quick-start/)"),
         )),
     }
-    engine_checks(out);
-    memory_check(out);
-    kubeconfig_checks(out);
-    let client = probe("kubectl", &["version", "--client"]);
-    let first_line = |o: &[u8]| {
-        String::from_utf8_lossy(o)
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    match client {
+}
+
+/// kubectl, of the book's minor release (outputs differ across minors).
+fn kubectl_check(book_minor: &str, out: &mut Vec<Check>) {
+    use Need::Kind;
+    match probe("kubectl", &["version", "--client"]) {
         Ok((true, o)) => {
-            let v = first_line(&o);
+            let v = String::from_utf8_lossy(&o)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
             let skew = minor_of(&v, "1").as_deref() != Some(book_minor);
             out.push(check(
                 Kind,
@@ -219,7 +229,10 @@ fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
             Some("https://kubernetes.io/docs/tasks/tools/ (the control plane brings its own)"),
         )),
     }
-    cluster_checks(book_minor, out);
+}
+
+/// Tools only some labs need: without them those labs are skipped (a warning).
+fn optional_tool_checks(out: &mut Vec<Check>) {
     for (tool, args, why) in [
         (
             "helm",
@@ -239,7 +252,7 @@ fn kind_checks(book_minor: &str, out: &mut Vec<Check>) {
     ] {
         let found = probe(tool, args).is_ok_and(|(ok, _)| ok);
         out.push(check(
-            Kind,
+            Need::Kind,
             tool,
             if found { Status::Pass } else { Status::Warn },
             if found {
@@ -324,41 +337,17 @@ fn memory_check(out: &mut Vec<Check>) {
 /// Free memory below which kind labs are likely to see Pending Pods or evictions.
 const MIN_FREE_GIB: f64 = 4.0;
 
+/// How to make the book's cluster, the hint of every cluster finding that is missing.
+const CREATE: &str =
+    "kind create cluster --name kubebook --config labs/kind.yaml (or labs run --create-cluster)";
+
 /// The cluster the runner would pick (and why): reachable, its version, its nodes, the
 /// fixtures.
 fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
     use Need::Kind;
-    let create = "kind create cluster --name kubebook --config labs/kind.yaml (or labs run --create-cluster)";
-    let (context, why) = match target::default_context() {
-        Ok(c) => c,
-        Err(e) => {
-            out.push(check(
-                Kind,
-                "context",
-                Status::Missing,
-                e.to_string().lines().next().unwrap_or_default().to_string(),
-                Some(create),
-            ));
-            return;
-        }
-    };
-    if !context.starts_with("kind-") {
-        out.push(check(
-            Kind,
-            "context",
-            Status::Missing,
-            format!("{context}: {why}; not a kind cluster, so labs run refuses it"),
-            Some(create),
-        ));
+    let Some(context) = context_check(out) else {
         return;
-    }
-    out.push(check(
-        Kind,
-        "context",
-        Status::Pass,
-        format!("{context}: {why}"),
-        None,
-    ));
+    };
     let t = match target::from_kubeconfig_quiet(Some(&context)) {
         Ok(t) => t,
         Err(e) => {
@@ -366,8 +355,8 @@ fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
                 Kind,
                 &format!("cluster {context}"),
                 Status::Missing,
-                e.to_string().lines().next().unwrap_or_default().to_string(),
-                Some(create),
+                first_line(&e),
+                Some(CREATE),
             ));
             return;
         }
@@ -380,36 +369,90 @@ fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
         format!("Kubernetes {}", t.server_version),
         skew.then_some("recreate it from labs/kind.yaml: its node image is the book's release"),
     ));
-    match t.cluster.nodes() {
-        Ok(nodes) => {
-            let not_ready: Vec<&str> = nodes
-                .iter()
-                .filter(|n| !n.1)
-                .map(|n| n.0.as_str())
-                .collect();
+    node_check(&t, out);
+    fixture_checks(&t, out);
+}
+
+fn first_line(e: &impl std::fmt::Display) -> String {
+    e.to_string().lines().next().unwrap_or_default().to_string()
+}
+
+/// The context `labs run` would use, if it is a kind one (else the finding says why not).
+fn context_check(out: &mut Vec<Check>) -> Option<String> {
+    use Need::Kind;
+    let (context, why) = match target::default_context() {
+        Ok(c) => c,
+        Err(e) => {
             out.push(check(
                 Kind,
-                "nodes",
-                if not_ready.is_empty() && nodes.len() == 3 {
-                    Status::Pass
-                } else {
-                    Status::Warn
-                },
-                format!(
-                    "{} node(s){}",
-                    nodes.len(),
-                    if not_ready.is_empty() {
-                        ", all Ready".to_string()
-                    } else {
-                        format!(", not Ready: {}", not_ready.join(", "))
-                    }
-                ),
-                (nodes.len() != 3 || !not_ready.is_empty())
-                    .then_some("labs/kind.yaml makes one control-plane node and two workers"),
+                "context",
+                Status::Missing,
+                first_line(&e),
+                Some(CREATE),
             ));
+            return None;
         }
-        Err(e) => out.push(check(Kind, "nodes", Status::Warn, e, None)),
+    };
+    if !context.starts_with("kind-") {
+        out.push(check(
+            Kind,
+            "context",
+            Status::Missing,
+            format!("{context}: {why}; not a kind cluster, so labs run refuses it"),
+            Some(CREATE),
+        ));
+        return None;
     }
+    out.push(check(
+        Kind,
+        "context",
+        Status::Pass,
+        format!("{context}: {why}"),
+        None,
+    ));
+    Some(context)
+}
+
+/// The cluster's nodes: labs/kind.yaml makes three, all of which should be Ready.
+fn node_check(t: &target::Target, out: &mut Vec<Check>) {
+    let nodes = match t.cluster.nodes() {
+        Ok(nodes) => nodes,
+        Err(e) => {
+            out.push(check(
+                Need::Kind,
+                "nodes",
+                Status::Warn,
+                e.to_string(),
+                None,
+            ));
+            return;
+        }
+    };
+    let not_ready: Vec<&str> = nodes
+        .iter()
+        .filter(|n| !n.ready)
+        .map(|n| n.name.as_str())
+        .collect();
+    let as_made = not_ready.is_empty() && nodes.len() == 3;
+    out.push(check(
+        Need::Kind,
+        "nodes",
+        if as_made { Status::Pass } else { Status::Warn },
+        format!(
+            "{} node(s){}",
+            nodes.len(),
+            if not_ready.is_empty() {
+                ", all Ready".to_string()
+            } else {
+                format!(", not Ready: {}", not_ready.join(", "))
+            }
+        ),
+        (!as_made).then_some("labs/kind.yaml makes one control-plane node and two workers"),
+    ));
+}
+
+/// The fixtures `--create-cluster` installs, ready to serve.
+fn fixture_checks(t: &target::Target, out: &mut Vec<Check>) {
     let fixtures = [
         (
             "Gateway API and Ingress (cloud-provider-kind)",
@@ -424,7 +467,7 @@ fn cluster_checks(book_minor: &str, out: &mut Vec<Check>) {
     ];
     for (name, ok, hint) in fixtures {
         out.push(check(
-            Kind,
+            Need::Kind,
             name,
             if ok { Status::Pass } else { Status::Warn },
             if ok {
@@ -454,7 +497,7 @@ fn control_plane_checks(out: &mut Vec<Check>) {
             ControlPlane,
             "control plane binaries",
             Status::Missing,
-            e,
+            e.to_string(),
             Some("kubebook labs control-plane install (needs Go 1.26; ~20 min once)"),
         )),
     }

@@ -3,9 +3,10 @@
 //! and cloud-provider-kind (LoadBalancer Services, Ingress and the Gateway API) beside it.
 
 use super::run::have;
+use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// The release the workflow installs (`CLOUD_PROVIDER_KIND_VERSION` in labs.yml).
@@ -17,8 +18,89 @@ const CLASS: &str = "cloud-provider-kind";
 /// How long its classes may take to appear and be accepted (the workflow's `kubectl wait`).
 const CLASS_TIMEOUT: Duration = Duration::from_secs(180);
 
+/// Why the kind cluster could not be made ready, or cloud-provider-kind could not serve it.
+#[derive(Debug)]
+pub enum KindError {
+    /// kind or a running Docker engine is missing: what to install, each with where from.
+    Missing(Vec<&'static str>),
+    /// A program could not be started at all.
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+    /// A command ran and failed (its output went to the terminal).
+    Failed { command: String, status: ExitStatus },
+    /// cloud-provider-kind's log file could not be made.
+    Log {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Neither XDG_CACHE_HOME nor HOME says where cloud-provider-kind's log goes.
+    NoHome,
+    /// cloud-provider-kind exited while the runner waited for its classes.
+    Exited {
+        status: ExitStatus,
+        log: PathBuf,
+        tail: String,
+    },
+    /// Its GatewayClass was not accepted in time.
+    NotAccepted { after: Duration, log: PathBuf },
+}
+
+impl fmt::Display for KindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KindError::Missing(what) => {
+                write!(f, "--create-cluster needs {}", what.join(" and "))
+            }
+            KindError::Spawn { program, source } => {
+                write!(f, "cannot start {program}: {source}")
+            }
+            KindError::Failed { command, status } => write!(f, "{command} failed ({status})"),
+            KindError::Log { path, source } => write!(f, "{}: {source}", path.display()),
+            KindError::NoHome => f.write_str("cannot start cloud-provider-kind: HOME is not set"),
+            KindError::Exited { status, log, tail } => write!(
+                f,
+                "cloud-provider-kind exited ({status}); labs that need Ingress or the Gateway API will be skipped. The end of {}:\n{tail}",
+                log.display()
+            ),
+            KindError::NotAccepted { after, log } => write!(
+                f,
+                "GatewayClass {CLASS} was not accepted within {} s; labs that need Ingress or the Gateway API will be skipped (its log: {})",
+                after.as_secs(),
+                log.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for KindError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            KindError::Spawn { source, .. } | KindError::Log { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Run one command of the set-up, its output on the terminal; a failure stops the set-up.
+fn run(cmd: &mut Command) -> Result<(), KindError> {
+    let status = cmd.status().map_err(|source| KindError::Spawn {
+        program: cmd.get_program().to_string_lossy().into_owned(),
+        source,
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(KindError::Failed {
+            command: format!("{cmd:?}"),
+            status,
+        })
+    }
+}
+
 /// `kind create cluster` with the book's config, the pinned fixtures, the pinned images.
-pub(super) fn create_cluster(root: &Path) -> Result<(), String> {
+pub(super) fn create_cluster(root: &Path) -> Result<(), KindError> {
     let mut missing = Vec::new();
     if !have("kind", &["version"]) {
         missing.push("kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)");
@@ -27,16 +109,8 @@ pub(super) fn create_cluster(root: &Path) -> Result<(), String> {
         missing.push("a running Docker engine (`docker info` fails)");
     }
     if !missing.is_empty() {
-        return Err(format!("--create-cluster needs {}", missing.join(" and ")));
+        return Err(KindError::Missing(missing));
     }
-    let run = |cmd: &mut Command| -> Result<(), String> {
-        let st = cmd.status().map_err(|e| e.to_string())?;
-        if st.success() {
-            Ok(())
-        } else {
-            Err(format!("{cmd:?} failed ({st})"))
-        }
-    };
     let exists = Command::new("kind")
         .args(["get", "clusters"])
         .output()
@@ -59,7 +133,7 @@ pub(super) fn create_cluster(root: &Path) -> Result<(), String> {
             .arg(root.join("labs/kind.yaml")))?;
     }
     preload_images(root);
-    apply_fixtures(&root.join("labs/fixtures"), &run)?;
+    apply_fixtures(&root.join("labs/fixtures"))?;
     start_cloud_provider_kind();
     Ok(())
 }
@@ -68,10 +142,7 @@ pub(super) fn create_cluster(root: &Path) -> Result<(), String> {
 /// Deployment is Available: a lab's first apply must not meet a webhook with no endpoint yet
 /// (D5). metrics-server comes from its pinned release, as in the workflow, unless a fixture
 /// vendors it.
-fn apply_fixtures(
-    fixtures: &Path,
-    run: &dyn Fn(&mut Command) -> Result<(), String>,
-) -> Result<(), String> {
+fn apply_fixtures(fixtures: &Path) -> Result<(), KindError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures)
         .map(|es| {
             es.filter_map(Result::ok)
@@ -89,7 +160,7 @@ fn apply_fixtures(
             .is_some_and(|n| n.to_string_lossy().contains("metrics-server"))
     });
     if !vendored {
-        install_metrics_server(run);
+        install_metrics_server();
     }
     run(kubectl().args([
         "wait",
@@ -103,7 +174,7 @@ fn apply_fixtures(
 
 /// metrics-server from its release, with `--kubelet-insecure-tls` (kind's kubelets serve
 /// self-signed certificates). Offline, the labs that need it are skipped: a warning.
-fn install_metrics_server(run: &dyn Fn(&mut Command) -> Result<(), String>) {
+fn install_metrics_server() {
     let url = format!(
         "https://github.com/kubernetes-sigs/metrics-server/releases/download/{METRICS_SERVER_VERSION}/components.yaml"
     );
@@ -242,15 +313,17 @@ fn log_path() -> Option<PathBuf> {
     Some(base.join("kubebook/cloud-provider-kind.log"))
 }
 
-fn spawn_cloud_provider_kind() -> Result<(Child, PathBuf), String> {
-    let log = log_path().ok_or("cannot start cloud-provider-kind: HOME is not set")?;
+fn spawn_cloud_provider_kind() -> Result<(Child, PathBuf), KindError> {
+    let log = log_path().ok_or(KindError::NoHome)?;
+    let log_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| KindError::Log { path, source }
+    };
     if let Some(dir) = log.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(log_error(dir))?;
     }
-    let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
-    let err = out
-        .try_clone()
-        .map_err(|e| format!("{}: {e}", log.display()))?;
+    let out = std::fs::File::create(&log).map_err(log_error(&log))?;
+    let err = out.try_clone().map_err(log_error(&log))?;
     let mut cmd = Command::new("cloud-provider-kind");
     cmd.args(["--gateway-channel", "standard"])
         .stdin(Stdio::null())
@@ -261,15 +334,16 @@ fn spawn_cloud_provider_kind() -> Result<(Child, PathBuf), String> {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    let child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start cloud-provider-kind: {e}"))?;
+    let child = cmd.spawn().map_err(|source| KindError::Spawn {
+        program: "cloud-provider-kind".into(),
+        source,
+    })?;
     Ok((child, log))
 }
 
 /// Wait, as the workflow does, for the GatewayClass to be accepted and the IngressClass to
 /// exist. A cloud-provider-kind that exits meanwhile is reported with the end of its log.
-fn wait_for_classes(mut child: Option<Child>, log: &Path) -> Result<(), String> {
+fn wait_for_classes(mut child: Option<Child>, log: &Path) -> Result<(), KindError> {
     let deadline = Instant::now() + CLASS_TIMEOUT;
     loop {
         if gateway_class_accepted() && ingress_class_exists() {
@@ -279,18 +353,17 @@ fn wait_for_classes(mut child: Option<Child>, log: &Path) -> Result<(), String> 
         if let Some(c) = child.as_mut()
             && let Ok(Some(status)) = c.try_wait()
         {
-            return Err(format!(
-                "cloud-provider-kind exited ({status}); labs that need Ingress or the Gateway API will be skipped. The end of {}:\n{}",
-                log.display(),
-                log_tail(log)
-            ));
+            return Err(KindError::Exited {
+                status,
+                log: log.to_path_buf(),
+                tail: log_tail(log),
+            });
         }
         if Instant::now() >= deadline {
-            return Err(format!(
-                "GatewayClass {CLASS} was not accepted within {} s; labs that need Ingress or the Gateway API will be skipped (its log: {})",
-                CLASS_TIMEOUT.as_secs(),
-                log.display()
-            ));
+            return Err(KindError::NotAccepted {
+                after: CLASS_TIMEOUT,
+                log: log.to_path_buf(),
+            });
         }
         std::thread::sleep(Duration::from_secs(1));
     }
@@ -333,4 +406,27 @@ fn log_tail(path: &Path) -> String {
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_read_as_before() {
+        let e = KindError::Missing(vec!["kind (x)", "a running Docker engine (y)"]);
+        assert_eq!(
+            e.to_string(),
+            "--create-cluster needs kind (x) and a running Docker engine (y)"
+        );
+        let e = KindError::NotAccepted {
+            after: CLASS_TIMEOUT,
+            log: PathBuf::from("/c/cloud-provider-kind.log"),
+        };
+        assert!(
+            e.to_string()
+                .starts_with("GatewayClass cloud-provider-kind was not accepted within 180 s;"),
+            "{e}"
+        );
+    }
 }

@@ -14,30 +14,81 @@ pub mod verify;
 
 use std::fmt;
 
+/// `map_err(io("write …"))`: a local file or folder the runner needs, saying which.
+pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RunError {
+    let what = what.into();
+    move |source| RunError::Io { what, source }
+}
+
 /// Why a run of the labs could not go ahead or did not finish. The CLI turns these into
 /// exit codes; the runner never exits.
 #[derive(Debug)]
 pub enum RunError {
     /// Bad arguments: an unknown lab, nothing selected.
     Usage(String),
-    /// The machine or cluster lacks something (kubeconfig, binaries, a reachable server).
-    Environment(String),
+    /// The user's kubeconfig is missing or unusable, or names no usable context.
+    Kubeconfig(target::KubeconfigError),
+    /// A local folder or file the runner needs; `what` completes "cannot …".
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     /// The safety rules refused the chosen context before any request was sent.
-    Refused(String),
+    Refused(safety::Refusal),
+    /// `--create-cluster` could not make the kind cluster ready.
+    CreateCluster(kind::KindError),
+    /// The client for the chosen cluster could not be made, or its first request failed.
+    Cluster(api::ApiError),
+    /// The cluster of a kubeconfig context does not answer.
+    Unreachable {
+        context: String,
+        source: api::ApiError,
+    },
+    /// The local control plane did not start.
+    ControlPlane(crate::controlplane::StartError),
     /// Ctrl-C or SIGTERM: the labs that ran were cleaned up.
     Interrupted(report::Summary),
 }
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::controlplane::StartError;
         match self {
-            RunError::Usage(m) | RunError::Environment(m) | RunError::Refused(m) => f.write_str(m),
+            RunError::Usage(m) => f.write_str(m),
+            RunError::Kubeconfig(e) => e.fmt(f),
+            RunError::Io { what, source } => write!(f, "cannot {what}: {source}"),
+            RunError::Refused(e) => e.fmt(f),
+            RunError::CreateCluster(e) => e.fmt(f),
+            RunError::Cluster(e) => e.fmt(f),
+            RunError::Unreachable { context, source } => {
+                write!(
+                    f,
+                    "cannot reach the cluster of context `{context}`: {source}"
+                )
+            }
+            // A missing program or file names its install command: nothing to add.
+            RunError::ControlPlane(e @ (StartError::NotBuilt(_) | StartError::Missing { .. })) => {
+                e.fmt(f)
+            }
+            RunError::ControlPlane(e) => write!(f, "the control plane did not start: {e}"),
             RunError::Interrupted(_) => f.write_str("interrupted"),
         }
     }
 }
 
-impl std::error::Error for RunError {}
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RunError::Refused(e) => Some(e),
+            RunError::CreateCluster(e) => Some(e),
+            RunError::Cluster(e) | RunError::Unreachable { source: e, .. } => Some(e),
+            RunError::ControlPlane(e) => Some(e),
+            RunError::Kubeconfig(e) => Some(e),
+            RunError::Io { source, .. } => Some(source),
+            RunError::Usage(_) | RunError::Interrupted(_) => None,
+        }
+    }
+}
 
 use crate::lab::Lab;
 use crate::validate::{schema, yaml};

@@ -2,11 +2,22 @@
 //! run each lab in a namespace of its own, report, record, and always clean up.
 
 use super::RunError;
-use super::api::Cluster;
+use super::api::{ApiError, Cluster};
 use super::exec::{self, Background, Env};
 use super::report::{self, LabResult, StepResult, StepStatus, Summary, Verdict};
 use super::safety;
 use super::target::{self, Target};
+use crate::lab::{BlockKind, Lab, LabBlock, console::Step, runtime};
+use crate::verified::Level;
+use kube::config::{Context, Kubeconfig, NamedContext};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
 /// What to run and how: the runner's own options (the CLI fills them from its arguments).
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -37,16 +48,6 @@ pub struct Options {
     /// Write a JSON report here.
     pub json: Option<PathBuf>,
 }
-use crate::lab::{BlockKind, Lab, LabBlock, console::Step, runtime};
-use crate::verified::Level;
-use kube::config::{Context, Kubeconfig, NamedContext};
-use std::collections::HashMap;
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A cluster-scoped object a lab's manifests create, removed when the lab ends.
 #[derive(Debug, Clone, PartialEq)]
@@ -359,17 +360,56 @@ struct Workspace {
     nodes: Option<super::api::NodeState>,
 }
 
-fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
+/// Why a lab's workspace could not be made; the lab fails with this message.
+#[derive(Debug)]
+enum PrepareError {
+    /// A local file or folder; `what` completes "cannot …".
+    Io {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// Setting up the lab on the cluster (namespace, leftovers, node state).
+    Cluster(ApiError),
+}
+
+impl std::fmt::Display for PrepareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrepareError::Io { what, source } => write!(f, "cannot {what}: {source}"),
+            PrepareError::Cluster(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PrepareError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PrepareError::Io { source, .. } => Some(source),
+            PrepareError::Cluster(e) => Some(e),
+        }
+    }
+}
+
+impl From<ApiError> for PrepareError {
+    fn from(e: ApiError) -> Self {
+        PrepareError::Cluster(e)
+    }
+}
+
+fn io_error(what: &'static str) -> impl FnOnce(std::io::Error) -> PrepareError {
+    move |source| PrepareError::Io { what, source }
+}
+
+fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, PrepareError> {
     let dir = tempfile::Builder::new()
         .prefix(&format!("kubebook-{}-", lab.id))
         .tempdir()
-        .map_err(|e| format!("cannot create a working directory: {e}"))?;
+        .map_err(io_error("create a working directory"))?;
     let files: Vec<(String, String)> = lab
         .files()
         .map(|(n, b)| (n.to_string(), b.content.clone()))
         .collect();
-    exec::lab_dir_files(dir.path(), &files)
-        .map_err(|e| format!("cannot write the lab's files: {e}"))?;
+    exec::lab_dir_files(dir.path(), &files).map_err(io_error("write the lab's files"))?;
     let mut vars = vec![
         ("KUBEBOOK_ROOT".to_string(), sh.root.display().to_string()),
         ("KUBEBOOK_LAB".to_string(), lab.id.clone()),
@@ -400,8 +440,7 @@ fn prepare(lab: &Lab, sh: &Shared) -> Result<Workspace, String> {
     // Pods are refused until the ServiceAccount controller has made `default`.
     t.cluster
         .wait_default_service_account(&ns, Duration::from_secs(30))?;
-    let kc = lab_kubeconfig(ws.dir.path(), t, &ns)
-        .map_err(|e| format!("cannot write the lab kubeconfig: {e}"))?;
+    let kc = lab_kubeconfig(ws.dir.path(), t, &ns).map_err(io_error("write the lab kubeconfig"))?;
     ws.env.vars.push(("KUBECONFIG".into(), kc));
     ws.env.vars.push(("KUBEBOOK_NAMESPACE".into(), ns));
     Ok(ws)
@@ -415,7 +454,7 @@ fn claim_cluster_objects(
     lab: &Lab,
     sh: &Shared,
     cluster: &Cluster,
-) -> Result<Vec<ClusterObject>, String> {
+) -> Result<Vec<ClusterObject>, ApiError> {
     let mut owned = Vec::new();
     let safe = sh.target.is_some_and(|t| t.owned_cluster());
     for o in sh.objects.get(&lab.id).into_iter().flatten() {
@@ -591,7 +630,7 @@ fn run_lab(lab: &Lab, sh: &Shared) -> LabResult {
     }
     let ws = match prepare(lab, sh) {
         Ok(ws) => ws,
-        Err(e) => return done(Verdict::Failed(e), Vec::new()),
+        Err(e) => return done(Verdict::Failed(e.to_string()), Vec::new()),
     };
     let (verdict, steps) = run_steps(lab, sh, &ws);
     clean_up(lab, sh, ws);
@@ -749,36 +788,9 @@ pub fn run(
     }
     let cancel = install_signal_handler();
     if opts.create_cluster {
-        super::kind::create_cluster(root).map_err(RunError::Environment)?;
+        super::kind::create_cluster(root).map_err(RunError::CreateCluster)?;
     }
-    let needs_cluster = chosen.iter().any(|l| !l.host_only() && l.skip_ci.is_none());
-    let target = match (needs_cluster, opts.control_plane) {
-        (false, _) => None,
-        (true, true) => Some(target::control_plane(root)?),
-        (true, false) => Some(target::from_kubeconfig(
-            opts.context.as_deref(),
-            opts.allow_non_kind,
-        )?),
-    };
-    if let Some(t) = &target {
-        let pinned = crate::config::SCHEMA_KUBERNETES_VERSION;
-        if !t
-            .server_version
-            .trim_start_matches('v')
-            .starts_with(&format!("{pinned}."))
-        {
-            eprintln!(
-                "warning: the cluster runs Kubernetes {}; the book is written for {pinned}",
-                t.server_version
-            );
-        }
-        eprintln!(
-            "running {} lab(s) on context {} (Kubernetes {})",
-            chosen.len(),
-            t.context,
-            t.server_version
-        );
-    }
+    let target = choose_target(root, &chosen, opts)?;
     let shared = Shared {
         root,
         target: target.as_ref(),
@@ -791,25 +803,7 @@ pub fn run(
     };
     let results = run_all(&chosen, &shared, opts.jobs);
     let summary = report::summary(&results);
-    eprintln!(
-        "{} passed, {} failed, {} skipped{}{}",
-        summary.passed,
-        summary.failed,
-        summary.skipped,
-        if summary.interrupted > 0 {
-            format!(", {} interrupted", summary.interrupted)
-        } else {
-            String::new()
-        },
-        if opts.control_plane {
-            match summary.needs_kind_steps {
-                1 => " (1 step needs kind)".to_string(),
-                n => format!(" ({n} steps need kind)"),
-            }
-        } else {
-            String::new()
-        }
-    );
+    eprintln!("{}", summary_line(&summary, opts.control_plane));
     let level = target.as_ref().map(|t| t.level).unwrap_or(Level::Kind);
     let version = target
         .as_ref()
@@ -822,6 +816,61 @@ pub fn run(
     Ok(summary)
 }
 
+/// Where the chosen labs run: nowhere when none needs a cluster (host labs, labs CI skips),
+/// else the control plane or the kubeconfig's cluster, announced with its version.
+fn choose_target(root: &Path, chosen: &[&Lab], opts: &Options) -> Result<Option<Target>, RunError> {
+    let needs_cluster = chosen.iter().any(|l| !l.host_only() && l.skip_ci.is_none());
+    if !needs_cluster {
+        return Ok(None);
+    }
+    let t = if opts.control_plane {
+        target::control_plane(root)?
+    } else {
+        target::from_kubeconfig(opts.context.as_deref(), opts.allow_non_kind)?
+    };
+    let pinned = crate::config::SCHEMA_KUBERNETES_VERSION;
+    if !t
+        .server_version
+        .trim_start_matches('v')
+        .starts_with(&format!("{pinned}."))
+    {
+        eprintln!(
+            "warning: the cluster runs Kubernetes {}; the book is written for {pinned}",
+            t.server_version
+        );
+    }
+    eprintln!(
+        "running {} lab(s) on context {} (Kubernetes {})",
+        chosen.len(),
+        t.context,
+        t.server_version
+    );
+    Ok(Some(t))
+}
+
+/// `3 passed, 1 failed, 0 skipped, 1 interrupted (2 steps need kind)`.
+fn summary_line(summary: &Summary, control_plane: bool) -> String {
+    format!(
+        "{} passed, {} failed, {} skipped{}{}",
+        summary.passed,
+        summary.failed,
+        summary.skipped,
+        if summary.interrupted > 0 {
+            format!(", {} interrupted", summary.interrupted)
+        } else {
+            String::new()
+        },
+        if control_plane {
+            match summary.needs_kind_steps {
+                1 => " (1 step needs kind)".to_string(),
+                n => format!(" ({n} steps need kind)"),
+            }
+        } else {
+            String::new()
+        }
+    )
+}
+
 fn write_reports(
     root: &Path,
     results: &[LabResult],
@@ -830,8 +879,7 @@ fn write_reports(
     opts: &Options,
 ) -> Result<(), RunError> {
     let write = |p: &PathBuf, text: String| {
-        std::fs::write(p, text)
-            .map_err(|e| RunError::Environment(format!("cannot write {}: {e}", p.display())))
+        std::fs::write(p, text).map_err(super::io(format!("write {}", p.display())))
     };
     if let Some(p) = &opts.report {
         write(p, report::junit(results))?;
@@ -843,7 +891,7 @@ fn write_reports(
         let path = root.join("labs/verified.json");
         let kind = (level == Level::Kind).then(kind_version).flatten();
         report::record(&path, results, level, version, kind, &today())
-            .map_err(|e| RunError::Environment(format!("cannot write {}: {e}", path.display())))?;
+            .map_err(super::io(format!("write {}", path.display())))?;
     }
     Ok(())
 }

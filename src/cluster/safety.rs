@@ -1,27 +1,111 @@
 //! What the runner refuses to do: talk to anything but a local kind cluster unless told to,
 //! and run lab commands that switch contexts or delete cluster-wide.
 
+use std::fmt;
+
 /// How long the first request to an API server may take before the runner gives up (L02).
 pub const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Why the runner refused a context before sending it any request.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The context's name does not start with `kind-`.
+    NotKind { context: String },
+    /// The context's server URL cannot be trusted to name a host.
+    BadServer {
+        context: String,
+        server: String,
+        why: ServerUrlError,
+    },
+    /// The server is not on the loopback interface.
+    NotLocal { context: String, server: String },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NotKind { context } => write!(
+                f,
+                "context `{context}` is not a kind cluster; labs create and delete objects, so kubebook only runs them on kind-* contexts (pass --context {context} --allow-non-kind to override)"
+            ),
+            Refusal::BadServer {
+                context,
+                server,
+                why,
+            } => write!(
+                f,
+                "context `{context}` has server `{server}`, which {why} (pass --allow-non-kind to override)"
+            ),
+            Refusal::NotLocal { context, server } => write!(
+                f,
+                "context `{context}` points at {server}, which is not on this machine; kind clusters listen on 127.0.0.1 (pass --allow-non-kind to override)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Refusal::BadServer { why, .. } => Some(why),
+            _ => None,
+        }
+    }
+}
+
+/// What is wrong with a server URL; reads after "which" ("which is not a URL (…)").
+#[derive(Debug)]
+pub enum ServerUrlError {
+    NotAUrl(http::uri::InvalidUri),
+    NotHttp,
+    NoHost,
+    /// `https://user@host`: kind never writes one, and it hides the real host (L03).
+    UserInfo,
+}
+
+impl fmt::Display for ServerUrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServerUrlError::NotAUrl(e) => write!(f, "is not a URL ({e})"),
+            ServerUrlError::NotHttp => f.write_str("is not an http(s) URL"),
+            ServerUrlError::NoHost => f.write_str("has no host"),
+            ServerUrlError::UserInfo => {
+                f.write_str("has a user name in its URL (`…@host`), which kind never writes")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ServerUrlError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServerUrlError::NotAUrl(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// A kubeconfig context the runner may use: a `kind-*` context whose API server is on the
 /// loopback interface, unless the user explicitly allows another one.
-pub fn check_context(name: &str, server: &str, allow_non_kind: bool) -> Result<(), String> {
+pub fn check_context(name: &str, server: &str, allow_non_kind: bool) -> Result<(), Refusal> {
     if allow_non_kind {
         return Ok(());
     }
     if !name.starts_with("kind-") {
-        return Err(format!(
-            "context `{name}` is not a kind cluster; labs create and delete objects, so kubebook only runs them on kind-* contexts (pass --context {name} --allow-non-kind to override)"
-        ));
+        return Err(Refusal::NotKind {
+            context: name.to_string(),
+        });
     }
-    let host = server_host(server).map_err(|why| {
-        format!("context `{name}` has server `{server}`, which {why} (pass --allow-non-kind to override)")
+    let host = server_host(server).map_err(|why| Refusal::BadServer {
+        context: name.to_string(),
+        server: server.to_string(),
+        why,
     })?;
     if !is_loopback(&host) {
-        return Err(format!(
-            "context `{name}` points at {server}, which is not on this machine; kind clusters listen on 127.0.0.1 (pass --allow-non-kind to override)"
-        ));
+        return Err(Refusal::NotLocal {
+            context: name.to_string(),
+            server: server.to_string(),
+        });
     }
     Ok(())
 }
@@ -29,17 +113,14 @@ pub fn check_context(name: &str, server: &str, allow_non_kind: bool) -> Result<(
 /// The host a client really connects to, read by a URI parser as the client reads it (L03):
 /// `https://127.0.0.1:x@10.0.0.1` is host `10.0.0.1`, so text splitting cannot be trusted.
 /// Userinfo is refused outright; kind never writes it.
-fn server_host(server: &str) -> Result<String, String> {
-    let uri: http::Uri = server
-        .trim()
-        .parse()
-        .map_err(|e| format!("is not a URL ({e})"))?;
+fn server_host(server: &str) -> Result<String, ServerUrlError> {
+    let uri: http::Uri = server.trim().parse().map_err(ServerUrlError::NotAUrl)?;
     if !matches!(uri.scheme_str(), Some("https" | "http")) {
-        return Err("is not an http(s) URL".into());
+        return Err(ServerUrlError::NotHttp);
     }
-    let authority = uri.authority().ok_or("has no host")?;
+    let authority = uri.authority().ok_or(ServerUrlError::NoHost)?;
     if authority.as_str().contains('@') {
-        return Err("has a user name in its URL (`…@host`), which kind never writes".into());
+        return Err(ServerUrlError::UserInfo);
     }
     Ok(authority.host().to_ascii_lowercase())
 }
@@ -68,15 +149,23 @@ mod tests {
         assert!(check_context("kind-kubebook", "https://127.0.0.1:41234", false).is_ok());
         assert!(check_context("kind-x", "https://localhost:6443", false).is_ok());
         assert!(check_context("kind-x", "https://[::1]:6443", false).is_ok());
+        let refused = |name, server| check_context(name, server, false).unwrap_err();
+        let e = refused("prod", "https://127.0.0.1:6443");
+        assert!(matches!(e, Refusal::NotKind { .. }), "{e:?}");
+        assert!(e.to_string().contains("not a kind cluster"), "{e}");
+        let e = refused("kind-x", "https://10.0.0.5:6443");
+        assert!(matches!(e, Refusal::NotLocal { .. }), "{e:?}");
+        assert!(e.to_string().contains("not on this machine"), "{e}");
+        let e = refused("kind-x", "https://u@127.0.0.1:6443");
         assert!(
-            check_context("prod", "https://127.0.0.1:6443", false)
-                .unwrap_err()
-                .contains("not a kind cluster")
-        );
-        assert!(
-            check_context("kind-x", "https://10.0.0.5:6443", false)
-                .unwrap_err()
-                .contains("not on this machine")
+            matches!(
+                e,
+                Refusal::BadServer {
+                    why: ServerUrlError::UserInfo,
+                    ..
+                }
+            ),
+            "{e:?}"
         );
         assert!(check_context("kind-x", "https://evil.example:6443", false).is_err());
         assert!(check_context("prod", "https://10.0.0.5:6443", true).is_ok());

@@ -7,6 +7,7 @@ use super::safety;
 use crate::controlplane::{self, ControlPlane};
 use crate::verified::Level;
 use kube::config::Kubeconfig;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The cluster the labs run on, and what the lab kubeconfigs and PATH need to reach it.
@@ -61,34 +62,111 @@ pub fn kubeconfig_paths() -> Vec<PathBuf> {
     out
 }
 
+/// What is wrong with the user's kubeconfig, or the context chosen from it.
+#[derive(Debug)]
+pub enum KubeconfigError {
+    /// A file KUBECONFIG names is not a regular, readable file of sensible size.
+    Unreadable {
+        path: PathBuf,
+        source: crate::fsx::InputError,
+    },
+    /// A file is not a kubeconfig kube can read.
+    Invalid {
+        path: PathBuf,
+        source: kube::config::KubeconfigError,
+    },
+    /// A file cannot be merged with the ones before it.
+    Merge {
+        path: PathBuf,
+        source: kube::config::KubeconfigError,
+    },
+    /// No file at all.
+    NotFound,
+    /// No context was named, and there is neither kind-kubebook nor a current context;
+    /// `pass_context` adds the hint to pass `--context`.
+    NoDefaultContext { pass_context: bool },
+    /// The named context does not exist.
+    NoContext { name: String },
+    /// The context's cluster has no server.
+    NoServer { context: String, cluster: String },
+}
+
+impl fmt::Display for KubeconfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KubeconfigError::Unreadable { path, source } => {
+                write!(f, "cannot read kubeconfig {}: {source}", path.display())
+            }
+            KubeconfigError::Invalid { path, source } => {
+                write!(f, "cannot read {}: {source}", path.display())
+            }
+            KubeconfigError::Merge { path, source } => {
+                write!(f, "cannot merge {}: {source}", path.display())
+            }
+            KubeconfigError::NotFound => f.write_str(
+                "no kubeconfig found (KUBECONFIG is unset or names no existing file, and ~/.kube/config does not exist)\n  = hint: create the cluster with `kubebook labs run --create-cluster`, or run the labs without Docker: `kubebook labs run --control-plane`",
+            ),
+            KubeconfigError::NoDefaultContext { pass_context } => {
+                f.write_str("the kubeconfig has no current context and no kind-kubebook context")?;
+                if *pass_context {
+                    f.write_str("; pass --context")?;
+                }
+                Ok(())
+            }
+            KubeconfigError::NoContext { name } => {
+                write!(f, "the kubeconfig has no context `{name}`")
+            }
+            KubeconfigError::NoServer { context, cluster } => write!(
+                f,
+                "context `{context}` names cluster `{cluster}`, which has no server"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for KubeconfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            KubeconfigError::Unreadable { source, .. } => Some(source),
+            KubeconfigError::Invalid { source, .. } | KubeconfigError::Merge { source, .. } => {
+                Some(source)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Merge the files the way kubectl does: the first file to define a name wins.
-fn read_merged(paths: &[PathBuf]) -> Result<Kubeconfig, RunError> {
+fn read_merged(paths: &[PathBuf]) -> Result<Kubeconfig, KubeconfigError> {
     let mut merged: Option<Kubeconfig> = None;
     for p in paths {
+        let path = || p.to_path_buf();
         // Looked at first, so a FIFO or device named by KUBECONFIG cannot hang the command
         // and a huge file cannot exhaust memory (kube's reader would open and read it all).
-        crate::fsx::read_regular_text(p, crate::fsx::MAX_INPUT_BYTES).map_err(|e| {
-            RunError::Environment(format!("cannot read kubeconfig {}: {e}", p.display()))
+        crate::fsx::read_regular_text(p, crate::fsx::MAX_INPUT_BYTES).map_err(|source| {
+            KubeconfigError::Unreadable {
+                path: path(),
+                source,
+            }
         })?;
-        let kc = Kubeconfig::read_from(p)
-            .map_err(|e| RunError::Environment(format!("cannot read {}: {e}", p.display())))?;
+        let kc = Kubeconfig::read_from(p).map_err(|source| KubeconfigError::Invalid {
+            path: path(),
+            source,
+        })?;
         merged = Some(match merged {
             None => kc,
-            Some(m) => m
-                .merge(kc)
-                .map_err(|e| RunError::Environment(format!("cannot merge {}: {e}", p.display())))?,
+            Some(m) => m.merge(kc).map_err(|source| KubeconfigError::Merge {
+                path: path(),
+                source,
+            })?,
         });
     }
-    merged.ok_or_else(|| {
-        RunError::Environment(
-            "no kubeconfig found (KUBECONFIG is unset or names no existing file, and ~/.kube/config does not exist)\n  = hint: create the cluster with `kubebook labs run --create-cluster`, or run the labs without Docker: `kubebook labs run --control-plane`".into(),
-        )
-    })
+    merged.ok_or(KubeconfigError::NotFound)
 }
 
 /// The context `labs run` uses without `--context`, and why: `kind-kubebook` when the
 /// kubeconfig has it, else the current context.
-pub fn default_context() -> Result<(String, &'static str), RunError> {
+pub fn default_context() -> Result<(String, &'static str), KubeconfigError> {
     let kc = read_merged(&kubeconfig_paths())?;
     if kc.contexts.iter().any(|c| c.name == "kind-kubebook") {
         return Ok((
@@ -99,45 +177,51 @@ pub fn default_context() -> Result<(String, &'static str), RunError> {
     kc.current_context
         .clone()
         .map(|c| (c, "the current context (there is no kind-kubebook context)"))
-        .ok_or_else(|| {
-            RunError::Environment(
-                "the kubeconfig has no current context and no kind-kubebook context".into(),
-            )
+        .ok_or(KubeconfigError::NoDefaultContext {
+            pass_context: false,
         })
 }
 
-/// The chosen context's (context, cluster, server, user).
-fn choose_context(
-    kc: &Kubeconfig,
-    wanted: Option<&str>,
-) -> Result<(String, String, String, Option<String>), RunError> {
-    let env = RunError::Environment;
+/// A context of the kubeconfig and what it names.
+struct ChosenContext {
+    name: String,
+    cluster: String,
+    server: String,
+    user: Option<String>,
+}
+
+/// The context named, else `kind-kubebook`, else the current one.
+fn choose_context(kc: &Kubeconfig, wanted: Option<&str>) -> Result<ChosenContext, KubeconfigError> {
     let name = match wanted {
         Some(n) => n.to_string(),
         None if kc.contexts.iter().any(|c| c.name == "kind-kubebook") => "kind-kubebook".into(),
-        None => kc.current_context.clone().ok_or_else(|| {
-            env("the kubeconfig has no current context and no kind-kubebook context; pass --context".into())
-        })?,
+        None => kc
+            .current_context
+            .clone()
+            .ok_or(KubeconfigError::NoDefaultContext { pass_context: true })?,
     };
     let ctx = kc
         .contexts
         .iter()
         .find(|c| c.name == name)
         .and_then(|c| c.context.clone())
-        .ok_or_else(|| env(format!("the kubeconfig has no context `{name}`")))?;
+        .ok_or_else(|| KubeconfigError::NoContext { name: name.clone() })?;
     let server = kc
         .clusters
         .iter()
         .find(|c| c.name == ctx.cluster)
         .and_then(|c| c.cluster.as_ref())
         .and_then(|c| c.server.clone())
-        .ok_or_else(|| {
-            env(format!(
-                "context `{name}` names cluster `{}`, which has no server",
-                ctx.cluster
-            ))
+        .ok_or_else(|| KubeconfigError::NoServer {
+            context: name.clone(),
+            cluster: ctx.cluster.clone(),
         })?;
-    Ok((name, ctx.cluster, server, ctx.user))
+    Ok(ChosenContext {
+        name,
+        cluster: ctx.cluster,
+        server,
+        user: ctx.user,
+    })
 }
 
 /// A kind (or, when allowed, any) cluster from the user's kubeconfig. The safety check runs
@@ -163,16 +247,24 @@ fn connect(
     announce: bool,
 ) -> Result<Target, RunError> {
     let paths = kubeconfig_paths();
-    let kc = read_merged(&paths)?;
-    let (ctx, cluster_name, server, user) = choose_context(&kc, context)?;
+    let kc = read_merged(&paths).map_err(RunError::Kubeconfig)?;
+    let ChosenContext {
+        name: ctx,
+        cluster: cluster_name,
+        server,
+        user,
+    } = choose_context(&kc, context).map_err(RunError::Kubeconfig)?;
     safety::check_context(&ctx, &server, allow_non_kind).map_err(RunError::Refused)?;
     if announce {
         eprintln!("connecting to {server} (context {ctx})");
     }
-    let cluster = Cluster::connect(kc, &ctx).map_err(RunError::Environment)?;
-    let server_version = cluster.server_version().map_err(|e| {
-        RunError::Environment(format!("cannot reach the cluster of context `{ctx}`: {e}"))
-    })?;
+    let cluster = Cluster::connect(kc, &ctx).map_err(RunError::Cluster)?;
+    let server_version = cluster
+        .server_version()
+        .map_err(|source| RunError::Unreachable {
+            context: ctx.clone(),
+            source,
+        })?;
     Ok(Target {
         cluster,
         context: ctx,
@@ -195,21 +287,21 @@ pub fn control_plane(root: &Path) -> Result<Target, RunError> {
         progress: true,
         ..Default::default()
     };
-    let cp = ControlPlane::start(&opts).map_err(|e| match e {
-        controlplane::StartError::Missing(m) => RunError::Environment(m),
-        other => RunError::Environment(format!("the control plane did not start: {other}")),
-    })?;
+    let cp = ControlPlane::start(&opts).map_err(RunError::ControlPlane)?;
     eprintln!(
         "control plane ready in {:.1} s at {} (Kubernetes {}, nodes on kwok: steps that need a container runtime are reported needs-kind)",
         cp.started_in.as_secs_f64(),
         cp.server,
         controlplane::binaries::PINNED
     );
-    let kc = Kubeconfig::read_from(&cp.kubeconfig).map_err(|e| {
-        RunError::Environment(format!("cannot read the control plane's kubeconfig: {e}"))
+    let kc = Kubeconfig::read_from(&cp.kubeconfig).map_err(|source| {
+        RunError::Kubeconfig(KubeconfigError::Invalid {
+            path: cp.kubeconfig.clone(),
+            source,
+        })
     })?;
-    let cluster = Cluster::connect(kc, &cp.context).map_err(RunError::Environment)?;
-    let server_version = cluster.server_version().map_err(RunError::Environment)?;
+    let cluster = Cluster::connect(kc, &cp.context).map_err(RunError::Cluster)?;
+    let server_version = cluster.server_version().map_err(RunError::Cluster)?;
     Ok(Target {
         cluster,
         context: cp.context.clone(),

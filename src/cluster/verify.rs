@@ -77,15 +77,14 @@ pub fn verify(
     let dir = tempfile::Builder::new()
         .prefix(&format!("kubebook-verify-{}-", lab.id))
         .tempdir()
-        .map_err(|e| RunError::Environment(format!("cannot create a working directory: {e}")))?;
+        .map_err(super::io("create a working directory"))?;
     let files: Vec<(String, String)> = lab
         .files()
         .map(|(n, b)| (n.to_string(), b.content.clone()))
         .collect();
-    exec::lab_dir_files(dir.path(), &files)
-        .map_err(|e| RunError::Environment(format!("cannot write the lab's files: {e}")))?;
+    exec::lab_dir_files(dir.path(), &files).map_err(super::io("write the lab's files"))?;
     let kc = super::run::lab_kubeconfig(dir.path(), target, &opts.namespace)
-        .map_err(|e| RunError::Environment(format!("cannot write a kubeconfig: {e}")))?;
+        .map_err(super::io("write a kubeconfig"))?;
     let mut vars = vec![
         ("KUBECONFIG".to_string(), kc),
         ("KUBEBOOK_LAB".to_string(), lab.id.clone()),

@@ -2,6 +2,7 @@
 //! user's cache, or named by `KUBEBOOK_CONTROL_PLANE_DIR`, or (for the programs envtest
 //! ships: etcd, kube-apiserver, kubectl) `KUBEBUILDER_ASSETS`.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The release the control plane is pinned to (labs/control-plane/go.mod).
@@ -88,6 +89,37 @@ fn executable(p: &Path) -> bool {
     }
 }
 
+/// Some programs of the control plane were found in none of the folders searched.
+#[derive(Debug, Clone)]
+pub struct NotBuilt {
+    pub missing: Vec<&'static str>,
+    /// Each folder searched, with where it came from (`KUBEBOOK_CONTROL_PLANE_DIR`, …).
+    pub looked: Vec<(String, PathBuf)>,
+}
+
+impl fmt::Display for NotBuilt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let looked: Vec<String> = self
+            .looked
+            .iter()
+            .map(|(from, d)| format!("{} ({from})", d.display()))
+            .collect();
+        write!(
+            f,
+            "the control plane needs {} and they are not built\n  = looked in: {}\n  = hint: run `{INSTALL}` (builds Kubernetes {PINNED} from the Go module proxy; needs Go 1.26), or point KUBEBOOK_CONTROL_PLANE_DIR at a folder holding them",
+            self.missing.join(", "),
+            if looked.is_empty() {
+                "nothing yet (no cache, KUBEBOOK_CONTROL_PLANE_DIR and KUBEBUILDER_ASSETS unset)"
+                    .to_string()
+            } else {
+                looked.join(", ")
+            }
+        )
+    }
+}
+
+impl std::error::Error for NotBuilt {}
+
 /// Paths of the programs a control plane needs.
 #[derive(Debug, Clone)]
 pub struct Binaries {
@@ -96,7 +128,7 @@ pub struct Binaries {
 
 impl Binaries {
     /// Find each of `names`, first folder that has it wins.
-    pub fn find(names: &[&'static str]) -> Result<Binaries, String> {
+    pub fn find(names: &[&'static str]) -> Result<Binaries, NotBuilt> {
         let dirs = candidates();
         let mut found = Vec::new();
         let mut missing = Vec::new();
@@ -113,20 +145,10 @@ impl Binaries {
         if missing.is_empty() {
             return Ok(Binaries { found });
         }
-        let looked: Vec<String> = dirs
-            .iter()
-            .map(|(from, d)| format!("{} ({from})", d.display()))
-            .collect();
-        Err(format!(
-            "the control plane needs {} and they are not built\n  = looked in: {}\n  = hint: run `{INSTALL}` (builds Kubernetes {PINNED} from the Go module proxy; needs Go 1.26), or point KUBEBOOK_CONTROL_PLANE_DIR at a folder holding them",
-            missing.join(", "),
-            if looked.is_empty() {
-                "nothing yet (no cache, KUBEBOOK_CONTROL_PLANE_DIR and KUBEBUILDER_ASSETS unset)"
-                    .to_string()
-            } else {
-                looked.join(", ")
-            }
-        ))
+        Err(NotBuilt {
+            missing,
+            looked: dirs,
+        })
     }
 
     pub fn path(&self, name: &str) -> Option<&Path> {

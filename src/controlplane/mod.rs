@@ -61,10 +61,23 @@ impl Default for Options {
 /// Why the control plane did not start.
 #[derive(Debug)]
 pub enum StartError {
-    /// A program is not built (the message names the install command).
-    Missing(String),
-    /// The temporary folder, a certificate or a kubeconfig could not be written.
-    Setup(String),
+    /// Programs are not built (the message names the install command).
+    NotBuilt(binaries::NotBuilt),
+    /// A program or a file the install script puts beside the programs is missing;
+    /// `why` says what it is for.
+    Missing {
+        what: String,
+        why: Option<&'static str>,
+    },
+    /// The temporary folder, a port or a kubeconfig could not be had; `what` says which.
+    Setup {
+        what: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The certificates and keys could not be made.
+    Pki(pki::PkiError),
+    /// The control plane's own client could not be made or its request failed.
+    Client(nodes::ClientError),
     /// A component exited or never became ready; carries the tail of its log.
     Component {
         name: String,
@@ -76,7 +89,17 @@ pub enum StartError {
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StartError::Missing(m) | StartError::Setup(m) => f.write_str(m),
+            StartError::NotBuilt(e) => e.fmt(f),
+            StartError::Missing { what, why } => {
+                write!(f, "{what} is missing")?;
+                if let Some(why) = why {
+                    write!(f, " ({why})")?;
+                }
+                write!(f, "\n  = hint: run `{}`", binaries::INSTALL)
+            }
+            StartError::Setup { what, source } => write!(f, "{what}: {source}"),
+            StartError::Pki(e) => e.fmt(f),
+            StartError::Client(e) => e.fmt(f),
             StartError::Component { name, why, log } => {
                 write!(f, "{name} {why}")?;
                 if !log.is_empty() {
@@ -91,7 +114,17 @@ impl fmt::Display for StartError {
     }
 }
 
-impl std::error::Error for StartError {}
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::NotBuilt(e) => Some(e),
+            StartError::Setup { source, .. } => Some(source.as_ref()),
+            StartError::Pki(e) => Some(e),
+            StartError::Client(e) => Some(e),
+            StartError::Missing { .. } | StartError::Component { .. } => None,
+        }
+    }
+}
 
 /// A running control plane. Dropping it stops every process and removes its folder.
 pub struct ControlPlane {
@@ -114,11 +147,18 @@ fn free_port() -> Result<u16, StartError> {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .map_err(|e| StartError::Setup(format!("no free loopback port: {e}")))
+        .map_err(setup("no free loopback port"))
 }
 
-fn setup<E: fmt::Display>(what: &str) -> impl Fn(E) -> StartError + '_ {
-    move |e| StartError::Setup(format!("{what}: {e}"))
+/// `map_err(setup("cannot write …"))`: a set-up step failed, saying which.
+fn setup<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
+    what: impl Into<String>,
+) -> impl FnOnce(E) -> StartError {
+    let what = what.into();
+    move |e| StartError::Setup {
+        what,
+        source: e.into(),
+    }
 }
 
 /// A kubeconfig for one identity, serialised from kube's own types (never formatted text).
@@ -166,6 +206,19 @@ fn kubeconfig(
     })
 }
 
+/// A fresh PKI in `dir/pki/` for the identities the control plane uses.
+fn make_pki(dir: &Path) -> Result<Pki, StartError> {
+    let pki_dir = dir.join("pki");
+    std::fs::create_dir(&pki_dir).map_err(setup("cannot create pki/"))?;
+    let ids = [
+        &pki::ADMIN,
+        &pki::SUPER_ADMIN,
+        &pki::CONTROLLER_MANAGER,
+        &pki::SCHEDULER,
+    ];
+    pki::create(&pki_dir, &ids).map_err(StartError::Pki)
+}
+
 /// JSON is YAML: kubectl, client-go and kube read it as a kubeconfig.
 fn write_kubeconfig(path: &Path, kc: &Kubeconfig) -> Result<(), StartError> {
     let text = serde_json::to_string_pretty(kc).map_err(setup("cannot serialise a kubeconfig"))?;
@@ -183,7 +236,7 @@ impl ControlPlane {
             Components::Full => binaries::FULL,
             Components::ApiOnly => binaries::API_ONLY,
         };
-        let bins = Binaries::find(names).map_err(StartError::Missing)?;
+        let bins = Binaries::find(names).map_err(StartError::NotBuilt)?;
         process::remove_stale_dirs();
         let dir = tempfile::Builder::new()
             .prefix(process::DIR_PREFIX)
@@ -217,7 +270,10 @@ impl ControlPlane {
         self.binaries
             .path(name)
             .map(Path::to_path_buf)
-            .ok_or_else(|| StartError::Missing(format!("{name} was not found")))
+            .ok_or_else(|| StartError::Missing {
+                what: name.to_string(),
+                why: None,
+            })
     }
 
     fn say(opts: &Options, what: &str) {
@@ -226,19 +282,36 @@ impl ControlPlane {
         }
     }
 
+    /// Start the components in order, each once the one it needs is ready: etcd, the API
+    /// server (and its RBAC for the admin), then, for a full control plane, the controller
+    /// manager, the scheduler, kwok, kind's default objects and the nodes.
     fn boot(&mut self, opts: &Options) -> Result<(), StartError> {
         let dir = self.dir().to_path_buf();
-        let pki_dir = dir.join("pki");
-        std::fs::create_dir(&pki_dir).map_err(setup("cannot create pki/"))?;
-        let ids: Vec<&Identity> = vec![
-            &pki::ADMIN,
-            &pki::SUPER_ADMIN,
-            &pki::CONTROLLER_MANAGER,
-            &pki::SCHEDULER,
-        ];
-        let pki = pki::create(&pki_dir, &ids).map_err(StartError::Setup)?;
-
+        let pki = make_pki(&dir)?;
         Self::say(opts, "starting etcd");
+        let etcd_url = self.start_etcd(&dir)?;
+        Self::say(opts, "starting kube-apiserver");
+        self.start_apiserver(opts, &pki, &etcd_url, &dir)?;
+        let (api, super_kc) = self.admin_access(opts, &pki, &dir)?;
+        if opts.components == Components::ApiOnly {
+            return Ok(());
+        }
+        Self::say(
+            opts,
+            "starting kube-controller-manager, kube-scheduler and kwok",
+        );
+        self.start_controller_manager(&pki, &dir)?;
+        self.start_scheduler(&pki, &dir)?;
+        self.start_kwok(&super_kc, &dir)?;
+        self.apply_kind_addons(&super_kc)?;
+        let layout = nodes::layout(opts.kind_config.as_deref(), &opts.context);
+        api.create_nodes(&layout, binaries::PINNED)
+            .map_err(StartError::Client)?;
+        self.wait_nodes_ready(&api, layout.len())
+    }
+
+    /// etcd on two free loopback ports; returns its client URL once it listens.
+    fn start_etcd(&mut self, dir: &Path) -> Result<String, StartError> {
         let etcd_port = free_port()?;
         let peer_port = free_port()?;
         let etcd_url = format!("http://127.0.0.1:{etcd_port}");
@@ -258,15 +331,24 @@ impl ControlPlane {
                 "--unsafe-no-fsync=true".into(),
                 "--log-level=warn".into(),
             ],
-            &dir,
+            dir,
         )?;
         self.procs.push(etcd);
         process::wait_for_port(&mut self.procs, etcd_port, Duration::from_secs(30))?;
+        Ok(etcd_url)
+    }
 
-        Self::say(opts, "starting kube-apiserver");
+    /// kube-apiserver on a free port (with the audit log when asked); not waited for here.
+    fn start_apiserver(
+        &mut self,
+        opts: &Options,
+        pki: &Pki,
+        etcd_url: &str,
+        dir: &Path,
+    ) -> Result<(), StartError> {
         let api_port = free_port()?;
         self.server = format!("https://127.0.0.1:{api_port}");
-        let mut args = apiserver_args(&pki, &etcd_url, api_port, &dir);
+        let mut args = apiserver_args(pki, etcd_url, api_port, dir);
         if opts.audit {
             let policy = dir.join("audit-policy.yaml");
             std::fs::write(&policy, AUDIT_POLICY)
@@ -280,96 +362,112 @@ impl ControlPlane {
             "kube-apiserver",
             &self.bin(binaries::APISERVER)?,
             &args,
-            &dir,
+            dir,
         )?;
         self.procs.push(apiserver);
+        Ok(())
+    }
 
-        // Kubeconfigs: the admin's (the one users and labs get) and one per component.
-        let admin = kubeconfig(&opts.context, &self.server, &pki, &pki::ADMIN)?;
+    /// Write the admin's kubeconfig (the one users and labs get) and the super-admin's, wait
+    /// for the API server, and bind the admin's group to cluster-admin as kubeadm does.
+    /// Returns the super-admin's client and kubeconfig (kwok and the addons use it).
+    fn admin_access(
+        &mut self,
+        opts: &Options,
+        pki: &Pki,
+        dir: &Path,
+    ) -> Result<(nodes::Api, PathBuf), StartError> {
+        let admin = kubeconfig(&opts.context, &self.server, pki, &pki::ADMIN)?;
         write_kubeconfig(&self.kubeconfig, &admin)?;
         let super_kc = dir.join("super-admin.kubeconfig");
         write_kubeconfig(
             &super_kc,
-            &kubeconfig("super-admin", &self.server, &pki, &pki::SUPER_ADMIN)?,
+            &kubeconfig("super-admin", &self.server, pki, &pki::SUPER_ADMIN)?,
         )?;
-        let api = nodes::Api::connect(&super_kc).map_err(StartError::Setup)?;
+        let api = nodes::Api::connect(&super_kc).map_err(StartError::Client)?;
         self.wait_ready(&api, "kube-apiserver", READY_TIMEOUT)?;
-        // kubeadm's binding: the admin user's group is cluster-admin.
         api.bind_cluster_admins()
             .map_err(|e| StartError::Component {
                 name: "kube-apiserver".into(),
                 why: format!("refused the kubeadm:cluster-admins binding: {e}"),
                 log: String::new(),
             })?;
-        if opts.components == Components::ApiOnly {
-            return Ok(());
-        }
+        Ok((api, super_kc))
+    }
 
-        Self::say(
-            opts,
-            "starting kube-controller-manager, kube-scheduler and kwok",
-        );
-        let cm_kc = dir.join("controller-manager.kubeconfig");
+    fn start_controller_manager(&mut self, pki: &Pki, dir: &Path) -> Result<(), StartError> {
+        let kc = dir.join("controller-manager.kubeconfig");
         write_kubeconfig(
-            &cm_kc,
-            &kubeconfig("kubebook", &self.server, &pki, &pki::CONTROLLER_MANAGER)?,
+            &kc,
+            &kubeconfig("kubebook", &self.server, pki, &pki::CONTROLLER_MANAGER)?,
         )?;
-        let cm_args = controller_manager_args(&pki, &cm_kc, free_port()?);
+        let args = controller_manager_args(pki, &kc, free_port()?);
         let cm = Process::spawn(
             "kube-controller-manager",
             &self.bin(binaries::CONTROLLER_MANAGER)?,
-            &cm_args,
-            &dir,
+            &args,
+            dir,
         )?;
         self.procs.push(cm);
-        let sched_kc = dir.join("scheduler.kubeconfig");
+        Ok(())
+    }
+
+    fn start_scheduler(&mut self, pki: &Pki, dir: &Path) -> Result<(), StartError> {
+        let kc = dir.join("scheduler.kubeconfig");
         write_kubeconfig(
-            &sched_kc,
-            &kubeconfig("kubebook", &self.server, &pki, &pki::SCHEDULER)?,
+            &kc,
+            &kubeconfig("kubebook", &self.server, pki, &pki::SCHEDULER)?,
         )?;
         let sched = Process::spawn(
             "kube-scheduler",
             &self.bin(binaries::SCHEDULER)?,
             &[
-                format!("--kubeconfig={}", sched_kc.display()),
-                format!("--authentication-kubeconfig={}", sched_kc.display()),
-                format!("--authorization-kubeconfig={}", sched_kc.display()),
+                format!("--kubeconfig={}", kc.display()),
+                format!("--authentication-kubeconfig={}", kc.display()),
+                format!("--authorization-kubeconfig={}", kc.display()),
                 "--bind-address=127.0.0.1".into(),
                 format!("--secure-port={}", free_port()?),
                 "--leader-elect=false".into(),
             ],
-            &dir,
+            dir,
         )?;
         self.procs.push(sched);
+        Ok(())
+    }
+
+    /// kwok with the stages the install script copied beside it, as super-admin.
+    fn start_kwok(&mut self, super_kc: &Path, dir: &Path) -> Result<(), StartError> {
         let kwok_bin = self.bin(binaries::KWOK)?;
         let stages = kwok_bin.with_file_name(binaries::KWOK_STAGES);
         if !stages.is_file() {
-            return Err(StartError::Missing(format!(
-                "{} is missing (kwok simulates nothing without its stages)\n  = hint: run `{}`",
-                stages.display(),
-                binaries::INSTALL
-            )));
+            return Err(StartError::Missing {
+                what: stages.display().to_string(),
+                why: Some("kwok simulates nothing without its stages"),
+            });
         }
         let kwok = Process::spawn(
             "kwok",
             &kwok_bin,
-            &kwok_args(&super_kc, &stages, free_port()?),
-            &dir,
+            &kwok_args(super_kc, &stages, free_port()?),
+            dir,
         )?;
         self.procs.push(kwok);
+        Ok(())
+    }
 
-        self.apply_kind_addons(&super_kc)?;
-        let layout = nodes::layout(opts.kind_config.as_deref(), &opts.context);
-        api.create_nodes(&layout, binaries::PINNED)
-            .map_err(StartError::Setup)?;
+    /// Wait until kwok has made every node Ready and the controller manager has made the
+    /// `default` ServiceAccount: then Pods can be created and scheduled.
+    fn wait_nodes_ready(&mut self, api: &nodes::Api, nodes: usize) -> Result<(), StartError> {
         let deadline = Instant::now() + READY_TIMEOUT;
-        while !api.nodes_ready(layout.len()) || !api.default_service_account() {
+        while !api.nodes_ready(nodes) || !api.default_service_account() {
             self.check_alive()?;
             if Instant::now() > deadline {
                 return Err(StartError::Component {
                     name: "the control plane".into(),
-                    why: "did not make its nodes Ready and the default ServiceAccount within 90 s"
-                        .into(),
+                    why: format!(
+                        "did not make its nodes Ready and the default ServiceAccount within {} s",
+                        READY_TIMEOUT.as_secs()
+                    ),
                     log: self.log_tail("kwok").unwrap_or_default(),
                 });
             }
@@ -384,18 +482,17 @@ impl ControlPlane {
         let kubectl = self.bin(binaries::KUBECTL)?;
         let addons = kubectl.with_file_name(binaries::KIND_ADDONS);
         if !addons.is_file() {
-            return Err(StartError::Missing(format!(
-                "{} is missing\n  = hint: run `{}`",
-                addons.display(),
-                binaries::INSTALL
-            )));
+            return Err(StartError::Missing {
+                what: addons.display().to_string(),
+                why: None,
+            });
         }
         let out = std::process::Command::new(&kubectl)
             .arg(format!("--kubeconfig={}", kubeconfig.display()))
             .args(["apply", "--server-side", "--field-manager=kubeadm", "-f"])
             .arg(&addons)
             .output()
-            .map_err(|e| StartError::Setup(format!("cannot run kubectl: {e}")))?;
+            .map_err(setup("cannot run kubectl"))?;
         if !out.status.success() {
             return Err(StartError::Component {
                 name: "kube-apiserver".into(),
@@ -547,4 +644,24 @@ fn kwok_args(kc: &Path, stages: &Path, port: u16) -> Vec<String> {
         "--node-lease-duration-seconds=40".into(),
         format!("--server-address=127.0.0.1:{port}"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_names_the_install_command() {
+        let e = StartError::Missing {
+            what: "/cache/bin/kwok-stages.yaml".into(),
+            why: Some("kwok simulates nothing without its stages"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "/cache/bin/kwok-stages.yaml is missing (kwok simulates nothing without its stages)\n  = hint: run `kubebook labs control-plane install`"
+        );
+        let e = setup("cannot write a kubeconfig")(std::io::Error::other("disk full"));
+        assert_eq!(e.to_string(), "cannot write a kubeconfig: disk full");
+        assert!(std::error::Error::source(&e).is_some());
+    }
 }

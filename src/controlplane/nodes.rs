@@ -2,13 +2,15 @@
 //! objects named and labelled as kind names them, which kwok keeps Ready.
 
 use k8s_openapi::api::core::v1::{Node, ServiceAccount};
-use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
+use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api as KubeApi, ListParams, Patch, PatchParams, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::{Client, Config};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// kwok manages the nodes that carry this annotation, and only those.
@@ -148,25 +150,86 @@ pub struct Api {
     rt: tokio::runtime::Runtime,
 }
 
+/// Why the control plane's own client could not be made, or a request of it failed.
+#[derive(Debug)]
+pub enum ClientError {
+    /// The async runtime the client runs on could not start.
+    Runtime(std::io::Error),
+    /// The kubeconfig could not be read.
+    ReadKubeconfig {
+        path: PathBuf,
+        source: KubeconfigError,
+    },
+    /// The kubeconfig could not be turned into a client configuration.
+    UseKubeconfig {
+        path: PathBuf,
+        source: KubeconfigError,
+    },
+    /// The client could not be built from its configuration.
+    Client(kube::Error),
+    /// An object could not be encoded; `what` names it (`node kubebook-worker`).
+    Encode {
+        what: String,
+        source: serde_json::Error,
+    },
+    /// A request failed; `what` completes "cannot …".
+    Request { what: String, source: kube::Error },
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Runtime(e) => write!(f, "cannot start the async runtime: {e}"),
+            ClientError::ReadKubeconfig { path, source } => {
+                write!(f, "cannot read {}: {source}", path.display())
+            }
+            ClientError::UseKubeconfig { path, source } => {
+                write!(f, "cannot use {}: {source}", path.display())
+            }
+            ClientError::Client(e) => write!(f, "cannot create a client: {e}"),
+            ClientError::Encode { what, source } => write!(f, "{what}: {source}"),
+            ClientError::Request { what, source } => write!(f, "cannot {what}: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Runtime(e) => Some(e),
+            ClientError::ReadKubeconfig { source, .. }
+            | ClientError::UseKubeconfig { source, .. } => Some(source),
+            ClientError::Client(e) | ClientError::Request { source: e, .. } => Some(e),
+            ClientError::Encode { source, .. } => Some(source),
+        }
+    }
+}
+
 impl Api {
-    pub fn connect(kubeconfig: &Path) -> Result<Api, String> {
+    pub fn connect(kubeconfig: &Path) -> Result<Api, ClientError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-        let kc = Kubeconfig::read_from(kubeconfig)
-            .map_err(|e| format!("cannot read {}: {e}", kubeconfig.display()))?;
+            .map_err(ClientError::Runtime)?;
+        let kc =
+            Kubeconfig::read_from(kubeconfig).map_err(|source| ClientError::ReadKubeconfig {
+                path: kubeconfig.to_path_buf(),
+                source,
+            })?;
         let mut config = rt
             .block_on(Config::from_custom_kubeconfig(
                 kc,
                 &KubeConfigOptions::default(),
             ))
-            .map_err(|e| format!("cannot use {}: {e}", kubeconfig.display()))?;
+            .map_err(|source| ClientError::UseKubeconfig {
+                path: kubeconfig.to_path_buf(),
+                source,
+            })?;
         config.connect_timeout = Some(Duration::from_secs(2));
         config.read_timeout = Some(Duration::from_secs(10));
         let client = {
             let _guard = rt.enter();
-            Client::try_from(config).map_err(|e| format!("cannot create a client: {e}"))?
+            Client::try_from(config).map_err(ClientError::Client)?
         };
         Ok(Api { client, rt })
     }
@@ -181,34 +244,53 @@ impl Api {
     }
 
     /// kubeadm's `kubeadm:cluster-admins` ClusterRoleBinding to cluster-admin.
-    pub fn bind_cluster_admins(&self) -> Result<(), String> {
-        let crb: ClusterRoleBinding = serde_json::from_value(serde_json::json!({
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "ClusterRoleBinding",
-            "metadata": { "name": "kubeadm:cluster-admins" },
-            "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin" },
-            "subjects": [ { "apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "kubeadm:cluster-admins" } ]
-        }))
-        .map_err(|e| e.to_string())?;
+    pub fn bind_cluster_admins(&self) -> Result<(), kube::Error> {
+        const NAME: &str = "kubeadm:cluster-admins";
+        const RBAC: &str = "rbac.authorization.k8s.io";
+        // k8s-openapi writes apiVersion and kind itself, as server-side apply needs.
+        let crb = ClusterRoleBinding {
+            metadata: ObjectMeta {
+                name: Some(NAME.into()),
+                ..Default::default()
+            },
+            role_ref: RoleRef {
+                api_group: Some(RBAC.into()),
+                kind: "ClusterRole".into(),
+                name: "cluster-admin".into(),
+            },
+            subjects: Some(vec![Subject {
+                api_group: Some(RBAC.into()),
+                kind: "Group".into(),
+                name: NAME.into(),
+                ..Default::default()
+            }]),
+        };
         let api: KubeApi<ClusterRoleBinding> = KubeApi::all(self.client.clone());
         self.rt
             .block_on(api.patch(
-                "kubeadm:cluster-admins",
+                NAME,
                 &PatchParams::apply("kubebook").force(),
                 &Patch::Apply(&crb),
             ))
             .map(|_| ())
-            .map_err(|e| e.to_string())
     }
 
-    pub fn create_nodes(&self, nodes: &[NodeSpec], version: &str) -> Result<(), String> {
+    pub fn create_nodes(&self, nodes: &[NodeSpec], version: &str) -> Result<(), ClientError> {
         let api: KubeApi<Node> = KubeApi::all(self.client.clone());
         for (i, spec) in nodes.iter().enumerate() {
-            let node: Node = serde_json::from_value(node_object(spec, i, version))
-                .map_err(|e| format!("node {}: {e}", spec.name))?;
+            let node: Node =
+                serde_json::from_value(node_object(spec, i, version)).map_err(|source| {
+                    ClientError::Encode {
+                        what: format!("node {}", spec.name),
+                        source,
+                    }
+                })?;
             self.rt
                 .block_on(api.create(&PostParams::default(), &node))
-                .map_err(|e| format!("cannot register node {}: {e}", spec.name))?;
+                .map_err(|source| ClientError::Request {
+                    what: format!("register node {}", spec.name),
+                    source,
+                })?;
         }
         Ok(())
     }

@@ -28,10 +28,10 @@ impl Process {
     ) -> Result<Process, StartError> {
         let log = dir.join(format!("{name}.log"));
         let out = std::fs::File::create(&log)
-            .map_err(|e| StartError::Setup(format!("cannot create {}: {e}", log.display())))?;
+            .map_err(super::setup(format!("cannot create {}", log.display())))?;
         let err = out
             .try_clone()
-            .map_err(|e| StartError::Setup(format!("cannot open {}: {e}", log.display())))?;
+            .map_err(super::setup(format!("cannot open {}", log.display())))?;
         let mut cmd = Command::new(bin);
         cmd.args(args)
             .current_dir(dir)
