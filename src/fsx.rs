@@ -327,7 +327,7 @@ pub fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, DestError> {
                     "HOME"
                 },
                 protected: p.clone(),
-                suggestion: root.join("site"),
+                suggestion: crate::project::Project::new(&root).site(None),
             });
         }
     }
@@ -336,7 +336,7 @@ pub fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, DestError> {
             return Err(DestError::InsideInput {
                 dest: dest.to_path_buf(),
                 input,
-                suggestion: root.join("site"),
+                suggestion: crate::project::Project::new(&root).site(None),
             });
         }
     }
@@ -398,7 +398,7 @@ pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, ImageError> {
     if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
         return Err(ImageError::NotAnImage);
     }
-    let path = root.join("book").join(rel);
+    let path = crate::project::Project::new(root).book_dir().join(rel);
     match check_input(root, &path) {
         Ok(size) if size > MAX_IMAGE_BYTES => Err(ImageError::TooLarge(MAX_IMAGE_BYTES)),
         Ok(_) => Ok(path),

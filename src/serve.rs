@@ -176,11 +176,11 @@ pub fn run(
     port: u16,
     open: bool,
 ) -> Result<(), ServeError> {
-    if !root.join("book").is_dir() {
+    if !crate::project::Project::new(root).exists() {
         return Err(ServeError::NoBook(root.to_path_buf()));
     }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let dest = dest.unwrap_or_else(|| root.join("site"));
+    let dest = crate::project::Project::new(&root).site(dest);
     // A destination inside the watched folders would trigger a rebuild with every write.
     let dest = crate::fsx::check_dest(&dest, &root).map_err(ServeError::Dest)?;
     let listener = listen(bind, port)?;
@@ -423,8 +423,10 @@ impl Rebuilder {
     fn rebuild(&mut self, state: &RwLock<State>, clients: &Clients, changed: Option<&[PathBuf]>) {
         let t0 = Instant::now();
         let theme_changed = changed.is_none_or(|c| {
-            c.iter()
-                .any(|p| p.starts_with(self.root.join("themes")) || p.ends_with("book.toml"))
+            c.iter().any(|p| {
+                p.starts_with(self.root.join(crate::project::paths::THEMES))
+                    || p.ends_with("book.toml")
+            })
         });
         let build = match self.builder.build(theme_changed, false) {
             Ok(b) => b,
@@ -718,10 +720,10 @@ fn lookup(state: &RwLock<State>, name: String) -> (&'static str, String, Vec<u8>
     }
     let page = st
         .files
-        .get("404.html")
+        .get(crate::site::NOT_FOUND)
         .cloned()
         .unwrap_or_else(|| b"not found\n".to_vec());
-    ("404 Not Found", "404.html".to_string(), page)
+    ("404 Not Found", crate::site::NOT_FOUND.to_string(), page)
 }
 
 fn open_browser(url: &str) {

@@ -723,20 +723,55 @@ fn remove_stale(parent: &Path, name: &str, dest: &Path) {
 /// Remove a kubebook output directory. Refuses what [`crate::fsx::check_dest`] refuses (the
 /// project root, HOME, `/`, their ancestors, the folders kubebook reads, symbolic links) and
 /// anything without the marker. `remove_dir_all` never follows links inside it.
-pub fn clean(dest: &Path, root: &Path) -> Result<bool, String> {
-    let real =
-        crate::fsx::check_dest(dest, root).map_err(|e| format!("refusing to delete: {e}"))?;
+pub fn clean(dest: &Path, root: &Path) -> Result<bool, CleanError> {
+    let real = crate::fsx::check_dest(dest, root).map_err(CleanError::Refused)?;
     if std::fs::symlink_metadata(&real).is_err() {
         return Ok(false);
     }
     if !real.is_dir() || !real.join(MARKER).is_file() {
-        return Err(format!(
-            "refusing to delete {}: it has no {MARKER} marker, so kubebook did not create it",
-            real.display()
-        ));
+        return Err(CleanError::NotOurs(real));
     }
-    std::fs::remove_dir_all(&real).map_err(|e| format!("cannot delete {}: {e}", real.display()))?;
+    std::fs::remove_dir_all(&real).map_err(|source| CleanError::Remove { path: real, source })?;
     Ok(true)
+}
+
+/// Why `clean` deleted nothing.
+#[derive(Debug)]
+pub enum CleanError {
+    /// A place kubebook never deletes (see `fsx::check_dest`).
+    Refused(crate::fsx::DestError),
+    /// A directory without the marker: kubebook did not make it.
+    NotOurs(std::path::PathBuf),
+    Remove {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for CleanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CleanError::Refused(e) => write!(f, "refusing to delete: {e}"),
+            CleanError::NotOurs(p) => write!(
+                f,
+                "refusing to delete {}: it has no {MARKER} marker, so kubebook did not create it",
+                p.display()
+            ),
+            CleanError::Remove { path, source } => {
+                write!(f, "cannot delete {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for CleanError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CleanError::Refused(e) => Some(e),
+            CleanError::NotOurs(_) => None,
+            CleanError::Remove { source, .. } => Some(source),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
-    /// `passed` or `failed`.
-    pub result: String,
+    pub result: RunResult,
     /// Kubernetes server version, e.g. `v1.37.2`.
     pub kubernetes: String,
     /// kind version, e.g. `v0.33.0`, on kind runs.
@@ -28,6 +27,14 @@ pub struct Record {
     /// `Lab::digest` of the lab that ran: a record of an earlier version of the lab is stale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+}
+
+/// How a recorded run ended (`passed` or `failed` in the file; anything else is refused).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RunResult {
+    Passed,
+    Failed,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -97,7 +104,11 @@ impl LabRecords {
     pub fn best(&self) -> Option<(Level, &Record)> {
         [Level::Kind, Level::ControlPlane]
             .into_iter()
-            .find_map(|l| self.get(l).filter(|r| r.result == "passed").map(|r| (l, r)))
+            .find_map(|l| {
+                self.get(l)
+                    .filter(|r| r.result == RunResult::Passed)
+                    .map(|r| (l, r))
+            })
     }
 
     /// What a reader is told: the strongest passed proof, with version and date.
@@ -202,6 +213,8 @@ mod tests {
         assert_eq!(edited.current("ffff0000").badge(), None);
         assert_eq!(edited.current("ffff0000").failure(), None);
         assert!(parse(r#"{"x": {"kind": {"result": "passed"}}}"#).is_err());
+        // A result is passed or failed, nothing else.
+        assert!(parse(r#"{"x": {"kind": {"result": "skipped", "kubernetes": "v1", "date": "d", "duration_seconds": 1}}}"#).is_err());
         assert!(parse(r#"{"x": {"minikube": {}}}"#).is_err());
     }
 }

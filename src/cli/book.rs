@@ -4,6 +4,7 @@ use super::{Format, color, load_with, print_report, summary_errors};
 use crate::builder::{BuildError, Builder};
 use crate::diag;
 use crate::pipeline;
+use crate::project::Project;
 use crate::site;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -13,7 +14,7 @@ pub(super) fn build(root: &Path, dest: Option<PathBuf>, deny_warnings: bool) -> 
     if let Err(code) = super::has_book(root) {
         return code;
     }
-    let dest = dest.unwrap_or_else(|| root.join("site"));
+    let dest = Project::new(root).site(dest);
     // Refused before any work, so a bad --dest costs nothing and changes nothing.
     if let Err(e) = crate::fsx::check_dest(&dest, root) {
         eprintln!("error: {e}");
@@ -137,7 +138,7 @@ pub(super) fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
 }
 
 pub(super) fn clean(root: &Path, dest: Option<PathBuf>) -> u8 {
-    let dest = dest.unwrap_or_else(|| root.join("site"));
+    let dest = Project::new(root).site(dest);
     match site::clean(&dest, root) {
         Ok(true) => {
             eprintln!("removed {}", dest.display());

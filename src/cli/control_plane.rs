@@ -23,7 +23,8 @@ pub fn run(cmd: ControlPlaneCommand) -> u8 {
 }
 
 fn install(root: &Path) -> u8 {
-    let script = root.join("labs/control-plane/install.sh");
+    let script =
+        crate::project::Project::new(root).path(crate::project::paths::CONTROL_PLANE_INSTALL);
     if !script.is_file() {
         eprintln!(
             "error: {} does not exist\n  = hint: run this in the kubebook project (the folder holding labs/control-plane/), or pass --root",
@@ -58,7 +59,9 @@ fn up(root: &Path, copy_to: Option<&Path>, context: String, api_only: bool, audi
             Components::Full
         },
         audit,
-        kind_config: Some(root.join("labs/kind.yaml")),
+        kind_config: Some(
+            crate::project::Project::new(root).path(crate::project::paths::KIND_CONFIG),
+        ),
         progress: true,
     };
     let cp = match ControlPlane::start(&opts) {

@@ -161,7 +161,7 @@ fn verify(
                 &target.context,
                 &checks,
             )));
-            if checks.iter().all(|c| c.outcome.ok) {
+            if checks.iter().all(|c| c.outcome.ok()) {
                 0
             } else {
                 1
@@ -244,7 +244,7 @@ fn list(labs: &[Lab], records: &Records) {
 #[cfg(feature = "cluster")]
 fn doctor(root: &Path) -> u8 {
     use crate::cluster::doctor::{self, Need, Status};
-    let toml = root.join("book/book.toml");
+    let toml = crate::project::Project::new(root).book_toml();
     let minor = std::fs::read_to_string(&toml)
         .ok()
         .and_then(|t| crate::config::Config::parse(&t, &toml).ok())

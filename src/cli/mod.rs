@@ -99,7 +99,7 @@ pub(crate) fn load_with(
 
 /// A project has a `book/` folder; otherwise say where kubebook looked, exit 2.
 pub(crate) fn has_book(root: &Path) -> Result<(), u8> {
-    if root.join("book").is_dir() {
+    if crate::project::Project::new(root).exists() {
         return Ok(());
     }
     eprintln!(

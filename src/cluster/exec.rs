@@ -18,13 +18,31 @@ pub struct Env {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    pub ok: bool,
+    pub end: End,
     pub attempts: u32,
+    /// Exit status and output of the last attempt.
     pub exit: i32,
     pub output: String,
     pub elapsed: Duration,
-    pub timed_out: bool,
-    pub cancelled: bool,
+}
+
+/// How a step's last attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The exit status and the output are what the book says.
+    Matched,
+    /// It finished, but its exit status or output differ.
+    Differs,
+    /// Its last attempt ran out of time.
+    TimedOut,
+    /// Ctrl-C.
+    Cancelled,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        self.end == End::Matched
+    }
 }
 
 /// Output kept per attempt; a runaway command cannot fill memory.
@@ -283,33 +301,36 @@ pub fn run_step(
             .saturating_sub(start.elapsed())
             .max(Duration::from_millis(100));
         let (exit, output, timed_out, cancelled) = attempt(&step.command, env, left, cancel);
-        let ok = !timed_out
-            && !cancelled
-            && exit == step.exit
-            && matcher::matches(&step.expected, &output);
-        let done = ok || cancelled || !retry || start.elapsed() + RETRY_PAUSE >= timeout;
+        let end = if cancelled {
+            End::Cancelled
+        } else if timed_out {
+            End::TimedOut
+        } else if exit == step.exit && matcher::matches(&step.expected, &output) {
+            End::Matched
+        } else {
+            End::Differs
+        };
+        let done = matches!(end, End::Matched | End::Cancelled)
+            || !retry
+            || start.elapsed() + RETRY_PAUSE >= timeout;
         if done {
             return Outcome {
-                ok,
+                end,
                 attempts,
                 exit,
                 output,
                 elapsed: start.elapsed(),
-                timed_out,
-                cancelled,
             };
         }
         let pause_until = Instant::now() + RETRY_PAUSE;
         while Instant::now() < pause_until {
             if cancel.load(Ordering::SeqCst) {
                 return Outcome {
-                    ok: false,
+                    end: End::Cancelled,
                     attempts,
                     exit,
                     output,
                     elapsed: start.elapsed(),
-                    timed_out: false,
-                    cancelled: true,
                 };
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -457,7 +478,7 @@ mod tests {
             &env(d.path()),
             &never,
         );
-        assert!(o.ok, "{o:?}");
+        assert!(o.ok(), "{o:?}");
         assert_eq!(o.attempts, 1);
         let o = run_step(
             &step("printf 'nope\\n'", &["hello"], 0),
@@ -466,7 +487,7 @@ mod tests {
             &env(d.path()),
             &never,
         );
-        assert!(!o.ok);
+        assert_eq!(o.end, End::Differs);
         assert_eq!(o.attempts, 1, "not read-only: no retry");
     }
 
@@ -490,7 +511,7 @@ mod tests {
             &never,
         );
         writer.join().unwrap();
-        assert!(o.ok, "{o:?}");
+        assert!(o.ok(), "{o:?}");
         assert!(o.attempts >= 2, "{o:?}");
     }
 
@@ -506,7 +527,7 @@ mod tests {
             &env(d.path()),
             &never,
         );
-        assert!(o.timed_out && !o.ok);
+        assert_eq!(o.end, End::TimedOut);
         assert!(t0.elapsed() < Duration::from_secs(5));
     }
 
@@ -526,7 +547,7 @@ mod tests {
             &env(d.path()),
             &cancel,
         );
-        assert!(o.cancelled);
+        assert_eq!(o.end, End::Cancelled);
     }
 
     #[test]
@@ -569,7 +590,7 @@ mod tests {
             &env(d.path()),
             &never,
         );
-        assert!(o.ok, "{o:?}");
+        assert!(o.ok(), "{o:?}");
         assert!(
             t0.elapsed() < Duration::from_secs(5),
             "took {:?}",
@@ -602,7 +623,7 @@ mod tests {
             &env(d.path()),
             &never,
         );
-        assert!(o.timed_out && !o.ok, "{o:?}");
+        assert_eq!(o.end, End::TimedOut, "{o:?}");
         assert!(
             t0.elapsed() < Duration::from_secs(5),
             "took {:?}",

@@ -3,6 +3,7 @@
 //! and cloud-provider-kind (LoadBalancer Services, Ingress and the Gateway API) beside it.
 
 use super::run::have;
+use crate::project::{Project, paths};
 use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -130,10 +131,10 @@ pub(super) fn create_cluster(root: &Path) -> Result<(), KindError> {
             .args([
                 "create", "cluster", "--name", "kubebook", "--wait", "2m", "--config",
             ])
-            .arg(root.join("labs/kind.yaml")))?;
+            .arg(Project::new(root).path(paths::KIND_CONFIG)))?;
     }
     preload_images(root);
-    apply_fixtures(&root.join("labs/fixtures"))?;
+    apply_fixtures(&Project::new(root).path(paths::FIXTURES))?;
     start_cloud_provider_kind();
     Ok(())
 }
@@ -210,7 +211,8 @@ fn kubectl() -> Command {
 /// holds the host's only), so each image is saved for the host platform and loaded as an
 /// archive. A failure is a warning: the node then pulls the image itself.
 fn preload_images(root: &Path) {
-    let images = std::fs::read_to_string(root.join("labs/images.txt")).unwrap_or_default();
+    let images =
+        std::fs::read_to_string(Project::new(root).path(paths::IMAGES_LIST)).unwrap_or_default();
     let platform = format!(
         "linux/{}",
         match std::env::consts::ARCH {

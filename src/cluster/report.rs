@@ -194,14 +194,14 @@ pub fn record(
         .unwrap_or_default();
     for r in results {
         let result = match r.verdict {
-            Verdict::Passed => "passed",
-            Verdict::Failed(_) => "failed",
+            Verdict::Passed => verified::RunResult::Passed,
+            Verdict::Failed(_) => verified::RunResult::Failed,
             Verdict::Skipped(_) | Verdict::Interrupted => continue,
         };
         records.entry(r.id.clone()).or_default().set(
             level,
             Record {
-                result: result.into(),
+                result,
                 kubernetes: kubernetes.to_string(),
                 kind: kind_version.clone(),
                 date: date.to_string(),
@@ -302,8 +302,14 @@ mod tests {
         )
         .unwrap();
         let r = verified::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
-        assert_eq!(r["a"].kind.as_ref().unwrap().result, "passed");
-        assert_eq!(r["a"].control_plane.as_ref().unwrap().result, "failed");
+        assert_eq!(
+            r["a"].kind.as_ref().unwrap().result,
+            verified::RunResult::Passed
+        );
+        assert_eq!(
+            r["a"].control_plane.as_ref().unwrap().result,
+            verified::RunResult::Failed
+        );
         assert!(!r.contains_key("b"));
     }
 }

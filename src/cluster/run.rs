@@ -7,6 +7,7 @@ use super::exec::{self, Background, Env};
 use super::report::{self, LabResult, StepResult, StepStatus, Summary, Verdict};
 use super::safety;
 use super::target::{self, Target};
+use crate::lab::requirements::{self, Probe};
 use crate::lab::{BlockKind, Lab, LabBlock, console::Step, runtime};
 use crate::verified::Level;
 use kube::config::{Context, Kubeconfig, NamedContext};
@@ -85,19 +86,21 @@ fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
 
 /// Seconds each lab took at its last recorded run (kind first, else the control plane).
 fn recorded_durations(root: &Path) -> HashMap<String, f64> {
-    std::fs::read_to_string(root.join("labs/verified.json"))
-        .ok()
-        .and_then(|t| crate::verified::parse(&t).ok())
-        .map(|records| {
-            records
-                .into_iter()
-                .filter_map(|(id, r)| {
-                    let d = r.kind.or(r.control_plane)?.duration_seconds;
-                    Some((id, d))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    std::fs::read_to_string(
+        crate::project::Project::new(root).path(crate::project::paths::VERIFIED),
+    )
+    .ok()
+    .and_then(|t| crate::verified::parse(&t).ok())
+    .map(|records| {
+        records
+            .into_iter()
+            .filter_map(|(id, r)| {
+                let d = r.kind.or(r.control_plane)?.duration_seconds;
+                Some((id, d))
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Shard `k` of `n`: labs dealt longest first to the shard with the least time so far (a lab
@@ -532,16 +535,16 @@ fn run_steps(lab: &Lab, sh: &Shared, ws: &Workspace) -> (Verdict, Vec<StepResult
                 continue;
             }
             let o = exec::run_step(s, b.timeout, b.retry, &ws.env, sh.cancel);
-            if o.cancelled {
+            if o.end == exec::End::Cancelled {
                 return (Verdict::Interrupted, results);
             }
-            if !o.ok {
+            if !o.ok() {
                 result(StepStatus::Failed);
                 let mut msg = format!(
                     "step `{}` ({}:{line}) {} after {} attempt(s) in {:.1} s: exit status {} (expected {})\n{}",
                     s.command.lines().next().unwrap_or(""),
                     lab.file.display(),
-                    if o.timed_out {
+                    if o.end == exec::End::TimedOut {
                         "timed out"
                     } else {
                         "did not match"
@@ -662,25 +665,32 @@ fn progress_line(k: usize, total: usize, r: &LabResult, level: Option<Level>) ->
 /// and Gateway controller (ingress-nginx was retired in March 2026).
 const CLOUD_PROVIDER_KIND: &str = "cloud-provider-kind";
 
-/// Is a lab's requirement met on this target? Fixtures are probed through the target's own
-/// client (never the ambient kubectl context), for readiness, not mere existence.
+/// Is a lab's requirement met on this target? How each is probed is the catalogue's
+/// (`lab::requirements`); a name not in it (which `check` refuses, LAB006) is never met.
 fn probe(requirement: &str, target: Option<&Target>) -> bool {
+    let Some(known) = requirements::find(requirement) else {
+        return false;
+    };
+    match known.probe {
+        Probe::Nothing => true,
+        Probe::HostDaemon { program, args } => have(program, args),
+        Probe::Program { program, args } => have_on(target, program, args),
+        Probe::Fixture => fixture_ready(requirement, target),
+    }
+}
+
+/// A controller of the cluster, probed through the target's own client (never the ambient
+/// kubectl context), for readiness, not mere existence.
+fn fixture_ready(requirement: &str, target: Option<&Target>) -> bool {
+    let Some(t) = target else { return false };
+    // Controllers need real Pods or containers: never on the control plane's fake nodes.
+    if t.level == Level::ControlPlane {
+        return false;
+    }
     match requirement {
-        "host" | "cluster" | "kustomize" => true,
-        "docker" => have("docker", &["info"]),
-        "helm" => have_on(target, "helm", &["version"]),
-        "python3" => have_on(target, "python3", &["--version"]),
-        "curl" => have_on(target, "curl", &["--version"]),
-        // Controllers that need real Pods or containers: never on the control plane's fake
-        // nodes.
-        "ingress" | "gateway" | "metrics-server"
-            if target.is_some_and(|t| t.level == Level::ControlPlane) =>
-        {
-            false
-        }
         // cloud-provider-kind serves both Ingress (IngressClass `cloud-provider-kind`) and the
         // Gateway API (GatewayClass `cloud-provider-kind`, Accepted once it runs).
-        "ingress" | "gateway" => target.is_some_and(|t| {
+        "ingress" | "gateway" => {
             t.cluster.gateway_class_accepted(CLOUD_PROVIDER_KIND)
                 && (requirement == "gateway"
                     || t.cluster
@@ -690,10 +700,10 @@ fn probe(requirement: &str, target: Option<&Target>) -> bool {
                             CLOUD_PROVIDER_KIND,
                         )
                         .unwrap_or(false))
-        }),
-        "metrics-server" => {
-            target.is_some_and(|t| t.cluster.api_service_available("v1beta1.metrics.k8s.io"))
         }
+        "metrics-server" => t.cluster.api_service_available("v1beta1.metrics.k8s.io"),
+        // A fixture added to the catalogue without a probe here is never met: its labs are
+        // skipped, with the requirement named, rather than run against nothing.
         _ => false,
     }
 }

@@ -283,7 +283,9 @@ fn connect(
 /// read: the labs see only the control plane's.
 pub fn control_plane(root: &Path) -> Result<Target, RunError> {
     let opts = controlplane::Options {
-        kind_config: Some(root.join("labs/kind.yaml")),
+        kind_config: Some(
+            crate::project::Project::new(root).path(crate::project::paths::KIND_CONFIG),
+        ),
         progress: true,
         ..Default::default()
     };

@@ -100,7 +100,7 @@ pub fn verify(
     let mut out = Vec::new();
     for (number, step) in chosen {
         let outcome = exec::run_step(step, opts.patience, true, &env, cancel);
-        let cancelled = outcome.cancelled;
+        let cancelled = outcome.end == exec::End::Cancelled;
         out.push(Check {
             number,
             command: step.command.clone(),
@@ -123,7 +123,7 @@ pub fn report(lab: &Lab, namespace: &str, context: &str, checks: &[Check]) -> St
         lab.id
     );
     for c in checks {
-        if c.outcome.ok {
+        if c.outcome.ok() {
             s.push_str(&format!(
                 "  ok      step {:>2}  $ {}\n",
                 c.number, c.command
@@ -134,7 +134,7 @@ pub fn report(lab: &Lab, namespace: &str, context: &str, checks: &[Check]) -> St
             "  DIFFERS step {:>2}  $ {}\n",
             c.number, c.command
         ));
-        if c.outcome.timed_out {
+        if c.outcome.end == exec::End::TimedOut {
             s.push_str("          (it did not finish in time)\n");
         } else if c.outcome.exit != c.expected_exit {
             s.push_str(&format!(
@@ -164,7 +164,7 @@ pub fn report(lab: &Lab, namespace: &str, context: &str, checks: &[Check]) -> St
             s.push_str(&format!("            … {} more lines\n", got.len() - 40));
         }
     }
-    let ok = checks.iter().filter(|c| c.outcome.ok).count();
+    let ok = checks.iter().filter(|c| c.outcome.ok()).count();
     s.push_str(&format!(
         "{ok} of {} checks match{}\n",
         checks.len(),
