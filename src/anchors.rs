@@ -7,7 +7,7 @@
 
 /// The page a chapter is rendered for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Anchors<'a> {
+pub(crate) enum Anchors<'a> {
     /// The chapter's own page.
     Chapter,
     /// The one-page book: ids are `{stem}--{id}`, a chapter's top is `#{stem}`.
@@ -17,7 +17,7 @@ pub enum Anchors<'a> {
 impl Anchors<'_> {
     /// What goes before every id the chapter's markup writes (the partials get it as
     /// `id_prefix`).
-    pub fn id_prefix(&self) -> String {
+    pub(crate) fn id_prefix(&self) -> String {
         match self {
             Anchors::Chapter => String::new(),
             Anchors::Print { stem } => format!("{stem}--"),
@@ -25,12 +25,12 @@ impl Anchors<'_> {
     }
 
     /// The link to `#anchor` in this chapter.
-    pub fn here(&self, anchor: &str) -> String {
+    pub(crate) fn here(&self, anchor: &str) -> String {
         format!("#{}{anchor}", self.id_prefix())
     }
 
     /// The link to the chapter `stem` (its top, or `#anchor` in it).
-    pub fn chapter(&self, stem: &str, anchor: Option<&str>) -> String {
+    pub(crate) fn chapter(&self, stem: &str, anchor: Option<&str>) -> String {
         match (self, anchor) {
             (Anchors::Chapter, Some(a)) => format!("{stem}.html#{a}"),
             (Anchors::Chapter, None) => format!("{stem}.html"),
@@ -41,14 +41,14 @@ impl Anchors<'_> {
 
     /// The name of a footnote: pulldown-cmark writes it as the footnote's id and the
     /// reference's `href`, so both follow the page's ids.
-    pub fn footnote(&self, name: &str) -> String {
+    pub(crate) fn footnote(&self, name: &str) -> String {
         format!("{}{name}", self.id_prefix())
     }
 
     /// HTML the author wrote into the chapter (raw `<div id=…>`): the one markup kubebook
     /// does not write itself, so for the one-page book its ids, the attributes that name
     /// ids and its in-page links are given the prefix here.
-    pub fn authored_html(&self, html: &str) -> Option<String> {
+    pub(crate) fn authored_html(&self, html: &str) -> Option<String> {
         let Anchors::Print { stem } = self else {
             return None;
         };

@@ -10,14 +10,14 @@ use crate::site::{self, Files, Theme};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub struct Builder {
+pub(crate) struct Builder {
     root: PathBuf,
     cache: Cache,
     theme: Option<Theme>,
 }
 
 /// A good build: the checked book and every page but the search index.
-pub struct Build {
+pub(crate) struct Build {
     pub out: Output,
     pub pages: Files,
     /// Time spent loading, rendering and checking (the rest is the pages).
@@ -25,7 +25,7 @@ pub struct Build {
 }
 
 /// Why there is no site this time. The previous one (on disk, or in `serve`) stays.
-pub enum BuildError {
+pub(crate) enum BuildError {
     /// The book could not be loaded at all (book.toml, chapters, theme partials).
     Load(Report),
     /// The book has errors (or warnings, when they are denied): its report is in `out`.
@@ -35,7 +35,7 @@ pub enum BuildError {
 }
 
 impl Builder {
-    pub fn new(root: &Path) -> Builder {
+    pub(crate) fn new(root: &Path) -> Builder {
         Builder {
             root: root.to_path_buf(),
             cache: Cache::default(),
@@ -45,7 +45,11 @@ impl Builder {
 
     /// Build the pages. `theme_changed`: the theme's files or book.toml may have changed
     /// since the last build (always true for the first).
-    pub fn build(&mut self, theme_changed: bool, deny_warnings: bool) -> Result<Build, BuildError> {
+    pub(crate) fn build(
+        &mut self,
+        theme_changed: bool,
+        deny_warnings: bool,
+    ) -> Result<Build, BuildError> {
         let t0 = Instant::now();
         let out = pipeline::run_cached(&self.root, &mut self.cache).map_err(BuildError::Load)?;
         if out.report.has_errors() || (deny_warnings && out.report.warnings() > 0) {
@@ -68,7 +72,7 @@ impl Builder {
 
 impl Build {
     /// The search index of this build, for `site::SEARCH_INDEX`.
-    pub fn search_index(&self) -> Vec<u8> {
+    pub(crate) fn search_index(&self) -> Vec<u8> {
         site::search_index(&self.out).into_bytes()
     }
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// The Kubernetes minor version this binary carries schemas for (the k8s-openapi feature).
-pub const SCHEMA_KUBERNETES_VERSION: &str = "1.37";
+pub(crate) const SCHEMA_KUBERNETES_VERSION: &str = "1.37";
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// Why an input file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputError {
+pub(crate) enum InputError {
     NotFound,
     /// A directory, FIFO, socket or device.
     NotRegular(&'static str),
@@ -42,9 +42,9 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Inputs larger than this are refused (a chapter or template is never this big).
-pub const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
 /// Images may be larger than text, but not unbounded: the site is built in memory.
-pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
 
 fn kind_of(ft: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
@@ -77,7 +77,7 @@ fn io_err(e: std::io::Error) -> InputError {
 
 /// The rule itself: `path` is a regular file whose real path is inside `root`. Returns its
 /// size. Cheap (metadata only); [`read_input`] applies it before reading.
-pub fn check_input(root: &Path, path: &Path) -> Result<u64, InputError> {
+pub(crate) fn check_input(root: &Path, path: &Path) -> Result<u64, InputError> {
     let real = path.canonicalize().map_err(io_err)?;
     let root = root.canonicalize().map_err(io_err)?;
     if !real.starts_with(&root) {
@@ -91,7 +91,7 @@ pub fn check_input(root: &Path, path: &Path) -> Result<u64, InputError> {
 }
 
 /// Read an input file's bytes under the input rule, at most `max` bytes.
-pub fn read_input_bytes(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
+pub(crate) fn read_input_bytes(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
     let size = check_input(root, path)?;
     if size > max {
         return Err(InputError::TooLarge(max));
@@ -112,7 +112,7 @@ pub fn read_input_bytes(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, I
 
 /// Read a text file named on the command line, wherever it is: a regular file (never a FIFO
 /// or device, which could block or never end), at most `max` bytes, UTF-8.
-pub fn read_regular_text(path: &Path, max: u64) -> Result<String, InputError> {
+pub(crate) fn read_regular_text(path: &Path, max: u64) -> Result<String, InputError> {
     let file = open_nonblocking(path).map_err(io_err)?;
     let meta = file.metadata().map_err(io_err)?;
     if !meta.is_file() {
@@ -135,7 +135,7 @@ pub fn read_regular_text(path: &Path, max: u64) -> Result<String, InputError> {
 }
 
 /// Read an input text file (UTF-8) under the input rule.
-pub fn read_input(root: &Path, path: &Path) -> Result<String, InputError> {
+pub(crate) fn read_input(root: &Path, path: &Path) -> Result<String, InputError> {
     let bytes = read_input_bytes(root, path, MAX_INPUT_BYTES)?;
     String::from_utf8(bytes).map_err(|e| {
         InputError::Io(format!(
@@ -161,7 +161,7 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 /// `path` made absolute and with `.`/`..` resolved against the real parent directories, but
 /// its last component left as it is (so a symbolic link named as the destination is seen as
 /// a link, also when written `link/`).
-pub fn resolve_dest(path: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn resolve_dest(path: &Path) -> std::io::Result<PathBuf> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -213,7 +213,7 @@ fn canonical_prefix(p: &Path) -> std::io::Result<PathBuf> {
 
 /// Why a destination was refused ([`check_dest`]).
 #[derive(Debug)]
-pub enum DestError {
+pub(crate) enum DestError {
     /// The destination's path could not be resolved.
     Resolve {
         dest: PathBuf,
@@ -298,7 +298,7 @@ impl std::error::Error for DestError {
 /// Refuse a destination kubebook must never write into or delete: the project root, HOME,
 /// `/` or any ancestor of them; anything inside book/, themes/ or labs/ (a site there would
 /// be read back as input); a symbolic link. Returns the resolved destination.
-pub fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, DestError> {
+pub(crate) fn check_dest(dest: &Path, root: &Path) -> Result<PathBuf, DestError> {
     let real = resolve_dest(dest).map_err(|source| DestError::Resolve {
         dest: dest.to_path_buf(),
         source,
@@ -350,7 +350,7 @@ const IMAGE_EXTENSIONS: &[&str] = &[
 
 /// Why an image of a chapter is not published ([`image_file`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageError {
+pub(crate) enum ImageError {
     /// The link does not name a file below `images/` (or has `..` or empty segments).
     OutsideImages,
     /// The file name does not end in an image extension.
@@ -390,7 +390,7 @@ impl std::error::Error for ImageError {
 /// The one rule for images, used by `check` (MD003) and by the copy into the site, so an
 /// image that passes the check is always published: `rel` is `images/…` below book/, has an
 /// image extension, and is a regular file inside the project (see [`check_input`]).
-pub fn image_file(root: &Path, rel: &str) -> Result<PathBuf, ImageError> {
+pub(crate) fn image_file(root: &Path, rel: &str) -> Result<PathBuf, ImageError> {
     if !rel.starts_with("images/") || rel.split('/').any(|s| s == ".." || s.is_empty()) {
         return Err(ImageError::OutsideImages);
     }

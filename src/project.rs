@@ -6,61 +6,58 @@
 use std::path::{Path, PathBuf};
 
 /// The project's files and folders, relative to its root.
-pub mod paths {
+pub(crate) mod paths {
     /// The chapters (`NN-slug.md`) and book.toml.
-    pub const BOOK: &str = "book";
-    pub const BOOK_TOML: &str = "book/book.toml";
+    pub(crate) const BOOK: &str = "book";
+    pub(crate) const BOOK_TOML: &str = "book/book.toml";
     /// Images a chapter may show, published as they are.
-    pub const IMAGES: &str = "book/images";
+    pub(crate) const IMAGES: &str = "book/images";
     /// Themes (`theme = "themes/default"` in book.toml).
-    pub const THEMES: &str = "themes";
+    pub(crate) const THEMES: &str = "themes";
     /// Records of lab runs (`kubebook labs run --record`).
-    pub const VERIFIED: &str = "labs/verified.json";
+    pub(crate) const VERIFIED: &str = "labs/verified.json";
     /// CustomResourceDefinitions that the book's custom resources are validated against.
-    pub const CRDS: &str = "labs/crds";
+    pub(crate) const CRDS: &str = "labs/crds";
     /// The kind cluster the labs run on.
-    pub const KIND_CONFIG: &str = "labs/kind.yaml";
+    pub(crate) const KIND_CONFIG: &str = "labs/kind.yaml";
     /// Manifests applied to a new cluster before any lab (`--create-cluster`).
-    pub const FIXTURES: &str = "labs/fixtures";
+    pub(crate) const FIXTURES: &str = "labs/fixtures";
     /// Images preloaded into a new kind cluster.
-    pub const IMAGES_LIST: &str = "labs/images.txt";
+    pub(crate) const IMAGES_LIST: &str = "labs/images.txt";
     /// Builds the pinned control-plane binaries (`kubebook labs control-plane install`).
-    pub const CONTROL_PLANE_INSTALL: &str = "labs/control-plane/install.sh";
+    pub(crate) const CONTROL_PLANE_INSTALL: &str = "labs/control-plane/install.sh";
     /// Where `build` writes the site unless told otherwise.
-    pub const SITE: &str = "site";
+    pub(crate) const SITE: &str = "site";
 }
 
 /// A project: its root, and the paths below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Project {
+pub(crate) struct Project {
     root: PathBuf,
 }
 
 impl Project {
-    pub fn new(root: &Path) -> Project {
+    pub(crate) fn new(root: &Path) -> Project {
         Project {
             root: root.to_path_buf(),
         }
     }
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
     /// A path of `paths` below the root.
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
-    pub fn book_dir(&self) -> PathBuf {
+    pub(crate) fn book_dir(&self) -> PathBuf {
         self.path(paths::BOOK)
     }
-    pub fn book_toml(&self) -> PathBuf {
+    pub(crate) fn book_toml(&self) -> PathBuf {
         self.path(paths::BOOK_TOML)
     }
     /// The output directory: `dest` when given, else `site/`.
-    pub fn site(&self, dest: Option<PathBuf>) -> PathBuf {
+    pub(crate) fn site(&self, dest: Option<PathBuf>) -> PathBuf {
         dest.unwrap_or_else(|| self.path(paths::SITE))
     }
     /// Whether this looks like a project at all (it has book/).
-    pub fn exists(&self) -> bool {
+    pub(crate) fn exists(&self) -> bool {
         self.book_dir().is_dir()
     }
 }

@@ -28,7 +28,7 @@ const CONNECTION_STACK: usize = 256 * 1024;
 const MAX_OVERLAY_BYTES: usize = 64 * 1024;
 
 /// Path of the event stream; chosen so it cannot collide with a page of the book.
-pub const EVENTS_PATH: &str = "/__kubebook/events";
+pub(crate) const EVENTS_PATH: &str = "/__kubebook/events";
 const STATUS_PATH: &str = "/__kubebook/status";
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
@@ -121,7 +121,7 @@ type Clients = EventClients;
 
 /// Why `serve` could not start. The CLI prints it and exits 2.
 #[derive(Debug)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     /// The project has no `book/` folder.
     NoBook(PathBuf),
     /// The destination was refused (`fsx::check_dest`).
@@ -169,7 +169,7 @@ impl std::error::Error for ServeError {
 }
 
 /// Build, serve and watch until Ctrl-C; an error only when serving could not start.
-pub fn run(
+pub(crate) fn run(
     root: &Path,
     dest: Option<PathBuf>,
     bind: &str,
@@ -587,7 +587,7 @@ fn percent_decode(s: &str) -> Option<String> {
 
 /// Map a request URL to a site file name, refusing anything that could leave the site:
 /// `..`, encoded traversal, backslashes, absolute or empty segments.
-pub fn site_path(url: &str) -> Option<String> {
+pub(crate) fn site_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode(path)?;
     let rel = decoded.strip_prefix('/')?;

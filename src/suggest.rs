@@ -2,7 +2,7 @@
 
 /// Edit distance between two short strings, counting a swap of neighbours as one edit
 /// (optimal string alignment), since swapped letters are the commonest typo.
-pub fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
@@ -28,11 +28,14 @@ pub fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Words longer than this get no suggestion.
-pub const MAX_WORD_CHARS: usize = 64;
+pub(crate) const MAX_WORD_CHARS: usize = 64;
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo
 /// (case-insensitive match, or at most a third of the word's letters changed).
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let n = word.chars().count();
     // No name is this long, and the distance costs length × length: a hostile 200 KB word
     // must not cost seconds (red-team M07/M08).

@@ -158,13 +158,13 @@ impl LabRecords {
     }
 }
 
-pub type Records = BTreeMap<String, LabRecords>;
+pub(crate) type Records = BTreeMap<String, LabRecords>;
 
-pub fn parse(text: &str) -> Result<Records, serde_json::Error> {
+pub(crate) fn parse(text: &str) -> Result<Records, serde_json::Error> {
     serde_json::from_str(text)
 }
 
-pub fn to_string(records: &Records) -> String {
+pub(crate) fn to_string(records: &Records) -> String {
     let mut s = serde_json::to_string_pretty(records).unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-pub fn run(cmd: ControlPlaneCommand) -> u8 {
+pub(super) fn run(cmd: ControlPlaneCommand) -> u8 {
     match cmd {
         ControlPlaneCommand::Install { root } => install(&root),
         ControlPlaneCommand::Up {

@@ -5,7 +5,7 @@ use crate::lab::Lab;
 use crate::verified::{Level, Records};
 use std::path::Path;
 
-pub fn run(cmd: LabsCommand) -> u8 {
+pub(super) fn run(cmd: LabsCommand) -> u8 {
     match cmd {
         LabsCommand::List { root, root_arg } => {
             with_book(&root_arg.unwrap_or(root), |labs, records| {
@@ -88,7 +88,7 @@ fn run_labs(opts: &super::RunArgs) -> u8 {
         ) {
             Ok(s) if s.failed > 0 => 1,
             Ok(_) => 0,
-            Err(RunError::Interrupted(_)) => 130,
+            Err(RunError::Interrupted) => 130,
             // Usage, environment, a refused context, a cluster or control plane that
             // cannot be reached or started.
             Err(e) => {
@@ -167,7 +167,7 @@ fn verify(
                 1
             }
         }
-        Err(RunError::Interrupted(_)) => 130,
+        Err(RunError::Interrupted) => 130,
         Err(e) => {
             eprintln!("error: {e}");
             2

@@ -11,7 +11,7 @@ use crate::validate::files::{self, Outcome, Resource, Verdict};
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
-pub fn run(args: ValidateArgs) -> u8 {
+pub(super) fn run(args: ValidateArgs) -> u8 {
     if let Some(v) = &args.kubernetes_version
         && !same_minor(v, SCHEMA_KUBERNETES_VERSION)
     {

@@ -2,7 +2,6 @@
 //! namespaces (server-side apply with kubebook's field manager), diagnostics after a failure,
 //! and removal of the cluster-scoped objects a lab created.
 
-use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ContainerStatus, Event, Namespace, Pod, ServiceAccount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, LogParams, Patch, PatchParams};
@@ -12,12 +11,12 @@ use kube::{Client, Config};
 use std::fmt::{self, Write as _};
 use std::time::{Duration, Instant};
 
-pub const FIELD_MANAGER: &str = "kubebook";
+pub(crate) const FIELD_MANAGER: &str = "kubebook";
 /// The label every namespace the runner creates carries, so leftovers can be found.
-pub const LAB_LABEL: &str = "kubebook.dev/lab";
+pub(crate) const LAB_LABEL: &str = "kubebook.dev/lab";
 
 /// Node name → (labels, taints as JSON).
-pub type NodeState = std::collections::BTreeMap<
+pub(crate) type NodeState = std::collections::BTreeMap<
     String,
     (
         std::collections::BTreeMap<String, String>,
@@ -27,31 +26,26 @@ pub type NodeState = std::collections::BTreeMap<
 
 /// One node as `labs doctor` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeInfo {
+pub(crate) struct NodeInfo {
     pub name: String,
     pub ready: bool,
     pub kubelet_version: String,
 }
 
-pub struct Cluster {
+pub(crate) struct Cluster {
     client: Client,
     rt: tokio::runtime::Runtime,
 }
 
 /// Why a conversation with the cluster failed.
 #[derive(Debug)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     /// The async runtime the client runs on could not start.
     Runtime(std::io::Error),
     /// The kubeconfig's context could not be turned into a client configuration.
     Context {
         context: String,
         source: kube::config::KubeconfigError,
-    },
-    /// An API server URL that does not parse.
-    Url {
-        url: String,
-        source: http::uri::InvalidUri,
     },
     /// The client could not be built from its configuration.
     Client(kube::Error),
@@ -77,7 +71,6 @@ impl fmt::Display for ApiError {
             ApiError::Context { context, source } => {
                 write!(f, "cannot use context `{context}`: {source}")
             }
-            ApiError::Url { url, source } => write!(f, "bad URL {url}: {source}"),
             ApiError::Client(e) => write!(f, "cannot create a client: {e}"),
             ApiError::NoAnswer { after } => write!(
                 f,
@@ -102,7 +95,6 @@ impl std::error::Error for ApiError {
         match self {
             ApiError::Runtime(e) => Some(e),
             ApiError::Context { source, .. } => Some(source),
-            ApiError::Url { source, .. } => Some(source),
             ApiError::Client(e) | ApiError::Unreachable(e) => Some(e),
             ApiError::Request { source, .. } => Some(source),
             ApiError::NoAnswer { .. } | ApiError::Timeout { .. } => None,
@@ -125,7 +117,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
 
 impl Cluster {
     /// Connect with one context of a kubeconfig (never the "current" one implicitly).
-    pub fn connect(kubeconfig: Kubeconfig, context: &str) -> Result<Cluster, ApiError> {
+    pub(crate) fn connect(kubeconfig: Kubeconfig, context: &str) -> Result<Cluster, ApiError> {
         let rt = runtime()?;
         let opts = KubeConfigOptions {
             context: Some(context.to_string()),
@@ -149,24 +141,10 @@ impl Cluster {
         Ok(Cluster { client, rt })
     }
 
-    /// Connect to an API server URL without credentials (tests, `kubectl proxy`).
-    pub fn from_url(url: &str) -> Result<Cluster, ApiError> {
-        let rt = runtime()?;
-        let uri: http::Uri = url.parse().map_err(|source| ApiError::Url {
-            url: url.to_string(),
-            source,
-        })?;
-        let client = {
-            let _guard = rt.enter();
-            Client::try_from(Config::new(uri)).map_err(ApiError::Client)?
-        };
-        Ok(Cluster { client, rt })
-    }
-
     /// `v1.36.1`. The first call to a cluster, so it is bounded by
     /// [`super::safety::PROBE_TIMEOUT`]: a server that accepts connections and never answers
     /// is reported in seconds, not after the client's 30 s default (L02).
-    pub fn server_version(&self) -> Result<String, ApiError> {
+    pub(crate) fn server_version(&self) -> Result<String, ApiError> {
         let limit = super::safety::PROBE_TIMEOUT;
         let v = self
             .rt
@@ -177,7 +155,7 @@ impl Cluster {
     }
 
     /// Every node's labels and taints, to put back after a lab that changes them.
-    pub fn node_state(&self) -> Result<NodeState, ApiError> {
+    pub(crate) fn node_state(&self) -> Result<NodeState, ApiError> {
         let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
         let list = self
             .rt
@@ -203,7 +181,7 @@ impl Cluster {
     /// removed, labels it changed or removed come back with their old value (also ones
     /// that were there before the lab, which a name-based undo would delete), taints are
     /// replaced by the old list. Returns the nodes that needed it.
-    pub fn restore_nodes(&self, before: &NodeState) -> Result<Vec<String>, ApiError> {
+    pub(crate) fn restore_nodes(&self, before: &NodeState) -> Result<Vec<String>, ApiError> {
         let now = self.node_state()?;
         let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
         let mut restored = Vec::new();
@@ -237,7 +215,7 @@ impl Cluster {
     }
 
     /// Every node: name, Ready, kubelet version.
-    pub fn nodes(&self) -> Result<Vec<NodeInfo>, ApiError> {
+    pub(crate) fn nodes(&self) -> Result<Vec<NodeInfo>, ApiError> {
         let api: Api<k8s_openapi::api::core::v1::Node> = Api::all(self.client.clone());
         let list = self
             .rt
@@ -267,7 +245,7 @@ impl Cluster {
     }
 
     /// Create (or take over) the lab's namespace with server-side apply.
-    pub fn apply_namespace(&self, name: &str, lab: &str) -> Result<(), ApiError> {
+    pub(crate) fn apply_namespace(&self, name: &str, lab: &str) -> Result<(), ApiError> {
         let api: Api<Namespace> = Api::all(self.client.clone());
         // k8s-openapi writes apiVersion and kind itself, as server-side apply needs.
         let ns = Namespace {
@@ -288,7 +266,7 @@ impl Cluster {
             .map_err(request(format!("create namespace {name}")))
     }
 
-    pub fn delete_namespace(&self, name: &str) -> Result<(), ApiError> {
+    pub(crate) fn delete_namespace(&self, name: &str) -> Result<(), ApiError> {
         let api: Api<Namespace> = Api::all(self.client.clone());
         match self
             .rt
@@ -302,7 +280,11 @@ impl Cluster {
 
     /// Poll until the ServiceAccount controller has made the namespace's `default`
     /// ServiceAccount (Pods are refused before that).
-    pub fn wait_default_service_account(&self, ns: &str, limit: Duration) -> Result<(), ApiError> {
+    pub(crate) fn wait_default_service_account(
+        &self,
+        ns: &str,
+        limit: Duration,
+    ) -> Result<(), ApiError> {
         let api: Api<ServiceAccount> = Api::namespaced(self.client.clone(), ns);
         let deadline = Instant::now() + limit;
         loop {
@@ -323,7 +305,7 @@ impl Cluster {
     }
 
     /// Namespaces an earlier run of the lab left behind (they carry the lab label).
-    pub fn lab_namespaces(&self, lab: &str) -> Result<Vec<String>, ApiError> {
+    pub(crate) fn lab_namespaces(&self, lab: &str) -> Result<Vec<String>, ApiError> {
         let api: Api<Namespace> = Api::all(self.client.clone());
         let lp = ListParams::default().labels(&format!("{LAB_LABEL}={lab}"));
         let list = self
@@ -350,7 +332,7 @@ impl Cluster {
 
     /// Whether a cluster-scoped object exists. A kind the API does not serve yet (a CRD a
     /// lab installs) means it does not.
-    pub fn cluster_object_exists(
+    pub(crate) fn cluster_object_exists(
         &self,
         api_version: &str,
         kind: &str,
@@ -365,7 +347,7 @@ impl Cluster {
             .map_err(request(format!("read {kind} {name}")))
     }
 
-    pub fn wait_cluster_object_gone(
+    pub(crate) fn wait_cluster_object_gone(
         &self,
         api_version: &str,
         kind: &str,
@@ -386,24 +368,8 @@ impl Cluster {
         Ok(())
     }
 
-    /// A Deployment with every replica available (a fixture ready to serve).
-    pub fn deployment_available(&self, ns: &str, name: &str) -> bool {
-        let api: Api<Deployment> = Api::namespaced(self.client.clone(), ns);
-        self.rt
-            .block_on(api.get_opt(name))
-            .ok()
-            .flatten()
-            .and_then(|d| d.status)
-            .and_then(|s| s.conditions)
-            .is_some_and(|cs| {
-                cs.iter().any(|c| {
-                    c.type_.as_deref() == Some("Available") && c.status.as_deref() == Some("True")
-                })
-            })
-    }
-
     /// An aggregated API (metrics-server) that the API server reports Available.
-    pub fn api_service_available(&self, name: &str) -> bool {
+    pub(crate) fn api_service_available(&self, name: &str) -> bool {
         let Ok(api) = self.dynamic_api("apiregistration.k8s.io/v1", "APIService") else {
             return false;
         };
@@ -421,7 +387,7 @@ impl Cluster {
     }
 
     /// A GatewayClass its controller has accepted (cloud-provider-kind's, for `gateway`).
-    pub fn gateway_class_accepted(&self, name: &str) -> bool {
+    pub(crate) fn gateway_class_accepted(&self, name: &str) -> bool {
         let Ok(api) = self.dynamic_api("gateway.networking.k8s.io/v1", "GatewayClass") else {
             return false;
         };
@@ -439,7 +405,7 @@ impl Cluster {
     }
 
     /// Delete a cluster-scoped object a lab created (PersistentVolume, PriorityClass, CRD, …).
-    pub fn delete_cluster_object(
+    pub(crate) fn delete_cluster_object(
         &self,
         api_version: &str,
         kind: &str,
@@ -458,7 +424,7 @@ impl Cluster {
 
     /// What went on in a namespace: recent events, the state of every Pod, and the last log
     /// lines of Pods that are not ready. Never reads Secrets.
-    pub fn diagnostics(&self, ns: &str) -> String {
+    pub(crate) fn diagnostics(&self, ns: &str) -> String {
         let mut out = String::new();
         self.write_events(&mut out, ns);
         self.write_pods(&mut out, ns);

@@ -7,7 +7,7 @@ use crate::controlplane::binaries::{self, Binaries};
 use std::process::{Command, Stdio};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     /// Works, but something a lab expects differs (a version skew, a missing fixture).
     Warn,
@@ -17,7 +17,7 @@ pub enum Status {
 
 /// One finding.
 #[derive(Debug, Clone)]
-pub struct Check {
+pub(crate) struct Check {
     /// Which target needs it.
     pub target: Need,
     pub name: String,
@@ -28,20 +28,20 @@ pub struct Check {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
+pub(crate) enum Need {
     Kind,
     ControlPlane,
 }
 
 /// What the doctor found, and for each target whether labs can run there.
-pub struct Diagnosis {
+pub(crate) struct Diagnosis {
     pub checks: Vec<Check>,
     pub kind_ready: bool,
     pub control_plane_ready: bool,
 }
 
 /// The Kubernetes minor the book is written for (book.toml), e.g. `1.37`.
-pub fn examine(book_minor: &str) -> Diagnosis {
+pub(crate) fn examine(book_minor: &str) -> Diagnosis {
     let mut checks = Vec::new();
     kind_checks(book_minor, &mut checks);
     control_plane_checks(&mut checks);

@@ -11,13 +11,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Where and with what environment steps run.
-pub struct Env {
+pub(crate) struct Env {
     pub dir: PathBuf,
     pub vars: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub end: End,
     pub attempts: u32,
     /// Exit status and output of the last attempt.
@@ -28,7 +28,7 @@ pub struct Outcome {
 
 /// How a step's last attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum End {
+pub(crate) enum End {
     /// The exit status and the output are what the book says.
     Matched,
     /// It finished, but its exit status or output differ.
@@ -40,7 +40,7 @@ pub enum End {
 }
 
 impl Outcome {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.end == End::Matched
     }
 }
@@ -50,7 +50,7 @@ const MAX_OUTPUT: usize = 1024 * 1024;
 const RETRY_PAUSE: Duration = Duration::from_millis(1000);
 
 /// Commands that only read, and so may be run again until their output matches.
-pub fn read_only(command: &str) -> bool {
+pub(crate) fn read_only(command: &str) -> bool {
     let words: Vec<&str> = command.split_whitespace().collect();
     let first = words.first().copied().unwrap_or("");
     match first {
@@ -141,7 +141,7 @@ fn signal_group(pgid: u32, sig: i32) {
 }
 
 /// Stop a process and everything it started.
-pub fn kill_tree(child: &mut Child) {
+pub(crate) fn kill_tree(child: &mut Child) {
     #[cfg(unix)]
     {
         signal_group(child.id(), libc::SIGTERM);
@@ -282,7 +282,7 @@ fn parse_duration(v: &str) -> Option<Duration> {
     Some(total)
 }
 
-pub fn run_step(
+pub(crate) fn run_step(
     step: &Step,
     timeout: Duration,
     retry: bool,
@@ -340,29 +340,23 @@ pub fn run_step(
 
 /// Background commands (`… &`) of one lab, stopped when the lab ends.
 #[derive(Default)]
-pub struct Background {
+pub(crate) struct Background {
     children: Vec<Child>,
 }
 
 impl Background {
-    pub fn start(&mut self, command: &str, env: &Env) -> std::io::Result<()> {
+    pub(crate) fn start(&mut self, command: &str, env: &Env) -> std::io::Result<()> {
         let c = spawn(command, env, false)?;
         self.children.push(c);
         // Give port-forwards and servers a moment to listen before the next step.
         std::thread::sleep(Duration::from_millis(300));
         Ok(())
     }
-    pub fn stop_all(&mut self) {
+    pub(crate) fn stop_all(&mut self) {
         for c in &mut self.children {
             kill_tree(c);
         }
         self.children.clear();
-    }
-    pub fn len(&self) -> usize {
-        self.children.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.children.is_empty()
     }
 }
 
@@ -373,7 +367,7 @@ impl Drop for Background {
 }
 
 /// A line-by-line comparison of expected and actual output for failure reports.
-pub fn diff(expected: &[String], actual: &str) -> String {
+pub(crate) fn diff(expected: &[String], actual: &str) -> String {
     let mut s = String::from("expected:\n");
     for l in expected {
         s.push_str(&format!("  | {l}\n"));
@@ -393,7 +387,7 @@ pub fn diff(expected: &[String], actual: &str) -> String {
     s
 }
 
-pub fn lab_dir_files(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
+pub(crate) fn lab_dir_files(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
     for (name, content) in files {
         // Names were checked by `lab::safe_file_name` when the book was loaded.
         let p = dir.join(name);

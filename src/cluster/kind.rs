@@ -11,9 +11,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// The release the workflow installs (`CLOUD_PROVIDER_KIND_VERSION` in labs.yml).
-pub const CLOUD_PROVIDER_KIND_VERSION: &str = "v0.11.0";
+pub(crate) const CLOUD_PROVIDER_KIND_VERSION: &str = "v0.11.0";
 /// The metrics-server release the workflow installs (`METRICS_SERVER_VERSION`).
-pub const METRICS_SERVER_VERSION: &str = "v0.8.0";
+pub(crate) const METRICS_SERVER_VERSION: &str = "v0.8.0";
 /// Its IngressClass and GatewayClass.
 const CLASS: &str = "cloud-provider-kind";
 /// How long its classes may take to appear and be accepted (the workflow's `kubectl wait`).
@@ -21,7 +21,7 @@ const CLASS_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// Why the kind cluster could not be made ready, or cloud-provider-kind could not serve it.
 #[derive(Debug)]
-pub enum KindError {
+pub(crate) enum KindError {
     /// kind or a running Docker engine is missing: what to install, each with where from.
     Missing(Vec<&'static str>),
     /// A program could not be started at all.

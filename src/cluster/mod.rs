@@ -2,15 +2,15 @@
 //! reader would run them; the runner's own cluster work (namespaces, diagnostics, cleanup)
 //! goes through the kube crate.
 
-pub mod api;
-pub mod doctor;
-pub mod exec;
-pub mod kind;
-pub mod report;
-pub mod run;
-pub mod safety;
-pub mod target;
-pub mod verify;
+pub(crate) mod api;
+pub(crate) mod doctor;
+pub(crate) mod exec;
+pub(crate) mod kind;
+pub(crate) mod report;
+pub(crate) mod run;
+pub(crate) mod safety;
+pub(crate) mod target;
+pub(crate) mod verify;
 
 use std::fmt;
 
@@ -23,7 +23,7 @@ pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RunE
 /// Why a run of the labs could not go ahead or did not finish. The CLI turns these into
 /// exit codes; the runner never exits.
 #[derive(Debug)]
-pub enum RunError {
+pub(crate) enum RunError {
     /// Bad arguments: an unknown lab, nothing selected.
     Usage(String),
     /// The user's kubeconfig is missing or unusable, or names no usable context.
@@ -46,8 +46,8 @@ pub enum RunError {
     },
     /// The local control plane did not start.
     ControlPlane(crate::controlplane::StartError),
-    /// Ctrl-C or SIGTERM: the labs that ran were cleaned up.
-    Interrupted(report::Summary),
+    /// Ctrl-C or SIGTERM: the labs that ran were cleaned up (and their summary printed).
+    Interrupted,
 }
 
 impl fmt::Display for RunError {
@@ -71,7 +71,7 @@ impl fmt::Display for RunError {
                 e.fmt(f)
             }
             RunError::ControlPlane(e) => write!(f, "the control plane did not start: {e}"),
-            RunError::Interrupted(_) => f.write_str("interrupted"),
+            RunError::Interrupted => f.write_str("interrupted"),
         }
     }
 }
@@ -85,7 +85,7 @@ impl std::error::Error for RunError {
             RunError::ControlPlane(e) => Some(e),
             RunError::Kubeconfig(e) => Some(e),
             RunError::Io { source, .. } => Some(source),
-            RunError::Usage(_) | RunError::Interrupted(_) => None,
+            RunError::Usage(_) | RunError::Interrupted => None,
         }
     }
 }
@@ -96,7 +96,7 @@ use run::{ClusterObject, ClusterObjects};
 
 /// The cluster-scoped objects (PersistentVolumes, PriorityClasses, CRDs, …) each lab's
 /// files define, so the runner can remove them when the lab ends.
-pub fn cluster_objects(labs: &[Lab]) -> ClusterObjects {
+pub(crate) fn cluster_objects(labs: &[Lab]) -> ClusterObjects {
     let s = schema::schema();
     labs.iter()
         .map(|lab| {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Passed,
     Failed(String),
     Skipped(String),
@@ -18,7 +18,7 @@ pub enum Verdict {
 
 /// One step's fate.
 #[derive(Debug, Clone, PartialEq)]
-pub enum StepStatus {
+pub(crate) enum StepStatus {
     Passed,
     /// Not run: it needs a container runtime and the run is on the control plane.
     NeedsKind(String),
@@ -26,14 +26,14 @@ pub enum StepStatus {
 }
 
 #[derive(Debug, Clone)]
-pub struct StepResult {
+pub(crate) struct StepResult {
     /// Markdown line of the step's command.
     pub line: usize,
     pub command: String,
     pub status: StepStatus,
 }
 
-pub struct LabResult {
+pub(crate) struct LabResult {
     pub id: String,
     pub verdict: Verdict,
     pub duration: Duration,
@@ -45,13 +45,13 @@ pub struct LabResult {
 }
 
 impl LabResult {
-    pub fn needs_kind(&self) -> usize {
+    pub(crate) fn needs_kind(&self) -> usize {
         self.steps
             .iter()
             .filter(|s| matches!(s.status, StepStatus::NeedsKind(_)))
             .count()
     }
-    pub fn passed_steps(&self) -> usize {
+    pub(crate) fn passed_steps(&self) -> usize {
         self.steps
             .iter()
             .filter(|s| s.status == StepStatus::Passed)
@@ -61,7 +61,7 @@ impl LabResult {
 
 /// Counts over a run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub passed: usize,
     pub failed: usize,
     pub skipped: usize,
@@ -69,7 +69,7 @@ pub struct Summary {
     pub needs_kind_steps: usize,
 }
 
-pub fn summary(results: &[LabResult]) -> Summary {
+pub(crate) fn summary(results: &[LabResult]) -> Summary {
     let mut s = Summary::default();
     for r in results {
         match r.verdict {
@@ -89,7 +89,7 @@ fn first_line(s: &str) -> &str {
 
 /// JUnit: a test case per lab, and a skipped test case per step that needs kind (so CI
 /// shows exactly what the control plane could not prove).
-pub fn junit(results: &[LabResult]) -> String {
+pub(crate) fn junit(results: &[LabResult]) -> String {
     let s = summary(results);
     let tests = results.len() + s.needs_kind_steps;
     let mut x = format!(
@@ -132,7 +132,7 @@ pub fn junit(results: &[LabResult]) -> String {
 }
 
 /// JSON: every lab with its verdict and every step with its status.
-pub fn json(results: &[LabResult], level: Level, kubernetes: &str) -> String {
+pub(crate) fn json(results: &[LabResult], level: Level, kubernetes: &str) -> String {
     let labs: Vec<serde_json::Value> = results
         .iter()
         .map(|r| {
@@ -180,7 +180,7 @@ pub fn json(results: &[LabResult], level: Level, kubernetes: &str) -> String {
 
 /// Merge this run's passed and failed labs into `labs/verified.json` at their level.
 /// Skipped and interrupted labs keep their earlier record.
-pub fn record(
+pub(crate) fn record(
     path: &Path,
     results: &[LabResult],
     level: Level,

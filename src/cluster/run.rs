@@ -21,7 +21,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// What to run and how: the runner's own options (the CLI fills them from its arguments).
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Lab ids (empty: every lab).
     pub ids: Vec<String>,
     /// The project root: where `labs/verified.json` and the recorded durations live.
@@ -52,7 +52,7 @@ pub struct Options {
 
 /// A cluster-scoped object a lab's manifests create, removed when the lab ends.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ClusterObject {
+pub(crate) struct ClusterObject {
     pub api_version: String,
     pub kind: String,
     pub name: String,
@@ -60,7 +60,7 @@ pub struct ClusterObject {
 
 /// What the runner needs to know about each lab beyond the model: the cluster-scoped
 /// objects its manifests define.
-pub type ClusterObjects = HashMap<String, Vec<ClusterObject>>;
+pub(crate) type ClusterObjects = HashMap<String, Vec<ClusterObject>>;
 
 fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
     for id in &opts.ids {
@@ -189,7 +189,7 @@ fn random_suffix() -> String {
 }
 
 /// `kubebook-<lab>-<random>`, cut to the 63 characters a namespace name may have.
-pub fn namespace_for(lab: &str) -> String {
+pub(crate) fn namespace_for(lab: &str) -> String {
     let suffix = random_suffix();
     let mut base = format!("kubebook-{lab}");
     base.truncate(63 - suffix.len() - 1);
@@ -197,7 +197,7 @@ pub fn namespace_for(lab: &str) -> String {
 }
 
 /// YYYY-MM-DD of now (UTC), from the days since 1970 (civil-from-days).
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     let days = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() / 86_400)
@@ -231,7 +231,7 @@ fn unmet(lab: &Lab, probe: &dyn Fn(&str) -> bool) -> Option<String> {
 /// Whether a lab may change nodes (labels, taints, cordons): such a lab runs alone, and the
 /// nodes are put back as they were when it ends. Any mention counts, whatever the quoting or
 /// the way the node is named (`-l`, `$(kubectl get nodes …)`).
-pub fn changes_nodes(lab: &Lab) -> bool {
+pub(crate) fn changes_nodes(lab: &Lab) -> bool {
     lab.steps().any(|(_, s)| {
         let words: Vec<&str> = s.command.split_whitespace().collect();
         words.windows(2).any(|w| {
@@ -245,7 +245,7 @@ pub fn changes_nodes(lab: &Lab) -> bool {
 }
 
 /// Node labels and taints a lab's commands add, by name: what `--keep` says to undo by hand.
-pub fn node_changes(lab: &Lab) -> Vec<Vec<String>> {
+pub(crate) fn node_changes(lab: &Lab) -> Vec<Vec<String>> {
     let mut undo = Vec::new();
     for (_, s) in lab.steps() {
         let w: Vec<&str> = s.command.split_whitespace().collect();
@@ -786,7 +786,7 @@ pub(crate) fn install_signal_handler() -> Arc<AtomicBool> {
 }
 
 /// Run the selected labs: the results and their summary, or why nothing could run.
-pub fn run(
+pub(crate) fn run(
     root: &Path,
     labs: &[Lab],
     objects: &ClusterObjects,
@@ -821,7 +821,7 @@ pub fn run(
         .unwrap_or_default();
     write_reports(root, &results, level, &version, opts)?;
     if cancel.load(Ordering::SeqCst) {
-        return Err(RunError::Interrupted(summary));
+        return Err(RunError::Interrupted);
     }
     Ok(summary)
 }

@@ -4,11 +4,11 @@
 use std::fmt;
 
 /// How long the first request to an API server may take before the runner gives up (L02).
-pub const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+pub(crate) const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Why the runner refused a context before sending it any request.
 #[derive(Debug)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// The context's name does not start with `kind-`.
     NotKind { context: String },
     /// The context's server URL cannot be trusted to name a host.
@@ -55,7 +55,7 @@ impl std::error::Error for Refusal {
 
 /// What is wrong with a server URL; reads after "which" ("which is not a URL (…)").
 #[derive(Debug)]
-pub enum ServerUrlError {
+pub(crate) enum ServerUrlError {
     NotAUrl(http::uri::InvalidUri),
     NotHttp,
     NoHost,
@@ -87,7 +87,7 @@ impl std::error::Error for ServerUrlError {
 
 /// A kubeconfig context the runner may use: a `kind-*` context whose API server is on the
 /// loopback interface, unless the user explicitly allows another one.
-pub fn check_context(name: &str, server: &str, allow_non_kind: bool) -> Result<(), Refusal> {
+pub(crate) fn check_context(name: &str, server: &str, allow_non_kind: bool) -> Result<(), Refusal> {
     if allow_non_kind {
         return Ok(());
     }
@@ -138,7 +138,7 @@ fn is_loopback(host: &str) -> bool {
         .is_ok_and(|ip| ip.is_loopback())
 }
 
-pub use crate::lab::safety::refuse;
+pub(crate) use crate::lab::safety::refuse;
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The cluster the labs run on, and what the lab kubeconfigs and PATH need to reach it.
-pub struct Target {
+pub(crate) struct Target {
     pub cluster: Cluster,
     pub context: String,
     /// Cluster and user names inside `kubeconfigs` that the chosen context names.
@@ -25,15 +25,16 @@ pub struct Target {
     pub level: Level,
     /// The user passed --allow-non-kind for this context.
     pub allowed_non_kind: bool,
-    // Declared last: dropped after the client, stopping the processes.
-    pub control_plane: Option<ControlPlane>,
+    /// The control plane this target started, held only to be dropped: declared last, so
+    /// it goes after the client, stopping the processes.
+    pub _control_plane: Option<ControlPlane>,
 }
 
 impl Target {
     /// A cluster kubebook may clean freely: the control plane it started, or a kind
     /// cluster on loopback (the safety rules let no other through unless the user passed
     /// --allow-non-kind, and then leftovers are left alone).
-    pub fn owned_cluster(&self) -> bool {
+    pub(crate) fn owned_cluster(&self) -> bool {
         self.level == Level::ControlPlane
             || self.context.starts_with("kind-") && !self.allowed_non_kind
     }
@@ -42,7 +43,7 @@ impl Target {
 /// The user's kubeconfig files as kubectl finds them: `KUBECONFIG` (a list) or
 /// `~/.kube/config`, each made absolute against the current directory (steps run in
 /// another), missing entries dropped as kubectl drops them.
-pub fn kubeconfig_paths() -> Vec<PathBuf> {
+pub(crate) fn kubeconfig_paths() -> Vec<PathBuf> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let listed: Vec<PathBuf> = match std::env::var_os("KUBECONFIG") {
         Some(v) if !v.is_empty() => std::env::split_paths(&v)
@@ -64,7 +65,7 @@ pub fn kubeconfig_paths() -> Vec<PathBuf> {
 
 /// What is wrong with the user's kubeconfig, or the context chosen from it.
 #[derive(Debug)]
-pub enum KubeconfigError {
+pub(crate) enum KubeconfigError {
     /// A file KUBECONFIG names is not a regular, readable file of sensible size.
     Unreadable {
         path: PathBuf,
@@ -166,7 +167,7 @@ fn read_merged(paths: &[PathBuf]) -> Result<Kubeconfig, KubeconfigError> {
 
 /// The context `labs run` uses without `--context`, and why: `kind-kubebook` when the
 /// kubeconfig has it, else the current context.
-pub fn default_context() -> Result<(String, &'static str), KubeconfigError> {
+pub(crate) fn default_context() -> Result<(String, &'static str), KubeconfigError> {
     let kc = read_merged(&kubeconfig_paths())?;
     if kc.contexts.iter().any(|c| c.name == "kind-kubebook") {
         return Ok((
@@ -226,18 +227,21 @@ fn choose_context(kc: &Kubeconfig, wanted: Option<&str>) -> Result<ChosenContext
 
 /// A kind (or, when allowed, any) cluster from the user's kubeconfig. The safety check runs
 /// before any request is sent.
-pub fn from_kubeconfig(context: Option<&str>, allow_non_kind: bool) -> Result<Target, RunError> {
+pub(crate) fn from_kubeconfig(
+    context: Option<&str>,
+    allow_non_kind: bool,
+) -> Result<Target, RunError> {
     connect(context, allow_non_kind && context.is_some(), true)
 }
 
 /// The same, without saying where it connects (`labs doctor` reports it instead).
-pub fn from_kubeconfig_quiet(context: Option<&str>) -> Result<Target, RunError> {
+pub(crate) fn from_kubeconfig_quiet(context: Option<&str>) -> Result<Target, RunError> {
     connect(context, false, false)
 }
 
 /// Any context, for commands that only read (`labs verify` runs read-only checks): the
 /// learner's cluster need not be kind.
-pub fn for_reading(context: Option<&str>) -> Result<Target, RunError> {
+pub(crate) fn for_reading(context: Option<&str>) -> Result<Target, RunError> {
     connect(context, true, false)
 }
 
@@ -275,13 +279,13 @@ fn connect(
         path_prefix: None,
         level: Level::Kind,
         allowed_non_kind: allow_non_kind,
-        control_plane: None,
+        _control_plane: None,
     })
 }
 
 /// Start the local control plane and connect to it. The user's kubeconfig files are never
 /// read: the labs see only the control plane's.
-pub fn control_plane(root: &Path) -> Result<Target, RunError> {
+pub(crate) fn control_plane(root: &Path) -> Result<Target, RunError> {
     let opts = controlplane::Options {
         kind_config: Some(
             crate::project::Project::new(root).path(crate::project::paths::KIND_CONFIG),
@@ -314,6 +318,6 @@ pub fn control_plane(root: &Path) -> Result<Target, RunError> {
         path_prefix: cp.kubectl_dir().map(Path::to_path_buf),
         level: Level::ControlPlane,
         allowed_non_kind: false,
-        control_plane: Some(cp),
+        _control_plane: Some(cp),
     })
 }

@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// What to verify and where.
-pub struct Options {
+pub(crate) struct Options {
     /// Namespace the learner ran the lab in (the card's setup: the lab's id).
     pub namespace: String,
     /// Only the check of this step (numbered as `labs show` and the card number them).
@@ -22,7 +22,7 @@ pub struct Options {
 }
 
 /// One check and how it went.
-pub struct Check {
+pub(crate) struct Check {
     /// The step's number in the lab.
     pub number: usize,
     pub command: String,
@@ -33,7 +33,7 @@ pub struct Check {
 
 /// The lab's checks: every shown, read-only, foreground step that states an output or an exit
 /// status, with its number as the reader sees it.
-pub fn checks_of(lab: &Lab) -> Vec<(usize, &Step)> {
+pub(crate) fn checks_of(lab: &Lab) -> Vec<(usize, &Step)> {
     let mut n = 0;
     let mut out = Vec::new();
     for b in lab.blocks.iter().filter(|b| !b.hidden) {
@@ -55,7 +55,7 @@ pub fn checks_of(lab: &Lab) -> Vec<(usize, &Step)> {
 
 /// Run the checks on `target`, each in a working folder holding the lab's files, with a
 /// kubeconfig whose context points at `opts.namespace`.
-pub fn verify(
+pub(crate) fn verify(
     lab: &Lab,
     target: &Target,
     opts: &Options,
@@ -109,7 +109,7 @@ pub fn verify(
             outcome,
         });
         if cancelled {
-            return Err(RunError::Interrupted(Default::default()));
+            return Err(RunError::Interrupted);
         }
     }
     Ok(out)
@@ -117,7 +117,7 @@ pub fn verify(
 
 /// The report a learner reads: one line per check, and for a check that differs the expected
 /// and actual output side by side with the first differing line marked.
-pub fn report(lab: &Lab, namespace: &str, context: &str, checks: &[Check]) -> String {
+pub(crate) fn report(lab: &Lab, namespace: &str, context: &str, checks: &[Check]) -> String {
     let mut s = format!(
         "verifying {} in namespace {namespace} (context {context})\n",
         lab.id

@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// kwok manages the nodes that carry this annotation, and only those.
-pub const KWOK_ANNOTATION: &str = "kwok.x-k8s.io/node=fake";
+pub(super) const KWOK_ANNOTATION: &str = "kwok.x-k8s.io/node=fake";
 
 /// One node: its name, whether it is the control plane, and the labels kind.yaml gives it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NodeSpec {
+pub(super) struct NodeSpec {
     pub name: String,
     pub control_plane: bool,
     pub labels: BTreeMap<String, String>,
@@ -40,7 +40,7 @@ struct KindNode {
 /// Node names as kind gives them: `<cluster>-control-plane`, `<cluster>-worker`,
 /// `<cluster>-worker2`, … (kind's `pkg/cluster/internal/create/actions/config`), where the
 /// cluster is the context name without kind's `kind-` prefix.
-pub fn layout(kind_config: Option<&Path>, context: &str) -> Vec<NodeSpec> {
+pub(super) fn layout(kind_config: Option<&Path>, context: &str) -> Vec<NodeSpec> {
     let cluster = context.strip_prefix("kind-").unwrap_or(context);
     let parsed: Option<KindConfig> = kind_config
         .and_then(|p| std::fs::read_to_string(p).ok())
@@ -145,7 +145,7 @@ fn node_object(spec: &NodeSpec, index: usize, version: &str) -> serde_json::Valu
 }
 
 /// The kube client the control plane uses for itself (super-admin).
-pub struct Api {
+pub(super) struct Api {
     client: Client,
     rt: tokio::runtime::Runtime,
 }
@@ -206,7 +206,7 @@ impl std::error::Error for ClientError {
 }
 
 impl Api {
-    pub fn connect(kubeconfig: &Path) -> Result<Api, ClientError> {
+    pub(super) fn connect(kubeconfig: &Path) -> Result<Api, ClientError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -235,7 +235,7 @@ impl Api {
     }
 
     /// `GET /readyz` answers `ok`.
-    pub fn readyz(&self) -> bool {
+    pub(super) fn readyz(&self) -> bool {
         let req = http::Request::get("/readyz").body(Vec::new());
         let Ok(req) = req else { return false };
         self.rt
@@ -244,7 +244,7 @@ impl Api {
     }
 
     /// kubeadm's `kubeadm:cluster-admins` ClusterRoleBinding to cluster-admin.
-    pub fn bind_cluster_admins(&self) -> Result<(), kube::Error> {
+    pub(super) fn bind_cluster_admins(&self) -> Result<(), kube::Error> {
         const NAME: &str = "kubeadm:cluster-admins";
         const RBAC: &str = "rbac.authorization.k8s.io";
         // k8s-openapi writes apiVersion and kind itself, as server-side apply needs.
@@ -275,7 +275,11 @@ impl Api {
             .map(|_| ())
     }
 
-    pub fn create_nodes(&self, nodes: &[NodeSpec], version: &str) -> Result<(), ClientError> {
+    pub(super) fn create_nodes(
+        &self,
+        nodes: &[NodeSpec],
+        version: &str,
+    ) -> Result<(), ClientError> {
         let api: KubeApi<Node> = KubeApi::all(self.client.clone());
         for (i, spec) in nodes.iter().enumerate() {
             let node: Node =
@@ -296,7 +300,7 @@ impl Api {
     }
 
     /// `n` nodes, every one Ready.
-    pub fn nodes_ready(&self, n: usize) -> bool {
+    pub(super) fn nodes_ready(&self, n: usize) -> bool {
         let api: KubeApi<Node> = KubeApi::all(self.client.clone());
         let Ok(list) = self.rt.block_on(api.list(&ListParams::default())) else {
             return false;
@@ -311,7 +315,7 @@ impl Api {
     }
 
     /// The controller manager is working: it made `default/default`.
-    pub fn default_service_account(&self) -> bool {
+    pub(super) fn default_service_account(&self) -> bool {
         let api: KubeApi<ServiceAccount> = KubeApi::namespaced(self.client.clone(), "default");
         self.rt
             .block_on(api.get_opt("default"))

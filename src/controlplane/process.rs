@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const DIR_PREFIX: &str = "kubebook-control-plane-";
+pub(super) const DIR_PREFIX: &str = "kubebook-control-plane-";
 const OWNER: &str = "owner.pid";
 
-pub struct Process {
+pub(super) struct Process {
     pub name: String,
     child: Child,
     log: PathBuf,
@@ -20,7 +20,7 @@ pub struct Process {
 }
 
 impl Process {
-    pub fn spawn(
+    pub(super) fn spawn(
         name: &str,
         bin: &Path,
         args: &[String],
@@ -65,12 +65,12 @@ impl Process {
         })
     }
 
-    pub fn pid(&self) -> u32 {
+    pub(super) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// The last 20 lines of the process's log.
-    pub fn log_tail(&self) -> String {
+    pub(super) fn log_tail(&self) -> String {
         let Ok(mut f) = std::fs::File::open(&self.log) else {
             return String::new();
         };
@@ -84,7 +84,7 @@ impl Process {
     }
 
     /// SIGTERM to the group, up to 5 s to exit, then SIGKILL.
-    pub fn stop(&mut self) {
+    pub(super) fn stop(&mut self) {
         if self.stopped {
             return;
         }
@@ -127,7 +127,7 @@ impl Process {
 }
 
 /// An error if any process has exited.
-pub fn check_alive(procs: &mut [Process]) -> Result<(), StartError> {
+pub(super) fn check_alive(procs: &mut [Process]) -> Result<(), StartError> {
     for p in procs.iter_mut() {
         if let Some(why) = p.exited() {
             return Err(StartError::Component {
@@ -141,7 +141,11 @@ pub fn check_alive(procs: &mut [Process]) -> Result<(), StartError> {
 }
 
 /// Wait until something accepts connections on a loopback port.
-pub fn wait_for_port(procs: &mut [Process], port: u16, limit: Duration) -> Result<(), StartError> {
+pub(super) fn wait_for_port(
+    procs: &mut [Process],
+    port: u16,
+    limit: Duration,
+) -> Result<(), StartError> {
     let deadline = Instant::now() + limit;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     loop {
@@ -165,7 +169,7 @@ pub fn wait_for_port(procs: &mut [Process], port: u16, limit: Duration) -> Resul
 }
 
 /// Record which kubebook owns the folder, so a later start can tell a leftover.
-pub fn mark_owner(dir: &Path) -> std::io::Result<()> {
+pub(super) fn mark_owner(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join(OWNER), std::process::id().to_string())
 }
 
@@ -176,7 +180,7 @@ fn alive(pid: i32) -> bool {
 
 /// Remove the folders of control planes whose kubebook is gone (killed with SIGKILL, so it
 /// could not clean up; its processes died with it).
-pub fn remove_stale_dirs() {
+pub(super) fn remove_stale_dirs() {
     let tmp = std::env::temp_dir();
     let Ok(entries) = std::fs::read_dir(&tmp) else {
         return;

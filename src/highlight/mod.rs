@@ -24,15 +24,10 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
-/// Load the syntax set now (e.g. on a worker thread while other work goes on).
-pub fn warm_up() {
-    let _ = syntaxes();
-}
-
 /// Compile the grammars of the languages a book uses, each on a thread of its own, while the
 /// caller gets on with loading and parsing: a grammar's regexes are compiled on first use,
 /// and the shell grammar alone costs ~40 ms, which would otherwise land on one render thread.
-pub fn warm_up_languages(source_texts: &[&str]) {
+pub(crate) fn warm_up_languages(source_texts: &[&str]) {
     let samples: [(&str, &[&str], &str); 2] = [
         (
             "bash",
@@ -82,7 +77,7 @@ fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
     ss.find_syntax_by_token(token)
 }
 
-pub fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
@@ -107,7 +102,7 @@ fn memo() -> &'static std::sync::Mutex<std::collections::HashMap<(String, String
 const MEMO_LIMIT: usize = 20_000;
 
 /// Highlight `code` as `lang`; the result goes inside `<pre><code>`.
-pub fn highlight(code: &str, lang: &str) -> String {
+pub(crate) fn highlight(code: &str, lang: &str) -> String {
     let key = (lang.to_string(), code.to_string());
     if let Some(html) = memo().lock().ok().and_then(|m| m.get(&key).cloned()) {
         return html;
@@ -165,7 +160,7 @@ fn syntect_html(code: &str, lang: &str) -> String {
 
 /// A shell session: `$ command` lines (and their `\` continuations) are highlighted as bash
 /// with a prompt that copy-paste skips; everything else is output.
-pub fn highlight_console(code: &str) -> String {
+pub(crate) fn highlight_console(code: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2);
     let mut continuing = false;
     for line in code.split_inclusive('\n') {
@@ -204,8 +199,8 @@ pub fn highlight_console(code: &str) -> String {
 }
 
 /// Code backgrounds of the default theme (`--code-bg` in style.css), light and dark.
-pub const LIGHT_CODE_BG: (u8, u8, u8) = (0xf6, 0xf8, 0xfa);
-pub const DARK_CODE_BG: (u8, u8, u8) = (0x16, 0x1b, 0x22);
+pub(crate) const LIGHT_CODE_BG: (u8, u8, u8) = (0xf6, 0xf8, 0xfa);
+pub(crate) const DARK_CODE_BG: (u8, u8, u8) = (0x16, 0x1b, 0x22);
 /// WCAG AA for normal text.
 const MIN_CONTRAST: f64 = 4.5;
 
@@ -213,7 +208,7 @@ const MIN_CONTRAST: f64 = 4.5;
 /// base16-ocean.dark). Each theme is scoped to its page theme, and every colour is nudged
 /// just enough to reach WCAG AA contrast on the page's code background (several of the
 /// themes' own colours fall short).
-pub fn theme_css() -> String {
+pub(crate) fn theme_css() -> String {
     let ts = ThemeSet::load_defaults();
     let mut css = String::from(
         "/* generated from syntect themes: InspiredGitHub (light), base16-ocean.dark (dark); colours adjusted to WCAG AA contrast */\n",
@@ -246,14 +241,14 @@ fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
 }
 
 /// WCAG contrast ratio of two colours.
-pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+pub(crate) fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Move `fg` towards black (on a light background) or white (on a dark one) until it reaches
 /// the minimum contrast; the hue is kept.
-pub fn readable(fg: (u8, u8, u8), bg: (u8, u8, u8)) -> (u8, u8, u8) {
+pub(crate) fn readable(fg: (u8, u8, u8), bg: (u8, u8, u8)) -> (u8, u8, u8) {
     let target = if luminance(bg) > 0.5 {
         (0.0, 0.0, 0.0)
     } else {

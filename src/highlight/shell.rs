@@ -18,7 +18,7 @@ const BUILTINS: &[&str] = &[
     "eval", "exec", "trap", "wait", "shift", "alias", "local", "declare", "pwd", "type",
 ];
 
-pub fn highlight(code: &str) -> String {
+pub(super) fn highlight(code: &str) -> String {
     let mut out = String::with_capacity(code.len() * 4);
     out.push_str(SOURCE);
     let mut lx = Lexer {

@@ -17,7 +17,7 @@ const PLAIN_IN: &str = "hl-string hl-unquoted hl-plain hl-in hl-yaml";
 const BLOCK_TEXT: &str = "hl-string hl-unquoted hl-block hl-yaml";
 
 /// The HTML of `code` (one `hl-source hl-yaml` span around everything, as syntect does).
-pub fn highlight(code: &str) -> String {
+pub(super) fn highlight(code: &str) -> String {
     let mut out = String::with_capacity(code.len() * 4);
     out.push_str("<span class=\"hl-source hl-yaml\">");
     // Inside a block scalar (`|`, `>`): its lines are those indented more than this.

@@ -12,14 +12,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Request line plus headers; browsers send well under 8 KiB.
-pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+pub(super) const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// How long a client may take to take a response off our hands.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const IO_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a client may take to send its whole request head, however it trickles in
 /// (a byte every few seconds does not keep a connection alive).
-pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+pub(super) const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 /// Open live-reload streams at most (each holds a thread and a socket).
-pub const MAX_EVENT_CLIENTS: usize = 256;
+pub(super) const MAX_EVENT_CLIENTS: usize = 256;
 /// Events queued for one stream; a client further behind than this is dropped (its browser
 /// reconnects by itself and gets the current state).
 const EVENT_QUEUE: usize = 16;
@@ -31,7 +31,7 @@ const EVENT_POLL: Duration = Duration::from_millis(500);
 const KEEPALIVE_EVERY: u32 = 30;
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum HeadError {
+pub(super) enum HeadError {
     /// The request line and headers exceed [`MAX_HEAD_BYTES`].
     TooLarge,
     Malformed,
@@ -41,7 +41,7 @@ pub enum HeadError {
 
 /// Method and target of a request, read from `r` without reading more than `max` bytes of
 /// head (what follows the head, a body, is never read).
-pub fn read_head(r: &mut impl Read, max: usize) -> Result<(String, String), HeadError> {
+pub(super) fn read_head(r: &mut impl Read, max: usize) -> Result<(String, String), HeadError> {
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     let end = loop {
@@ -81,13 +81,13 @@ fn head_end(buf: &[u8]) -> Option<usize> {
 }
 
 /// Reads from a socket until a deadline for all reads together.
-pub struct Deadline<'a> {
+pub(super) struct Deadline<'a> {
     stream: &'a TcpStream,
     until: std::time::Instant,
 }
 
 impl<'a> Deadline<'a> {
-    pub fn new(stream: &'a TcpStream, limit: Duration) -> Deadline<'a> {
+    pub(super) fn new(stream: &'a TcpStream, limit: Duration) -> Deadline<'a> {
         Deadline {
             stream,
             until: std::time::Instant::now() + limit,
@@ -110,7 +110,7 @@ impl Read for Deadline<'_> {
 }
 
 /// Write a whole response and close. Errors are the client's problem: it went away.
-pub fn respond(mut s: TcpStream, status: &str, ctype: &str, body: &[u8], head: bool) {
+pub(super) fn respond(mut s: TcpStream, status: &str, ctype: &str, body: &[u8], head: bool) {
     let header = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()
@@ -126,7 +126,7 @@ pub fn respond(mut s: TcpStream, status: &str, ctype: &str, body: &[u8], head: b
 
 /// The open live-reload streams: one bounded queue each.
 #[derive(Clone, Default)]
-pub struct EventClients {
+pub(super) struct EventClients {
     queues: Arc<Mutex<Vec<Queue>>>,
 }
 
@@ -143,7 +143,7 @@ impl EventClients {
 
     /// Queue one event for every stream; never blocks. Streams whose queue is full (a client
     /// that stopped reading) or whose thread ended (a client that went away) are dropped.
-    pub fn broadcast(&self, event: &str, data: &str) {
+    pub(super) fn broadcast(&self, event: &str, data: &str) {
         let msg: Arc<str> = format!("event: {event}\ndata: {data}\n\n").into();
         self.lock().retain(|q| match q.tx.try_send(msg.clone()) {
             Ok(()) => true,
@@ -153,7 +153,7 @@ impl EventClients {
 
     /// Take over `stream` as an event stream that starts with `hello`. Returns the stream
     /// back when there are too many already.
-    pub fn add(&self, stream: TcpStream, hello: String) -> Result<(), TcpStream> {
+    pub(super) fn add(&self, stream: TcpStream, hello: String) -> Result<(), TcpStream> {
         let mut qs = self.lock();
         // Streams whose client went away free their place at once, not at the next event.
         qs.retain(|q| q.open.load(Ordering::SeqCst));

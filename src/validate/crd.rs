@@ -16,7 +16,7 @@ pub struct Registry {
 impl Registry {
     /// Load the CRDs of a book's `labs/crds/` (missing: none).
     pub fn load_dir(&mut self, dir: &Path, report: &mut Report) {
-        self.load_dir_shown(dir, Path::new("labs/crds"), report)
+        self.load_dir_shown(dir, Path::new(crate::project::paths::CRDS), report)
     }
 
     /// Load every `*.yaml`/`*.yml` of `dir` (not recursive); diagnostics name the files as

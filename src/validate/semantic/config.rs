@@ -10,7 +10,7 @@ use crate::diag::codes;
 use serde_json::Value;
 
 /// validation.IsConfigMapKey
-pub fn config_map_key(v: &str) -> Vec<String> {
+pub(super) fn config_map_key(v: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if v.len() > 253 {
         errs.push(max_len_error(253));
@@ -53,7 +53,7 @@ fn check_keys(field: &str, ptr: &str, m: &Value, out: &mut Out) {
 }
 
 /// ValidateConfigMap: keys of data and binaryData, and no key in both.
-pub fn config_map(v: &Value, out: &mut Out) {
+pub(super) fn config_map(v: &Value, out: &mut Out) {
     check_keys("data", "/data", &v["data"], out);
     check_keys("binaryData", "/binaryData", &v["binaryData"], out);
     if let (Some(d), Some(b)) = (v["data"].as_object(), v["binaryData"].as_object()) {
@@ -117,7 +117,7 @@ fn base64(s: &str) -> Option<Vec<u8>> {
 }
 
 /// ValidateSecret: keys, and the keys each type requires.
-pub fn secret(v: &Value, out: &mut Out) {
+pub(super) fn secret(v: &Value, out: &mut Out) {
     check_keys("data", "/data", &v["data"], out);
     check_keys("data", "/stringData", &v["stringData"], out);
     // The merged data: stringData wins (it is applied after data).

@@ -18,7 +18,7 @@ const ZONE_DIRS: &[&str] = &[
 ];
 
 /// The error ParseStandard returns for a schedule, if any ("TZ" is refused before).
-pub fn schedule_error(spec: &str) -> Option<String> {
+pub(super) fn schedule_error(spec: &str) -> Option<String> {
     if spec.is_empty() {
         return Some("empty spec string".into());
     }
@@ -145,7 +145,7 @@ fn range_error(expr: &str, min: u64, max: u64, names: &[&str], first: u64) -> Op
 }
 
 /// validateTimeZone: the error for a timeZone, if any.
-pub fn time_zone_error(tz: &str) -> Option<String> {
+pub(super) fn time_zone_error(tz: &str) -> Option<String> {
     if tz.is_empty() {
         return Some("timeZone must be nil or non-empty string".into());
     }

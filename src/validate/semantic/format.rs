@@ -29,7 +29,7 @@ fn regex_error(msg: &str, re: &str, examples: &[&str]) -> String {
 }
 
 /// content.MaxLenError
-pub fn max_len_error(n: usize) -> String {
+pub(super) fn max_len_error(n: usize) -> String {
     format!("must be no more than {n} bytes")
 }
 
@@ -155,7 +155,7 @@ pub fn label_value(v: &str) -> Vec<String> {
 }
 
 /// validation.IsValidPortNum
-pub fn port_num(p: i64) -> Vec<String> {
+pub(super) fn port_num(p: i64) -> Vec<String> {
     if (1..=65535).contains(&p) {
         Vec::new()
     } else {
@@ -164,7 +164,7 @@ pub fn port_num(p: i64) -> Vec<String> {
 }
 
 /// validation.IsValidPortName
-pub fn port_name(p: &str) -> Vec<String> {
+pub(super) fn port_name(p: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if p.len() > 15 {
         errs.push(max_len_error(15));
@@ -189,7 +189,7 @@ pub fn port_name(p: &str) -> Vec<String> {
 }
 
 /// validation.IsValidPercent: `[0-9]+%`
-pub fn is_percent(s: &str) -> bool {
+pub(super) fn is_percent(s: &str) -> bool {
     s.strip_suffix('%')
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
 }

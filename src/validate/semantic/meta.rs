@@ -74,7 +74,7 @@ fn has_object_meta(group: &str, kind: &str) -> bool {
 /// staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateObjectMetaAccessor
 /// (name via the kind's name function, labels, annotations, finalizers) and
 /// pkg/apis/batch/validation/validation.go ValidateCronJobCreate (name ≤ 52 characters).
-pub fn object_meta(group: &str, kind: &str, v: &Value, out: &mut Out) {
+pub(super) fn object_meta(group: &str, kind: &str, v: &Value, out: &mut Out) {
     if !has_object_meta(group, kind) {
         return;
     }
@@ -146,7 +146,7 @@ fn suggest_name(name: &str) -> String {
 }
 
 /// staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go ValidateLabels
-pub fn labels(ptr: &str, labels: &Value, out: &mut Out) {
+pub(super) fn labels(ptr: &str, labels: &Value, out: &mut Out) {
     let Some(m) = labels.as_object() else { return };
     let field = super::pointer_to_path(ptr);
     for (k, v) in m {
@@ -183,7 +183,7 @@ pub fn labels(ptr: &str, labels: &Value, out: &mut Out) {
 }
 
 /// staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateAnnotations
-pub fn annotations(ptr: &str, annotations: &Value, out: &mut Out) {
+pub(super) fn annotations(ptr: &str, annotations: &Value, out: &mut Out) {
     let Some(m) = annotations.as_object() else {
         return;
     };

@@ -95,7 +95,7 @@ impl Out {
     }
 
     /// field.Invalid
-    pub fn invalid(
+    pub(crate) fn invalid(
         &mut self,
         code: &'static str,
         ptr: &str,
@@ -114,7 +114,7 @@ impl Out {
     }
 
     /// field.Invalid at a pointer whose JSON path is also the field.
-    pub fn invalid_at(
+    pub(crate) fn invalid_at(
         &mut self,
         code: &'static str,
         ptr: &str,
@@ -127,7 +127,7 @@ impl Out {
     }
 
     /// field.Duplicate
-    pub fn duplicate(&mut self, code: &'static str, ptr: &str, value: &Value, hint: &str) {
+    pub(crate) fn duplicate(&mut self, code: &'static str, ptr: &str, value: &Value, hint: &str) {
         self.push(
             code,
             ptr,
@@ -138,7 +138,7 @@ impl Out {
     }
 
     /// field.Required
-    pub fn required(&mut self, code: &'static str, ptr: &str, detail: &str, hint: &str) {
+    pub(crate) fn required(&mut self, code: &'static str, ptr: &str, detail: &str, hint: &str) {
         let msg = if detail.is_empty() {
             format!("{}: Required value", pointer_to_path(ptr))
         } else {
@@ -148,7 +148,7 @@ impl Out {
     }
 
     /// field.NotFound
-    pub fn not_found(&mut self, code: &'static str, ptr: &str, value: &Value, hint: &str) {
+    pub(crate) fn not_found(&mut self, code: &'static str, ptr: &str, value: &Value, hint: &str) {
         self.push(
             code,
             ptr,
@@ -159,7 +159,7 @@ impl Out {
     }
 
     /// field.NotSupported
-    pub fn not_supported(
+    pub(crate) fn not_supported(
         &mut self,
         code: &'static str,
         ptr: &str,
@@ -183,7 +183,7 @@ impl Out {
     }
 
     /// field.Forbidden
-    pub fn forbidden(&mut self, code: &'static str, ptr: &str, detail: &str, hint: &str) {
+    pub(crate) fn forbidden(&mut self, code: &'static str, ptr: &str, detail: &str, hint: &str) {
         self.push(
             code,
             ptr,
@@ -194,7 +194,7 @@ impl Out {
     }
 
     /// apimachinery ValidateNonnegativeField (IsNegativeErrorMsg), for an optional integer.
-    pub fn nonnegative(&mut self, ptr: &str, v: &Value) {
+    pub(crate) fn nonnegative(&mut self, ptr: &str, v: &Value) {
         if let Some(n) = v.as_i64()
             && n < 0
         {

@@ -42,7 +42,7 @@ fn wildcard_subdomain(h: &str) -> Vec<String> {
     errs
 }
 
-pub fn ingress(v: &Value, out: &mut Out) {
+pub(super) fn ingress(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
         return;
@@ -304,7 +304,7 @@ fn backend(bp: &str, b: &Value, out: &mut Out) {
 }
 
 /// ValidateNetworkPolicySpec: ports of ingress and egress rules, and ipBlocks.
-pub fn network_policy(v: &Value, out: &mut Out) {
+pub(super) fn network_policy(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     for (dir, peers) in [("ingress", "from"), ("egress", "to")] {
         for (i, r) in spec[dir].as_array().into_iter().flatten().enumerate() {

@@ -9,13 +9,13 @@ use serde_json::Value;
 use std::collections::HashSet;
 
 /// pkg/apis/core/validation/validation.go ValidatePodTemplateSpec: labels, annotations, spec.
-pub fn template(ptr: &str, t: &Value, out: &mut Out) {
+pub(super) fn template(ptr: &str, t: &Value, out: &mut Out) {
     template_with(ptr, t, &[], out)
 }
 
 /// A template whose Pods also get `extra` volumes (a StatefulSet's volumeClaimTemplates,
 /// apps/validation volumesToAddForTemplates).
-pub fn template_with(ptr: &str, t: &Value, extra: &[&str], out: &mut Out) {
+pub(super) fn template_with(ptr: &str, t: &Value, extra: &[&str], out: &mut Out) {
     meta::labels(
         &format!("{ptr}/metadata/labels"),
         &t["metadata"]["labels"],
@@ -30,7 +30,7 @@ pub fn template_with(ptr: &str, t: &Value, extra: &[&str], out: &mut Out) {
 }
 
 /// ValidatePodSpec (the parts kubebook mirrors exactly).
-pub fn pod_spec(ptr: &str, spec: &Value, out: &mut Out) {
+pub(super) fn pod_spec(ptr: &str, spec: &Value, out: &mut Out) {
     pod_spec_with(ptr, spec, &[], out)
 }
 

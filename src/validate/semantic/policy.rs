@@ -49,7 +49,7 @@ fn int_or_percent(code: &'static str, ptr: &str, v: &Value, out: &mut Out) {
 }
 
 /// ValidatePodDisruptionBudgetSpec
-pub fn pdb(v: &Value, out: &mut Out) {
+pub(super) fn pdb(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
         return;
@@ -78,7 +78,7 @@ pub fn pdb(v: &Value, out: &mut Out) {
 /// validateHorizontalPodAutoscalerSpec after SetDefaults_HorizontalPodAutoscaler
 /// (minReplicas 1), with the HPAScaleToZero feature on (its 1.37 default): bounds, and the
 /// targets of Resource and ContainerResource metrics.
-pub fn hpa(v: &Value, out: &mut Out) {
+pub(super) fn hpa(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
         return;
@@ -232,7 +232,7 @@ fn non_empty(v: &Value) -> bool {
 }
 
 /// ValidateRole / ValidateClusterRole → ValidatePolicyRule for each rule.
-pub fn role(namespaced: bool, v: &Value, out: &mut Out) {
+pub(super) fn role(namespaced: bool, v: &Value, out: &mut Out) {
     for (i, r) in v["rules"].as_array().into_iter().flatten().enumerate() {
         let rp = format!("/rules/{i}");
         if !non_empty(&r["verbs"]) {
@@ -297,7 +297,7 @@ pub fn role(namespaced: bool, v: &Value, out: &mut Out) {
 
 /// ValidateRoleBinding / ValidateClusterRoleBinding: roleRef and subjects, after
 /// SetDefaults_Subject (User and Group get apiGroup rbac.authorization.k8s.io).
-pub fn binding(namespaced: bool, v: &Value, out: &mut Out) {
+pub(super) fn binding(namespaced: bool, v: &Value, out: &mut Out) {
     let rr = &v["roleRef"];
     const GROUP: &str = "rbac.authorization.k8s.io";
     if let Some(g) = rr["apiGroup"].as_str()
@@ -380,7 +380,7 @@ pub fn binding(namespaced: bool, v: &Value, out: &mut Out) {
 /// pkg/apis/scheduling/validation/validation.go ValidatePriorityClass: `system-` names are
 /// reserved (pkg/apis/scheduling/v1/helpers.go IsKnownSystemPriorityClass), other values
 /// are at most HighestUserDefinablePriority (1000000000).
-pub fn priority_class(v: &Value, out: &mut Out) {
+pub(super) fn priority_class(v: &Value, out: &mut Out) {
     let name = v["metadata"]["name"].as_str().unwrap_or("");
     let value = v["value"].as_i64().unwrap_or(0);
     let global = v["globalDefault"].as_bool().unwrap_or(false);

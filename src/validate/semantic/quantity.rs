@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// A parsed quantity: its value in nano-units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Quantity {
+pub(super) struct Quantity {
     pub nano: i128,
 }
 
@@ -17,12 +17,12 @@ const NANO: i128 = 1_000_000_000;
 
 impl Quantity {
     /// Quantity.Sign() < 0
-    pub fn is_negative(&self) -> bool {
+    pub(super) fn is_negative(&self) -> bool {
         self.nano < 0
     }
 
     /// Quantity.MilliValue(), rounded up as ScaledValue rounds (None past int64).
-    pub fn milli_value(&self) -> Option<i64> {
+    pub(super) fn milli_value(&self) -> Option<i64> {
         let m = if self.nano >= 0 {
             (self.nano + 999_999) / 1_000_000
         } else {
@@ -34,7 +34,7 @@ impl Quantity {
 
 /// A quantity as it appears in JSON: a string, or a bare number (Quantity.UnmarshalJSON
 /// parses the number's text).
-pub fn of(v: &Value) -> Option<Quantity> {
+pub(super) fn of(v: &Value) -> Option<Quantity> {
     match v {
         Value::String(s) => parse(s),
         Value::Number(n) => parse(&n.to_string()),
@@ -43,7 +43,7 @@ pub fn of(v: &Value) -> Option<Quantity> {
 }
 
 /// ParseQuantity (value only; the schema has already checked the format).
-pub fn parse(s: &str) -> Option<Quantity> {
+pub(super) fn parse(s: &str) -> Option<Quantity> {
     let b = s.as_bytes();
     let mut i = 0;
     let mut negative = false;

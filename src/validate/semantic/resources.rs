@@ -128,7 +128,7 @@ fn quantity_value(name: &str, q: Quantity, ptr: &str, v: &Value, out: &mut Out) 
 }
 
 /// ValidateContainerResourceRequirements for the container at `cp`.
-pub fn container(cp: &str, c: &Value, out: &mut Out) {
+pub(super) fn container(cp: &str, c: &Value, out: &mut Out) {
     let r = &c["resources"];
     let rp = format!("{cp}/resources");
     let empty = Map::new();
@@ -245,7 +245,7 @@ fn plain(v: &Value) -> String {
 /// ValidateLimitRange: the ordering of min, max, default and defaultRequest per resource,
 /// after SetDefaults_LimitRangeItem (for type Container: default ← max, defaultRequest ←
 /// default, then defaultRequest ← min), and the maxLimitRequestRatio floor.
-pub fn limit_range(v: &Value, out: &mut Out) {
+pub(super) fn limit_range(v: &Value, out: &mut Out) {
     let Some(limits) = v["spec"]["limits"].as_array() else {
         return;
     };
@@ -453,7 +453,7 @@ pub fn limit_range(v: &Value, out: &mut Out) {
 /// ValidateResourceQuotaSpec: each hard resource name (ValidateResourceQuotaResourceName:
 /// qualified, and a standard quota resource when unprefixed) and quantity
 /// (ValidateResourceQuantityValue).
-pub fn resource_quota(v: &Value, out: &mut Out) {
+pub(super) fn resource_quota(v: &Value, out: &mut Out) {
     let Some(hard) = v["spec"]["hard"].as_object() else {
         return;
     };

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 /// The API server's default --service-node-port-range.
 const NODE_PORTS: std::ops::RangeInclusive<i64> = 30000..=32767;
 
-pub fn service(v: &Value, out: &mut Out) {
+pub(super) fn service(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
         return;

@@ -68,7 +68,7 @@ fn access_modes(sp: &str, spec: &Value, detail: &str, out: &mut Out) {
 }
 
 /// ValidatePersistentVolumeClaimSpec (also a StatefulSet's volumeClaimTemplates).
-pub fn claim_spec(sp: &str, spec: &Value, out: &mut Out) {
+pub(super) fn claim_spec(sp: &str, spec: &Value, out: &mut Out) {
     if !spec.is_object() {
         return;
     }
@@ -110,7 +110,7 @@ pub fn claim_spec(sp: &str, spec: &Value, out: &mut Out) {
 }
 
 /// ValidatePersistentVolumeSpec (not inline): access modes, capacity of storage only.
-pub fn volume(v: &Value, out: &mut Out) {
+pub(super) fn volume(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
         return;
@@ -165,7 +165,7 @@ pub fn volume(v: &Value, out: &mut Out) {
 /// pkg/apis/storage/validation/validation.go ValidateStorageClass: validateProvisioner
 /// (a qualified name, compared in lower case), validateReclaimPolicy and
 /// validateVolumeBindingMode (after SetDefaults_StorageClass: Delete, Immediate).
-pub fn storage_class(v: &Value, out: &mut Out) {
+pub(super) fn storage_class(v: &Value, out: &mut Out) {
     if let Some(p) = v["provisioner"].as_str()
         && !p.is_empty()
     {

@@ -17,7 +17,7 @@ fn restart_policy(spec: &Value) -> &str {
         .unwrap_or("Always")
 }
 
-pub fn apps(kind: &str, v: &Value, out: &mut Out) {
+pub(super) fn apps(kind: &str, v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
         return;
@@ -209,7 +209,7 @@ fn deployment_strategy(spec: &Value, out: &mut Out) {
 }
 
 /// validateJobSpec (non-negative counts, restartPolicy OnFailure or Never after defaulting).
-pub fn job(ptr: &str, spec: &Value, out: &mut Out) {
+pub(super) fn job(ptr: &str, spec: &Value, out: &mut Out) {
     if !spec.is_object() {
         return;
     }
@@ -255,7 +255,7 @@ pub fn job(ptr: &str, spec: &Value, out: &mut Out) {
 }
 
 /// ValidateCronJobCreate → validateCronJobSpec → ValidateJobTemplateSpec.
-pub fn cron_job(v: &Value, out: &mut Out) {
+pub(super) fn cron_job(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
         return;
