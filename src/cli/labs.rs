@@ -245,7 +245,7 @@ fn list(labs: &[Lab], records: &Records) {
 fn doctor(root: &Path) -> u8 {
     use crate::cluster::doctor::{self, Need, Status};
     let toml = crate::project::Project::new(root).book_toml();
-    let minor = std::fs::read_to_string(&toml)
+    let minor = crate::fsx::read_input(root, &toml)
         .ok()
         .and_then(|t| crate::config::Config::parse(&t, &toml).ok())
         .map(|c| c.book.kubernetes)

@@ -211,8 +211,8 @@ fn kubectl() -> Command {
 /// holds the host's only), so each image is saved for the host platform and loaded as an
 /// archive. A failure is a warning: the node then pulls the image itself.
 fn preload_images(root: &Path) {
-    let images =
-        std::fs::read_to_string(Project::new(root).path(paths::IMAGES_LIST)).unwrap_or_default();
+    let images = crate::fsx::read_input(root, &Project::new(root).path(paths::IMAGES_LIST))
+        .unwrap_or_default();
     let platform = format!(
         "linux/{}",
         match std::env::consts::ARCH {

@@ -188,10 +188,18 @@ pub(crate) fn record(
     kind_version: Option<String>,
     date: &str,
 ) -> std::io::Result<()> {
-    let mut records = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| verified::parse(&t).ok())
-        .unwrap_or_default();
+    // Records of earlier runs are kept; a file that is there but does not parse is not
+    // replaced, or every record in it would be lost.
+    let mut records = match std::fs::read_to_string(path) {
+        Ok(t) => verified::parse(&t).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("it is not valid ({e}); fix or delete it, then record again"),
+            )
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+        Err(e) => return Err(e),
+    };
     for r in results {
         let result = match r.verdict {
             Verdict::Passed => verified::RunResult::Passed,
@@ -302,6 +310,19 @@ mod tests {
         )
         .unwrap();
         let r = verified::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        // A records file that does not parse is refused, not replaced: its records are kept.
+        std::fs::write(&p, "{ not json").unwrap();
+        let e = record(
+            &p,
+            &[lab("a", Verdict::Passed, vec![])],
+            Level::Kind,
+            "v1",
+            None,
+            "d",
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{e}");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "{ not json");
         assert_eq!(
             r["a"].kind.as_ref().unwrap().result,
             verified::RunResult::Passed

@@ -86,21 +86,20 @@ fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
 
 /// Seconds each lab took at its last recorded run (kind first, else the control plane).
 fn recorded_durations(root: &Path) -> HashMap<String, f64> {
-    std::fs::read_to_string(
-        crate::project::Project::new(root).path(crate::project::paths::VERIFIED),
-    )
-    .ok()
-    .and_then(|t| crate::verified::parse(&t).ok())
-    .map(|records| {
-        records
-            .into_iter()
-            .filter_map(|(id, r)| {
-                let d = r.kind.or(r.control_plane)?.duration_seconds;
-                Some((id, d))
-            })
-            .collect()
-    })
-    .unwrap_or_default()
+    let path = crate::project::Project::new(root).path(crate::project::paths::VERIFIED);
+    crate::fsx::read_input(root, &path)
+        .ok()
+        .and_then(|t| crate::verified::parse(&t).ok())
+        .map(|records| {
+            records
+                .into_iter()
+                .filter_map(|(id, r)| {
+                    let d = r.kind.or(r.control_plane)?.duration_seconds;
+                    Some((id, d))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Shard `k` of `n`: labs dealt longest first to the shard with the least time so far (a lab
@@ -898,7 +897,7 @@ fn write_reports(
         write(p, report::json(results, level, version))?;
     }
     if opts.record {
-        let path = root.join("labs/verified.json");
+        let path = crate::project::Project::new(root).path(crate::project::paths::VERIFIED);
         let kind = (level == Level::Kind).then(kind_version).flatten();
         report::record(&path, results, level, version, kind, &today())
             .map_err(super::io(format!("write {}", path.display())))?;
