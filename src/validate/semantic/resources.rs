@@ -140,24 +140,7 @@ pub fn container(cp: &str, c: &Value, out: &mut Out) {
     let mut hugepages = false;
     for (list, lptr) in [(limits, &lp), (requests, &qp)] {
         for (name, v) in list {
-            let kp = child(lptr, name);
-            let errs = container_resource_name(name);
-            if !errs.is_empty() {
-                out.issues.push(super::Issue {
-                    code: codes::K8S141,
-                    message: format!(
-                        "{}: Invalid value: {name:?}: {}",
-                        super::pointer_to_path(&kp),
-                        errs.join(", ")
-                    ),
-                    pointer: kp.clone(),
-                    at_key: true,
-                    hint: Some(resource_name_hint(name)),
-                });
-            }
-            if let Some(q) = quantity::of(v) {
-                quantity_value(name, q, &kp, v, out);
-            }
+            resource_entry(&child(lptr, name), name, v, out);
             cpu_or_memory |= matches!(name.as_str(), "cpu" | "memory");
             hugepages |= is_hugepages(name);
         }
@@ -166,30 +149,7 @@ pub fn container(cp: &str, c: &Value, out: &mut Out) {
     for (name, v) in requests {
         let kp = child(&qp, name);
         match limits.get(name) {
-            Some(lv) => {
-                let (Some(rq), Some(lq)) = (quantity::of(v), quantity::of(lv)) else {
-                    continue;
-                };
-                if rq != lq && !overcommit_allowed(name) {
-                    out.invalid(
-                        codes::K8S140,
-                        &kp,
-                        &req_field,
-                        v,
-                        &format!("must be equal to {name} limit of {}", plain(lv)),
-                        &format!("`{name}` cannot be overcommitted: set its request equal to its limit (or give only the limit)"),
-                    );
-                } else if rq > lq {
-                    out.invalid(
-                        codes::K8S140,
-                        &kp,
-                        &req_field,
-                        v,
-                        &format!("must be less than or equal to {name} limit of {}", plain(lv)),
-                        &format!("the {name} request {} is above its limit {}; lower the request or raise the limit", plain(v), plain(lv)),
-                    );
-                }
-            }
+            Some(lv) => request_within_limit(&kp, &req_field, name, v, lv, out),
             None if !overcommit_allowed(name) => {
                 out.issues.push(super::Issue {
                     code: codes::K8S140,
@@ -218,6 +178,69 @@ pub fn container(cp: &str, c: &Value, out: &mut Out) {
             &rp,
             "HugePages require cpu or memory",
             "request (or limit) cpu or memory along with hugepages",
+        );
+    }
+}
+
+/// One limit or request (at `kp`): ValidateContainerResourceName and
+/// ValidateResourceQuantityValue.
+fn resource_entry(kp: &str, name: &str, v: &Value, out: &mut Out) {
+    let errs = container_resource_name(name);
+    if !errs.is_empty() {
+        out.issues.push(super::Issue {
+            code: codes::K8S141,
+            message: format!(
+                "{}: Invalid value: {name:?}: {}",
+                super::pointer_to_path(kp),
+                errs.join(", ")
+            ),
+            pointer: kp.to_string(),
+            at_key: true,
+            hint: Some(resource_name_hint(name)),
+        });
+    }
+    if let Some(q) = quantity::of(v) {
+        quantity_value(name, q, kp, v, out);
+    }
+}
+
+/// validateResourceRequirements for a request `v` (at `kp`) with a limit `lv`: equal for a
+/// resource that cannot be overcommitted, else not above the limit.
+fn request_within_limit(
+    kp: &str,
+    req_field: &str,
+    name: &str,
+    v: &Value,
+    lv: &Value,
+    out: &mut Out,
+) {
+    let (Some(rq), Some(lq)) = (quantity::of(v), quantity::of(lv)) else {
+        return;
+    };
+    if rq != lq && !overcommit_allowed(name) {
+        out.invalid(
+            codes::K8S140,
+            kp,
+            req_field,
+            v,
+            &format!("must be equal to {name} limit of {}", plain(lv)),
+            &format!("`{name}` cannot be overcommitted: set its request equal to its limit (or give only the limit)"),
+        );
+    } else if rq > lq {
+        out.invalid(
+            codes::K8S140,
+            kp,
+            req_field,
+            v,
+            &format!(
+                "must be less than or equal to {name} limit of {}",
+                plain(lv)
+            ),
+            &format!(
+                "the {name} request {} is above its limit {}; lower the request or raise the limit",
+                plain(v),
+                plain(lv)
+            ),
         );
     }
 }
