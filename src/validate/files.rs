@@ -277,20 +277,11 @@ fn judge_file(
     crds: &crd::Registry,
     opts: &Options,
 ) -> Vec<Resource> {
-    let unjudged = |d: Diagnostic| Resource {
-        file: file.to_path_buf(),
-        document: 0,
-        line: d.span.as_ref().map_or(1, |s| s.line),
-        api_version: String::new(),
-        kind: String::new(),
-        name: String::new(),
-        verdict: Verdict::Error,
-        diagnostics: vec![d],
-    };
     let text = match text {
         Ok(t) => t,
         Err(e) => {
             return vec![unjudged(
+                file,
                 Diagnostic::error(
                     codes::VAL001,
                     format!("cannot read {}: {e}", file.display()),
@@ -304,6 +295,7 @@ fn judge_file(
         Ok(d) => d,
         Err(e) => {
             return vec![unjudged(
+                file,
                 Diagnostic::error(e.code, format!("invalid YAML: {}", e.message))
                     .at(Span::new(file, e.pos.line, e.pos.col))
                     .with_hint("check indentation and quoting around this position"),
@@ -314,66 +306,97 @@ fn judge_file(
     for (n, node) in docs.into_iter().enumerate() {
         let doc = Document::new(node);
         for j in judge::judge_document(&doc, crds) {
-            let mut r = Resource {
-                file: file.to_path_buf(),
-                document: n + 1,
-                line: j.start.line,
-                api_version: j.api_version.clone(),
-                kind: j.kind.clone(),
-                name: j.name.clone(),
-                verdict: Verdict::Valid,
-                diagnostics: j
-                    .findings
-                    .iter()
-                    .map(|f| f.diag.clone().at(Span::new(file, f.pos.line, f.pos.col)))
-                    .collect(),
-            };
-            let skipped = opts
-                .skip
-                .iter()
-                .any(|s| *s == j.kind || *s == format!("{}/{}", j.api_version, j.kind));
-            r.verdict = match j.status {
-                Status::Empty => continue,
-                _ if skipped => {
-                    r.diagnostics.clear();
-                    Verdict::Skipped
-                }
-                Status::Config => Verdict::Skipped,
-                Status::NotAnObject => {
-                    r.diagnostics.push(
-                        Diagnostic::error(codes::VAL002, "this document is not a Kubernetes object: it has no `kind`")
-                            .at(Span::new(file, doc.start.line, doc.start.col))
-                            .with_hint("validate only manifests (a values file or kustomize patch is not one), or add `apiVersion` and `kind`"),
-                    );
-                    Verdict::Error
-                }
-                Status::NoSchema if opts.ignore_missing_schemas => {
-                    r.diagnostics.clear();
-                    Verdict::Skipped
-                }
-                Status::NoSchema => {
-                    // The warning `check` gives becomes an error here, as in kubeconform:
-                    // nothing was checked.
-                    let d = r.diagnostics.drain(..).next();
-                    r.diagnostics.push(
-                        Diagnostic::error(
-                            codes::VAL003,
-                            format!(
-                                "no schema for {} {}: its CustomResourceDefinition is not known",
-                                j.api_version, j.kind
-                            ),
-                        )
-                        .at_opt(d.and_then(|d| d.span))
-                        .with_hint("pass the CRD with --crds FILE|DIR (or include it in the input), or --ignore-missing-schemas"),
-                    );
-                    Verdict::Error
-                }
-                Status::Undecodable => Verdict::Invalid,
-                Status::Checked if j.has_errors() => Verdict::Invalid,
-                Status::Checked => Verdict::Valid,
-            };
-            out.push(r);
+            out.extend(resource(file, n + 1, &doc, &j, opts));
         }
     }
     out
+}
+
+/// A file that could not be judged at all (unreadable, or not YAML), as one resource.
+fn unjudged(file: &Path, d: Diagnostic) -> Resource {
+    Resource {
+        file: file.to_path_buf(),
+        document: 0,
+        line: d.span.as_ref().map_or(1, |s| s.line),
+        api_version: String::new(),
+        kind: String::new(),
+        name: String::new(),
+        verdict: Verdict::Error,
+        diagnostics: vec![d],
+    }
+}
+
+/// The judged object `j` of document number `document` as a resource with its verdict
+/// (`--skip` and `--ignore-missing-schemas` applied); None for an empty document.
+fn resource(
+    file: &Path,
+    document: usize,
+    doc: &Document,
+    j: &judge::Judgement,
+    opts: &Options,
+) -> Option<Resource> {
+    let mut r = Resource {
+        file: file.to_path_buf(),
+        document,
+        line: j.start.line,
+        api_version: j.api_version.clone(),
+        kind: j.kind.clone(),
+        name: j.name.clone(),
+        verdict: Verdict::Valid,
+        diagnostics: j
+            .findings
+            .iter()
+            .map(|f| f.diag.clone().at(Span::new(file, f.pos.line, f.pos.col)))
+            .collect(),
+    };
+    let skipped = opts
+        .skip
+        .iter()
+        .any(|s| *s == j.kind || *s == format!("{}/{}", j.api_version, j.kind));
+    r.verdict = match j.status {
+        Status::Empty => return None,
+        _ if skipped => {
+            r.diagnostics.clear();
+            Verdict::Skipped
+        }
+        Status::Config => Verdict::Skipped,
+        Status::NotAnObject => {
+            r.diagnostics.push(
+                Diagnostic::error(codes::VAL002, "this document is not a Kubernetes object: it has no `kind`")
+                    .at(Span::new(file, doc.start.line, doc.start.col))
+                    .with_hint("validate only manifests (a values file or kustomize patch is not one), or add `apiVersion` and `kind`"),
+            );
+            Verdict::Error
+        }
+        Status::NoSchema if opts.ignore_missing_schemas => {
+            r.diagnostics.clear();
+            Verdict::Skipped
+        }
+        Status::NoSchema => {
+            // The warning `check` gives becomes an error here, as in kubeconform:
+            // nothing was checked.
+            let d = r.diagnostics.drain(..).next();
+            r.diagnostics.push(no_schema(j, d.and_then(|d| d.span)));
+            Verdict::Error
+        }
+        Status::Undecodable => Verdict::Invalid,
+        Status::Checked if j.has_errors() => Verdict::Invalid,
+        Status::Checked => Verdict::Valid,
+    };
+    Some(r)
+}
+
+/// VAL003 for a custom resource whose CRD is unknown, at the span of the finding it replaces.
+fn no_schema(j: &judge::Judgement, at: Option<Span>) -> Diagnostic {
+    Diagnostic::error(
+        codes::VAL003,
+        format!(
+            "no schema for {} {}: its CustomResourceDefinition is not known",
+            j.api_version, j.kind
+        ),
+    )
+    .at_opt(at)
+    .with_hint(
+        "pass the CRD with --crds FILE|DIR (or include it in the input), or --ignore-missing-schemas",
+    )
 }

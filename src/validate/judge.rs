@@ -124,21 +124,47 @@ fn judge_object(doc: &Document, prefix: &str, v: &Value, crds: &crd::Registry) -
 }
 
 fn judge_at(doc: &Document, prefix: &str, v: &Value, crds: &crd::Registry) -> Judgement {
-    let s = schema::schema();
-    let at = |ptr: &str| doc.pos(&format!("{prefix}{ptr}"));
+    let mut j = match identify(doc, prefix, v) {
+        Ok(j) => j,
+        Err(j) => return j,
+    };
+    if is_config_file(&j.api_version, &j.kind) {
+        j.status = Status::Config;
+        return j;
+    }
+    let Some(issues) = schema_issues(&j.api_version, &j.kind, v, crds) else {
+        let (diag, ptr) = unknown_kind(&j.api_version, &j.kind);
+        if diag.code == codes::K8S007 {
+            j.status = Status::NoSchema;
+        }
+        let pos = doc.pos(&format!("{prefix}{ptr}"));
+        j.findings.push(Finding { diag, pos });
+        return j;
+    };
+    j.findings = issues
+        .into_iter()
+        .map(|issue| finding(doc, prefix, &issue, &j.kind))
+        .collect();
+    j
+}
+
+/// The kind, apiVersion and name of the object `v` at `prefix`: a judgement to check
+/// (`Ok`, status Checked), or the final judgement of something that cannot be checked
+/// (`Err`: not an object, or no string kind or apiVersion).
+fn identify(doc: &Document, prefix: &str, v: &Value) -> Result<Judgement, Judgement> {
     let Some(obj) = v.as_object() else {
-        return Judgement::new(Status::NotAnObject);
+        return Err(Judgement::new(Status::NotAnObject));
     };
     let Some(kind) = obj.get("kind") else {
-        return Judgement::new(Status::NotAnObject);
+        return Err(Judgement::new(Status::NotAnObject));
     };
     let Some(kind) = kind.as_str().map(str::to_string) else {
         let mut j = Judgement::new(Status::Undecodable);
         j.findings.push(Finding {
             diag: Diagnostic::error(codes::K8S002, "`kind` must be a string"),
-            pos: at("/kind"),
+            pos: doc.pos(&format!("{prefix}/kind")),
         });
-        return j;
+        return Err(j);
     };
     let name = v
         .pointer("/metadata/name")
@@ -153,7 +179,7 @@ fn judge_at(doc: &Document, prefix: &str, v: &Value, crds: &crd::Registry) -> Ju
         let mut j = Judgement::new(Status::Undecodable);
         j.findings.push(Finding {
             diag: Diagnostic::error(codes::K8S003, format!("{kind} has no apiVersion")).with_hint(
-                match s.versions_of(&kind).first() {
+                match schema::schema().versions_of(&kind).first() {
                     Some(v) => format!("add `apiVersion: {v}`"),
                     None => "add `apiVersion: …`".into(),
                 },
@@ -166,45 +192,41 @@ fn judge_at(doc: &Document, prefix: &str, v: &Value, crds: &crd::Registry) -> Ju
         });
         j.kind = kind;
         j.name = name;
-        return j;
+        return Err(j);
     };
-    let mut j = Judgement {
+    Ok(Judgement {
         start: Pos::default(),
         api_version,
         kind,
         name,
         status: Status::Checked,
         findings: Vec::new(),
-    };
-    if is_config_file(&j.api_version, &j.kind) {
-        j.status = Status::Config;
-        return j;
-    }
-    let key = format!("{}/{}", j.api_version, j.kind);
-    let issues = if let Some(node) = s.kinds.get(&key).and_then(|(def, _)| s.definition(def)) {
+    })
+}
+
+/// The schema (and, for a built-in kind, semantic) issues of `v`; None when no schema is
+/// known for the kind, built in or from a CRD.
+fn schema_issues(
+    api_version: &str,
+    kind: &str,
+    v: &Value,
+    crds: &crd::Registry,
+) -> Option<Vec<Issue>> {
+    let s = schema::schema();
+    let key = format!("{api_version}/{kind}");
+    if let Some(node) = s.kinds.get(&key).and_then(|(def, _)| s.definition(def)) {
         let issues = schema::validate(v, node);
         // The API server decodes before it validates: semantic rules only see objects that
         // match their schema.
         if issues.is_empty() {
-            semantic::check(&j.api_version, &j.kind, v)
+            Some(semantic::check(api_version, kind, v))
         } else {
-            issues
+            Some(issues)
         }
-    } else if let Some(crd_schema) = crds.schema_for(&j.api_version, &j.kind) {
-        schema::validate(v, crd_schema)
     } else {
-        let (diag, ptr) = unknown_kind(&j.api_version, &j.kind);
-        if diag.code == codes::K8S007 {
-            j.status = Status::NoSchema;
-        }
-        j.findings.push(Finding { diag, pos: at(ptr) });
-        return j;
-    };
-    j.findings = issues
-        .into_iter()
-        .map(|issue| finding(doc, prefix, &issue, &j.kind))
-        .collect();
-    j
+        crds.schema_for(api_version, kind)
+            .map(|crd_schema| schema::validate(v, crd_schema))
+    }
 }
 
 /// A schema or semantic issue as a diagnostic at its value (or key).

@@ -301,9 +301,18 @@ fn service(
         .iter()
         .filter(|t| selects(sel, &t.labels))
         .collect();
+    let (numbers, names) = declared_ports(&selected);
+    if selected.is_empty() || numbers.is_empty() {
+        return;
+    }
+    target_ports(blocks, m, &numbers, &names, out);
+}
+
+/// The containerPort numbers and port names of the containers of `templates`.
+fn declared_ports(templates: &[&&Template]) -> (HashSet<i64>, HashSet<String>) {
     let mut numbers = HashSet::new();
     let mut names = HashSet::new();
-    for t in &selected {
+    for t in templates {
         for c in t
             .spec
             .get("containers")
@@ -326,9 +335,18 @@ fn service(
             }
         }
     }
-    if selected.is_empty() || numbers.is_empty() {
-        return;
-    }
+    (numbers, names)
+}
+
+/// Each port of the Service `m` targets (targetPort, else port) one of the declared port
+/// `numbers` or `names`.
+fn target_ports(
+    blocks: &[&CodeBlock],
+    m: &Manifest,
+    numbers: &HashSet<i64>,
+    names: &HashSet<String>,
+    out: &mut Out,
+) {
     for (pi, p) in m
         .doc
         .value
@@ -380,6 +398,34 @@ fn ingress(
         .filter(|s| s.kind == "Service")
         .map(|s| (s.name(), s))
         .collect();
+    for b in ingress_backends(m) {
+        let Some(name) = m
+            .doc
+            .value
+            .pointer(&format!("{b}/name"))
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        match services.get(name) {
+            None => {
+                if !text.contains(name) {
+                    out.push((
+                        m.block,
+                        Diagnostic::warning(codes::LINT003, format!("Ingress backend names Service `{name}`, which the lab does not define"))
+                            .at(at(blocks, m, &format!("{b}/name"), false))
+                            .with_path(super::yaml::pointer_to_path(&format!("{b}/name")))
+                            .with_hint("define the Service in the lab or fix the name"),
+                    ));
+                }
+            }
+            Some(svc) => backend_port(blocks, m, &b, name, svc, out),
+        }
+    }
+}
+
+/// The pointers of the Ingress `m`'s Service backends: the default one, then each path's.
+fn ingress_backends(m: &Manifest) -> Vec<String> {
     let mut backends: Vec<String> = Vec::new();
     if m.doc
         .value
@@ -407,64 +453,47 @@ fn ingress(
             backends.push(format!("/spec/rules/{ri}/http/paths/{pi}/backend/service"));
         }
     }
-    for b in backends {
-        let Some(name) = m
-            .doc
-            .value
-            .pointer(&format!("{b}/name"))
-            .and_then(Value::as_str)
-        else {
-            continue;
-        };
-        match services.get(name) {
-            None => {
-                if !text.contains(name) {
-                    out.push((
-                        m.block,
-                        Diagnostic::warning(codes::LINT003, format!("Ingress backend names Service `{name}`, which the lab does not define"))
-                            .at(at(blocks, m, &format!("{b}/name"), false))
-                            .with_path(super::yaml::pointer_to_path(&format!("{b}/name")))
-                            .with_hint("define the Service in the lab or fix the name"),
-                    ));
-                }
-            }
-            Some(svc) => {
-                let ports: Vec<&Value> = svc
-                    .doc
-                    .value
-                    .pointer("/spec/ports")
-                    .and_then(Value::as_array)
-                    .map(|v| v.iter().collect())
-                    .unwrap_or_default();
-                let (ok, ptr) = if let Some(n) = m.doc.value.pointer(&format!("{b}/port/number")) {
-                    (
-                        ports.iter().any(|p| p.get("port") == Some(n)),
-                        format!("{b}/port/number"),
-                    )
-                } else if let Some(n) = m.doc.value.pointer(&format!("{b}/port/name")) {
-                    (
-                        ports.iter().any(|p| p.get("name") == Some(n)),
-                        format!("{b}/port/name"),
-                    )
-                } else {
-                    (true, String::new())
-                };
-                if !ok {
-                    out.push((
-                        m.block,
-                        Diagnostic::warning(
-                            codes::LINT003,
-                            format!("Service `{name}` has no such port"),
-                        )
-                        .at(at(blocks, m, &ptr, false))
-                        .with_path(super::yaml::pointer_to_path(&ptr))
-                        .with_hint(
-                            "use a port (number or name) listed in the Service's spec.ports",
-                        ),
-                    ));
-                }
-            }
-        }
+    backends
+}
+
+/// The backend at `b` of the Ingress `m` names a port (by number or name) of the lab's
+/// Service `svc` (named `name`).
+fn backend_port(
+    blocks: &[&CodeBlock],
+    m: &Manifest,
+    b: &str,
+    name: &str,
+    svc: &Manifest,
+    out: &mut Out,
+) {
+    let ports: Vec<&Value> = svc
+        .doc
+        .value
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .map(|v| v.iter().collect())
+        .unwrap_or_default();
+    let (ok, ptr) = if let Some(n) = m.doc.value.pointer(&format!("{b}/port/number")) {
+        (
+            ports.iter().any(|p| p.get("port") == Some(n)),
+            format!("{b}/port/number"),
+        )
+    } else if let Some(n) = m.doc.value.pointer(&format!("{b}/port/name")) {
+        (
+            ports.iter().any(|p| p.get("name") == Some(n)),
+            format!("{b}/port/name"),
+        )
+    } else {
+        (true, String::new())
+    };
+    if !ok {
+        out.push((
+            m.block,
+            Diagnostic::warning(codes::LINT003, format!("Service `{name}` has no such port"))
+                .at(at(blocks, m, &ptr, false))
+                .with_path(super::yaml::pointer_to_path(&ptr))
+                .with_hint("use a port (number or name) listed in the Service's spec.ports"),
+        ));
     }
 }
 
@@ -484,84 +513,7 @@ fn references(
     };
     for t in templates {
         let m = &manifests[t.m];
-        let mut refs: Vec<(&str, String, String)> = Vec::new(); // (kind, name, pointer)
-        for list in ["containers", "initContainers"] {
-            for (ci, c) in t
-                .spec
-                .get(list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let base = format!("{}/{list}/{ci}", t.spec_ptr);
-                for (ei, e) in c
-                    .get("env")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    for (key, kind) in
-                        [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")]
-                    {
-                        if let Some(r) = e.pointer(&format!("/valueFrom/{key}"))
-                            && r.get("optional") != Some(&Value::Bool(true))
-                            && let Some(n) = r.get("name").and_then(Value::as_str)
-                        {
-                            refs.push((
-                                kind,
-                                n.into(),
-                                format!("{base}/env/{ei}/valueFrom/{key}/name"),
-                            ));
-                        }
-                    }
-                }
-                for (ei, e) in c
-                    .get("envFrom")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    for (key, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
-                        if let Some(r) = e.get(key)
-                            && r.get("optional") != Some(&Value::Bool(true))
-                            && let Some(n) = r.get("name").and_then(Value::as_str)
-                        {
-                            refs.push((kind, n.into(), format!("{base}/envFrom/{ei}/{key}/name")));
-                        }
-                    }
-                }
-            }
-        }
-        for (vi, v) in t
-            .spec
-            .get("volumes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let base = format!("{}/volumes/{vi}", t.spec_ptr);
-            for (key, field, kind) in [
-                ("configMap", "name", "ConfigMap"),
-                ("secret", "secretName", "Secret"),
-                (
-                    "persistentVolumeClaim",
-                    "claimName",
-                    "PersistentVolumeClaim",
-                ),
-            ] {
-                if let Some(r) = v.get(key)
-                    && r.get("optional") != Some(&Value::Bool(true))
-                    && let Some(n) = r.get(field).and_then(Value::as_str)
-                {
-                    refs.push((kind, n.into(), format!("{base}/{key}/{field}")));
-                }
-            }
-        }
-        for (kind, name, ptr) in refs {
+        for (kind, name, ptr) in template_refs(t) {
             if !defined(kind, &name) {
                 out.push((
                     m.block,
@@ -570,6 +522,91 @@ fn references(
                         .with_path(super::yaml::pointer_to_path(&ptr))
                         .with_hint(format!("add the {kind} to the lab (or a step that creates it), or mark the reference optional: true")),
                 ));
+            }
+        }
+    }
+}
+
+/// The objects a Pod template needs (not marked optional) as (kind, name, pointer): from its
+/// containers' env and envFrom, then from its volumes.
+fn template_refs(t: &Template) -> Vec<(&'static str, String, String)> {
+    let mut refs: Vec<(&str, String, String)> = Vec::new();
+    for list in ["containers", "initContainers"] {
+        for (ci, c) in t
+            .spec
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            container_refs(&format!("{}/{list}/{ci}", t.spec_ptr), c, &mut refs);
+        }
+    }
+    for (vi, v) in t
+        .spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let base = format!("{}/volumes/{vi}", t.spec_ptr);
+        for (key, field, kind) in [
+            ("configMap", "name", "ConfigMap"),
+            ("secret", "secretName", "Secret"),
+            (
+                "persistentVolumeClaim",
+                "claimName",
+                "PersistentVolumeClaim",
+            ),
+        ] {
+            if let Some(r) = v.get(key)
+                && r.get("optional") != Some(&Value::Bool(true))
+                && let Some(n) = r.get(field).and_then(Value::as_str)
+            {
+                refs.push((kind, n.into(), format!("{base}/{key}/{field}")));
+            }
+        }
+    }
+    refs
+}
+
+/// The ConfigMaps and Secrets the container at `base` reads through env and envFrom.
+fn container_refs(base: &str, c: &Value, refs: &mut Vec<(&'static str, String, String)>) {
+    for (ei, e) in c
+        .get("env")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (key, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
+            if let Some(r) = e.pointer(&format!("/valueFrom/{key}"))
+                && r.get("optional") != Some(&Value::Bool(true))
+                && let Some(n) = r.get("name").and_then(Value::as_str)
+            {
+                refs.push((
+                    kind,
+                    n.into(),
+                    format!("{base}/env/{ei}/valueFrom/{key}/name"),
+                ));
+            }
+        }
+    }
+    for (ei, e) in c
+        .get("envFrom")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (key, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+            if let Some(r) = e.get(key)
+                && r.get("optional") != Some(&Value::Bool(true))
+                && let Some(n) = r.get("name").and_then(Value::as_str)
+            {
+                refs.push((kind, n.into(), format!("{base}/envFrom/{ei}/{key}/name")));
             }
         }
     }

@@ -6,6 +6,7 @@ use crate::diag::codes;
 use crate::suggest;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 const SCHEMA_JSON: &str = include_str!("k8s-schema.json");
@@ -192,6 +193,62 @@ fn expected_name(t: &str) -> &str {
     }
 }
 
+/// The code, message and hint for a value `v` of the wrong type where the schema wants `want`.
+/// YAML 1.1 reading a string as a number or boolean gets its own code (YAML003): the fix is
+/// quoting, not a different value.
+fn type_mismatch(want: &str, v: &Value) -> (&'static str, String, Option<String>) {
+    let (code, hint) = match (want, v) {
+        ("string", Value::Number(_)) => (
+            codes::YAML003,
+            Some(format!(
+                "YAML reads {} as a number; quote it to keep it text: \"{}\"",
+                show(v),
+                v
+            )),
+        ),
+        ("string", Value::Bool(_)) => (
+            codes::YAML003,
+            Some(
+                "YAML reads yes/no/on/off/true/false as booleans; quote the value to keep it text"
+                    .to_string(),
+            ),
+        ),
+        ("integer" | "number", Value::String(t)) if t.trim().parse::<f64>().is_ok() => {
+            (codes::K8S002, Some(format!("remove the quotes: {t}")))
+        }
+        ("array", Value::Object(_)) | ("array", Value::String(_)) => (
+            codes::K8S002,
+            Some("this field takes a list: start each item with `- `".to_string()),
+        ),
+        ("object", Value::Array(_)) => (
+            codes::K8S002,
+            Some("this field takes a mapping, not a list: remove the `- `".to_string()),
+        ),
+        _ => (codes::K8S002, None),
+    };
+    let msg = if code == codes::YAML003 {
+        format!(
+            "{} is read as {} here, but this field is a string",
+            show(v),
+            type_name(v)
+        )
+    } else {
+        match v {
+            // `show` already names the type of a list or mapping ("a list").
+            Value::Array(_) | Value::Object(_) => {
+                format!("expected {}, found {}", expected_name(want), show(v))
+            }
+            _ => format!(
+                "expected {}, found {} {}",
+                expected_name(want),
+                type_name(v),
+                show(v)
+            ),
+        }
+    };
+    (code, msg, hint)
+}
+
 /// Kubernetes quantities: `500m`, `128Mi`, `1.5Gi`, `2`, `1e3`.
 pub fn is_quantity(s: &str) -> bool {
     parse_quantity(s).is_some()
@@ -288,6 +345,39 @@ impl Walker {
         if v.is_null() {
             return; // optional fields may be null; required ones are checked by the parent
         }
+        if self.check_kubernetes_scalar(v, s, ptr) {
+            return;
+        }
+        if let Some(alts) = s
+            .get("anyOf")
+            .or_else(|| s.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            self.check_alternatives(v, alts, ptr);
+            return;
+        }
+        if let Some(all) = s.get("allOf").and_then(Value::as_array) {
+            for a in all {
+                self.walk(v, a, ptr);
+            }
+        }
+        if !self.check_type(v, s, ptr) {
+            return;
+        }
+        self.check_enum(v, s, ptr);
+        match v {
+            Value::Number(n) => self.check_number(n, s, ptr),
+            Value::String(st) => self.check_string_length(v, st, s, ptr),
+            Value::Array(items) => self.walk_array(items, s, ptr),
+            Value::Object(map) => self.walk_object(map, s, ptr),
+            _ => {}
+        }
+    }
+
+    /// Kubernetes' own scalar forms (`x-kubebook: int-or-string` or
+    /// `x-kubernetes-int-or-string`, and `x-kubebook: quantity`) stand for the whole schema:
+    /// checks the value against the form and returns true when `s` is one of them.
+    fn check_kubernetes_scalar(&mut self, v: &Value, s: &Value, ptr: &str) -> bool {
         let special = s.get("x-kubebook").and_then(Value::as_str);
         let int_or_string = special == Some("int-or-string")
             || s.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true));
@@ -304,7 +394,7 @@ impl Walker {
                     Some("e.g. 8080 or \"http\" (a port name)".into()),
                 );
             }
-            return;
+            return true;
         }
         if special == Some("quantity") {
             let ok = match v {
@@ -315,87 +405,56 @@ impl Walker {
             if !ok {
                 self.push(codes::K8S004, format!("{} is not a Kubernetes quantity", show(v)), ptr, false, Some("write a number with an optional suffix, e.g. 250m, 0.5, 128Mi, 1Gi (no spaces)".into()));
             }
-            return;
+            return true;
         }
-        if let Some(alts) = s
-            .get("anyOf")
-            .or_else(|| s.get("oneOf"))
-            .and_then(Value::as_array)
-        {
-            let ok = alts.iter().any(|a| {
-                let mut w = Walker {
-                    issues: Vec::new(),
-                    depth: self.depth,
-                };
-                w.walk(v, a, &mut ptr.clone());
-                w.issues.is_empty()
-            });
-            if !ok {
-                self.push(
-                    codes::K8S004,
-                    format!("{} does not match any allowed form", show(v)),
-                    ptr,
-                    false,
-                    None,
-                );
-            }
-            return;
+        false
+    }
+
+    /// `anyOf` / `oneOf`: the value must match at least one alternative. Each alternative is
+    /// tried by a scratch walker, so a failed try reports nothing; only the overall miss does.
+    fn check_alternatives(&mut self, v: &Value, alts: &[Value], ptr: &str) {
+        let ok = alts.iter().any(|a| {
+            let mut w = Walker {
+                issues: Vec::new(),
+                depth: self.depth,
+            };
+            w.walk(v, a, &mut ptr.to_owned());
+            w.issues.is_empty()
+        });
+        if !ok {
+            self.push(
+                codes::K8S004,
+                format!("{} does not match any allowed form", show(v)),
+                ptr,
+                false,
+                None,
+            );
         }
-        if let Some(all) = s.get("allOf").and_then(Value::as_array) {
-            for a in all {
-                self.walk(v, a, ptr);
-            }
-        }
+    }
+
+    /// `type` (one name or a list of them). Reports a mismatch and returns false, in which case
+    /// no other keyword of `s` applies to the value.
+    fn check_type(&mut self, v: &Value, s: &Value, ptr: &str) -> bool {
         let types: Vec<&str> = match s.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        if !types.is_empty() && !types.iter().any(|t| type_matches(t, v)) {
-            let want = types
-                .iter()
-                .find(|t| **t != "null")
-                .copied()
-                .unwrap_or("null");
-            let (code, hint) = match (want, v) {
-                ("string", Value::Number(_)) => (
-                    codes::YAML003,
-                    Some(format!("YAML reads {} as a number; quote it to keep it text: \"{}\"", show(v), v)),
-                ),
-                ("string", Value::Bool(_)) => (
-                    codes::YAML003,
-                    Some("YAML reads yes/no/on/off/true/false as booleans; quote the value to keep it text".to_string()),
-                ),
-                ("integer" | "number", Value::String(t)) if t.trim().parse::<f64>().is_ok() => {
-                    (codes::K8S002, Some(format!("remove the quotes: {t}")))
-                }
-                ("array", Value::Object(_)) | ("array", Value::String(_)) => (codes::K8S002, Some("this field takes a list: start each item with `- `".to_string())),
-                ("object", Value::Array(_)) => (codes::K8S002, Some("this field takes a mapping, not a list: remove the `- `".to_string())),
-                _ => (codes::K8S002, None),
-            };
-            let msg = if code == codes::YAML003 {
-                format!(
-                    "{} is read as {} here, but this field is a string",
-                    show(v),
-                    type_name(v)
-                )
-            } else {
-                match v {
-                    // `show` already names the type of a list or mapping ("a list").
-                    Value::Array(_) | Value::Object(_) => {
-                        format!("expected {}, found {}", expected_name(want), show(v))
-                    }
-                    _ => format!(
-                        "expected {}, found {} {}",
-                        expected_name(want),
-                        type_name(v),
-                        show(v)
-                    ),
-                }
-            };
-            self.push(code, msg, ptr, false, hint);
-            return;
+        if types.is_empty() || types.iter().any(|t| type_matches(t, v)) {
+            return true;
         }
+        let want = types
+            .iter()
+            .find(|t| **t != "null")
+            .copied()
+            .unwrap_or("null");
+        let (code, msg, hint) = type_mismatch(want, v);
+        self.push(code, msg, ptr, false, hint);
+        false
+    }
+
+    /// `enum`, with the closest allowed value as a suggestion.
+    fn check_enum(&mut self, v: &Value, s: &Value, ptr: &str) {
         if let Some(Value::Array(allowed)) = s.get("enum")
             && !allowed.contains(v)
         {
@@ -415,127 +474,118 @@ impl Walker {
                 Some(hint),
             );
         }
-        match v {
-            Value::Number(n) => {
-                if s.get("format").and_then(Value::as_str) == Some("int32")
-                    && let Some(i) = n.as_i64()
-                    && i32::try_from(i).is_err()
-                {
-                    self.push(
-                        codes::K8S004,
-                        format!("{i} does not fit in a 32-bit integer"),
-                        ptr,
-                        false,
-                        None,
-                    );
-                }
-                let f = n.as_f64().unwrap_or(0.0);
-                if let Some(min) = s.get("minimum").and_then(Value::as_f64)
-                    && f < min
-                {
-                    self.push(
-                        codes::K8S004,
-                        format!("{n} is below the minimum {min}"),
-                        ptr,
-                        false,
-                        None,
-                    );
-                }
-                if let Some(max) = s.get("maximum").and_then(Value::as_f64)
-                    && f > max
-                {
-                    self.push(
-                        codes::K8S004,
-                        format!("{n} is above the maximum {max}"),
-                        ptr,
-                        false,
-                        None,
-                    );
-                }
-            }
-            Value::String(st) => {
-                let len = st.chars().count() as u64;
-                if let Some(min) = s.get("minLength").and_then(Value::as_u64)
-                    && len < min
-                {
-                    self.push(
-                        codes::K8S004,
-                        format!("{} is shorter than {min} characters", show(v)),
-                        ptr,
-                        false,
-                        None,
-                    );
-                }
-                if let Some(max) = s.get("maxLength").and_then(Value::as_u64)
-                    && len > max
-                {
-                    self.push(
-                        codes::K8S004,
-                        format!("{} is longer than {max} characters", show(v)),
-                        ptr,
-                        false,
-                        None,
-                    );
-                }
-            }
-            Value::Array(items) => {
-                if let Some(max) = s.get("maxItems").and_then(Value::as_u64)
-                    && items.len() as u64 > max
-                {
-                    self.push(
-                        codes::K8S004,
-                        format!("the list has more than {max} items"),
-                        ptr,
-                        false,
-                        None,
-                    );
-                }
-                if let Some(min) = s.get("minItems").and_then(Value::as_u64)
-                    && (items.len() as u64) < min
-                {
-                    self.push(
-                        codes::K8S004,
-                        format!("the list needs at least {min} items"),
-                        ptr,
-                        false,
-                        None,
-                    );
-                }
-                if let Some(item_schema) = s.get("items") {
-                    for (i, it) in items.iter().enumerate() {
-                        let len = ptr.len();
-                        ptr.push_str(&format!("/{i}"));
-                        self.walk(it, item_schema, ptr);
-                        ptr.truncate(len);
-                    }
-                }
-            }
-            Value::Object(map) => self.walk_object(map, s, ptr),
-            _ => {}
+    }
+
+    /// `format: int32`, `minimum` and `maximum` of a number.
+    fn check_number(&mut self, n: &serde_json::Number, s: &Value, ptr: &str) {
+        if s.get("format").and_then(Value::as_str) == Some("int32")
+            && let Some(i) = n.as_i64()
+            && i32::try_from(i).is_err()
+        {
+            self.push(
+                codes::K8S004,
+                format!("{i} does not fit in a 32-bit integer"),
+                ptr,
+                false,
+                None,
+            );
+        }
+        let f = n.as_f64().unwrap_or(0.0);
+        if let Some(min) = s.get("minimum").and_then(Value::as_f64)
+            && f < min
+        {
+            self.push(
+                codes::K8S004,
+                format!("{n} is below the minimum {min}"),
+                ptr,
+                false,
+                None,
+            );
+        }
+        if let Some(max) = s.get("maximum").and_then(Value::as_f64)
+            && f > max
+        {
+            self.push(
+                codes::K8S004,
+                format!("{n} is above the maximum {max}"),
+                ptr,
+                false,
+                None,
+            );
         }
     }
 
+    /// `minLength` and `maxLength` of a string (`v` is the string `st`), in characters.
+    fn check_string_length(&mut self, v: &Value, st: &str, s: &Value, ptr: &str) {
+        let len = st.chars().count() as u64;
+        if let Some(min) = s.get("minLength").and_then(Value::as_u64)
+            && len < min
+        {
+            self.push(
+                codes::K8S004,
+                format!("{} is shorter than {min} characters", show(v)),
+                ptr,
+                false,
+                None,
+            );
+        }
+        if let Some(max) = s.get("maxLength").and_then(Value::as_u64)
+            && len > max
+        {
+            self.push(
+                codes::K8S004,
+                format!("{} is longer than {max} characters", show(v)),
+                ptr,
+                false,
+                None,
+            );
+        }
+    }
+
+    /// `maxItems`, `minItems`, then each item against `items`.
+    fn walk_array(&mut self, items: &[Value], s: &Value, ptr: &mut String) {
+        if let Some(max) = s.get("maxItems").and_then(Value::as_u64)
+            && items.len() as u64 > max
+        {
+            self.push(
+                codes::K8S004,
+                format!("the list has more than {max} items"),
+                ptr,
+                false,
+                None,
+            );
+        }
+        if let Some(min) = s.get("minItems").and_then(Value::as_u64)
+            && (items.len() as u64) < min
+        {
+            self.push(
+                codes::K8S004,
+                format!("the list needs at least {min} items"),
+                ptr,
+                false,
+                None,
+            );
+        }
+        if let Some(item_schema) = s.get("items") {
+            for (i, it) in items.iter().enumerate() {
+                let len = ptr.len();
+                // Writing into the pointer in place: no String per item.
+                let _ = write!(ptr, "/{i}");
+                self.walk(it, item_schema, ptr);
+                ptr.truncate(len);
+            }
+        }
+    }
+
+    /// `required`, then each member against its `properties` entry, or else against
+    /// `additionalProperties` (an unknown field when that is false and unknown fields are not
+    /// preserved).
     fn walk_object(&mut self, map: &serde_json::Map<String, Value>, s: &Value, ptr: &mut String) {
         let props = s.get("properties").and_then(Value::as_object);
         let preserve = s.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
         let additional = s.get("additionalProperties");
         if let Some(req) = s.get("required").and_then(Value::as_array) {
-            for r in req.iter().filter_map(Value::as_str) {
-                if map.get(r).is_none_or(Value::is_null) {
-                    let where_ = if ptr.is_empty() {
-                        "the top level".to_string()
-                    } else {
-                        format!("`{}`", pointer_to_path(ptr))
-                    };
-                    self.push(
-                        codes::K8S003,
-                        format!("missing required field \"{r}\" in {where_}"),
-                        ptr,
-                        true,
-                        Some(format!("add `{r}:`")),
-                    );
-                }
-            }
+            self.check_required(map, req, ptr);
         }
         for (k, val) in map {
             let len = ptr.len();
@@ -545,24 +595,12 @@ impl Walker {
                 Some(ps) => self.walk(val, ps, ptr),
                 None => match additional {
                     Some(Value::Bool(false)) if !preserve => {
-                        let hint = props
-                            .and_then(|p| suggest::closest(k, p.keys().map(String::as_str)))
-                            .map(|c| format!("did you mean `{c}`?"))
-                            .or_else(|| {
-                                props.map(|p| {
-                                    let mut names: Vec<&str> =
-                                        p.keys().map(String::as_str).collect();
-                                    names.sort();
-                                    let shown: Vec<&str> = names.into_iter().take(12).collect();
-                                    format!("known fields here: {}", shown.join(", "))
-                                })
-                            });
                         self.push(
                             codes::K8S001,
                             format!("unknown field \"{k}\""),
                             ptr,
                             true,
-                            hint,
+                            unknown_field_hint(k, props),
                         );
                     }
                     Some(extra @ Value::Object(_)) => self.walk(val, extra, ptr),
@@ -572,6 +610,41 @@ impl Walker {
             ptr.truncate(len);
         }
     }
+
+    /// `required`: a member that is absent or null is missing.
+    fn check_required(&mut self, map: &serde_json::Map<String, Value>, req: &[Value], ptr: &str) {
+        for r in req.iter().filter_map(Value::as_str) {
+            if map.get(r).is_none_or(Value::is_null) {
+                let where_ = if ptr.is_empty() {
+                    "the top level".to_string()
+                } else {
+                    format!("`{}`", pointer_to_path(ptr))
+                };
+                self.push(
+                    codes::K8S003,
+                    format!("missing required field \"{r}\" in {where_}"),
+                    ptr,
+                    true,
+                    Some(format!("add `{r}:`")),
+                );
+            }
+        }
+    }
+}
+
+/// The hint for an unknown field `k`: the closest known field, or else the first known fields.
+fn unknown_field_hint(k: &str, props: Option<&serde_json::Map<String, Value>>) -> Option<String> {
+    props
+        .and_then(|p| suggest::closest(k, p.keys().map(String::as_str)))
+        .map(|c| format!("did you mean `{c}`?"))
+        .or_else(|| {
+            props.map(|p| {
+                let mut names: Vec<&str> = p.keys().map(String::as_str).collect();
+                names.sort();
+                let shown: Vec<&str> = names.into_iter().take(12).collect();
+                format!("known fields here: {}", shown.join(", "))
+            })
+        })
 }
 
 #[cfg(test)]

@@ -120,108 +120,130 @@ fn base64(s: &str) -> Option<Vec<u8>> {
 pub(super) fn secret(v: &Value, out: &mut Out) {
     check_keys("data", "/data", &v["data"], out);
     check_keys("data", "/stringData", &v["stringData"], out);
-    // The merged data: stringData wins (it is applied after data).
-    let find = |k: &str| -> Option<(String, &Value, bool)> {
-        if let Some(x) = v["stringData"].get(k) {
-            return Some((child("/stringData", k), x, true));
-        }
-        v["data"].get(k).map(|x| (child("/data", k), x, false))
-    };
-    let ty = v["type"]
-        .as_str()
-        .filter(|t| !t.is_empty())
-        .unwrap_or("Opaque");
-    // A missing key is reported at the map that should hold it.
-    let holder = if v["data"].is_object() {
-        "/data"
-    } else if v["stringData"].is_object() {
-        "/stringData"
-    } else {
-        "/type"
-    };
-    let required = |key: &str, out: &mut Out| {
-        out.issues.push(super::Issue {
-            code: codes::K8S151,
-            message: format!("data[{key}]: Required value"),
-            pointer: holder.to_string(),
-            at_key: true,
-            hint: Some(format!(
-                "a Secret of type {ty} needs the key `{key}` in data (base64) or stringData"
-            )),
-        });
-    };
-    match ty {
-        "kubernetes.io/service-account-token" => {
-            let key = "kubernetes.io/service-account.name";
-            if v["metadata"]["annotations"][key]
-                .as_str()
-                .is_none_or(str::is_empty)
-            {
-                out.issues.push(super::Issue {
-                    code: codes::K8S151,
-                    message: format!("metadata.annotations[{key}]: Required value"),
-                    pointer: if v["metadata"]["annotations"].is_object() {
-                        "/metadata/annotations".into()
-                    } else {
-                        "/metadata".into()
-                    },
-                    at_key: true,
-                    hint: Some(format!(
-                        "name the ServiceAccount the token is for in the annotation {key}"
-                    )),
-                });
-            }
-        }
-        "kubernetes.io/dockercfg" | "kubernetes.io/dockerconfigjson" => {
-            let key = if ty == "kubernetes.io/dockercfg" {
-                ".dockercfg"
-            } else {
-                ".dockerconfigjson"
-            };
-            match find(key) {
-                None => required(key, out),
-                Some((ptr, x, sd)) => {
-                    if let Some(b) = bytes_of(x, sd)
-                        && !matches!(
-                            serde_json::from_slice::<Value>(&b),
-                            Ok(Value::Object(_)) | Ok(Value::Null)
-                        )
-                    {
-                        out.issues.push(super::Issue {
-                            code: codes::K8S151,
-                            message: format!(
-                                "data[{key}]: Invalid value: \"<secret contents redacted>\": not a JSON object"
-                            ),
-                            pointer: ptr,
-                            at_key: false,
-                            hint: Some(
-                                "the value is a Docker config as JSON, e.g. {\"auths\": {…}}; `kubectl create secret docker-registry` writes it"
-                                    .into(),
-                            ),
-                        });
-                    }
-                }
-            }
-        }
-        "kubernetes.io/basic-auth" if find("username").is_none() && find("password").is_none() => {
-            required("username", out);
-            required("password", out);
+    let s = SecretData::of(v);
+    match s.ty {
+        "kubernetes.io/service-account-token" => service_account_token(v, out),
+        "kubernetes.io/dockercfg" => s.docker_config(".dockercfg", out),
+        "kubernetes.io/dockerconfigjson" => s.docker_config(".dockerconfigjson", out),
+        "kubernetes.io/basic-auth"
+            if s.find("username").is_none() && s.find("password").is_none() =>
+        {
+            s.required("username", out);
+            s.required("password", out);
         }
         "kubernetes.io/ssh-auth" => {
             let key = "ssh-privatekey";
             // len(data) == 0: a missing key or an empty value (base64 of nothing is "").
-            if find(key).is_none_or(|(_, x, _)| x.as_str() == Some("")) {
-                required(key, out);
+            if s.find(key).is_none_or(|(_, x, _)| x.as_str() == Some("")) {
+                s.required(key, out);
             }
         }
         "kubernetes.io/tls" => {
             for key in ["tls.crt", "tls.key"] {
-                if find(key).is_none() {
-                    required(key, out);
+                if s.find(key).is_none() {
+                    s.required(key, out);
                 }
             }
         }
         _ => {}
+    }
+}
+
+/// A Secret's data as ValidateSecret sees it, with its type (defaulted to Opaque).
+struct SecretData<'a> {
+    v: &'a Value,
+    ty: &'a str,
+    /// Where a missing key is reported: at the map that should hold it.
+    holder: &'static str,
+}
+
+impl<'a> SecretData<'a> {
+    fn of(v: &'a Value) -> SecretData<'a> {
+        let ty = v["type"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .unwrap_or("Opaque");
+        let holder = if v["data"].is_object() {
+            "/data"
+        } else if v["stringData"].is_object() {
+            "/stringData"
+        } else {
+            "/type"
+        };
+        SecretData { v, ty, holder }
+    }
+
+    /// Key `k` of the merged data (stringData wins: it is applied after data): its pointer,
+    /// value, and whether it is in stringData.
+    fn find(&self, k: &str) -> Option<(String, &'a Value, bool)> {
+        if let Some(x) = self.v["stringData"].get(k) {
+            return Some((child("/stringData", k), x, true));
+        }
+        self.v["data"].get(k).map(|x| (child("/data", k), x, false))
+    }
+
+    /// The type needs `key`, which the data lacks.
+    fn required(&self, key: &str, out: &mut Out) {
+        out.issues.push(super::Issue {
+            code: codes::K8S151,
+            message: format!("data[{key}]: Required value"),
+            pointer: self.holder.to_string(),
+            at_key: true,
+            hint: Some(format!(
+                "a Secret of type {} needs the key `{key}` in data (base64) or stringData",
+                self.ty
+            )),
+        });
+    }
+
+    /// kubernetes.io/dockercfg and kubernetes.io/dockerconfigjson: `key` holds a JSON object.
+    fn docker_config(&self, key: &str, out: &mut Out) {
+        let Some((ptr, x, sd)) = self.find(key) else {
+            self.required(key, out);
+            return;
+        };
+        if let Some(b) = bytes_of(x, sd)
+            && !matches!(
+                serde_json::from_slice::<Value>(&b),
+                Ok(Value::Object(_)) | Ok(Value::Null)
+            )
+        {
+            out.issues.push(super::Issue {
+                code: codes::K8S151,
+                message: format!(
+                    "data[{key}]: Invalid value: \"<secret contents redacted>\": not a JSON object"
+                ),
+                pointer: ptr,
+                at_key: false,
+                hint: Some(
+                    "the value is a Docker config as JSON, e.g. {\"auths\": {…}}; `kubectl create secret docker-registry` writes it"
+                        .into(),
+                ),
+            });
+        }
+    }
+}
+
+/// kubernetes.io/service-account-token: the annotation naming the ServiceAccount.
+fn service_account_token(v: &Value, out: &mut Out) {
+    let key = "kubernetes.io/service-account.name";
+    if v["metadata"]["annotations"][key]
+        .as_str()
+        .is_none_or(str::is_empty)
+    {
+        out.issues.push(super::Issue {
+            code: codes::K8S151,
+            message: format!("metadata.annotations[{key}]: Required value"),
+            pointer: if v["metadata"]["annotations"].is_object() {
+                "/metadata/annotations".into()
+            } else {
+                "/metadata".into()
+            },
+            at_key: true,
+            hint: Some(format!(
+                "name the ServiceAccount the token is for in the annotation {key}"
+            )),
+        });
     }
 }
 

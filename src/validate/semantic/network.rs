@@ -42,6 +42,8 @@ fn wildcard_subdomain(h: &str) -> Vec<String> {
     errs
 }
 
+/// ValidateIngressSpec: rules or a defaultBackend, the defaultBackend, validateIngressTLS and
+/// validateIngressRules.
 pub(super) fn ingress(v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
@@ -62,87 +64,95 @@ pub(super) fn ingress(v: &Value, out: &mut Out) {
     if spec["defaultBackend"].is_object() {
         backend("/spec/defaultBackend", &spec["defaultBackend"], out);
     }
-    // validateIngressTLS
     for (i, t) in spec["tls"].as_array().into_iter().flatten().enumerate() {
-        let tp = format!("/spec/tls/{i}");
-        for (j, h) in t["hosts"].as_array().into_iter().flatten().enumerate() {
-            let Some(hs) = h.as_str() else { continue };
-            let errs = if hs.contains('*') {
-                wildcard_subdomain(hs)
-            } else {
-                dns1123_subdomain(hs)
-            };
-            if !errs.is_empty() {
-                out.invalid_at(
-                    codes::K8S171,
-                    &format!("{tp}/hosts/{j}"),
-                    h,
-                    &errs.join(", "),
-                    "a TLS host is a lower-case DNS name or a wildcard such as *.example.com",
-                );
-            }
-        }
-        if let Some(s) = t["secretName"].as_str()
-            && !s.is_empty()
-        {
-            let errs = dns1123_subdomain(s);
-            if !errs.is_empty() {
-                out.invalid_at(
-                    codes::K8S171,
-                    &format!("{tp}/secretName"),
-                    &t["secretName"],
-                    &errs.join(", "),
-                    "name the kubernetes.io/tls Secret that holds the certificate (a DNS-1123 subdomain)",
-                );
-            }
-        }
+        ingress_tls(&format!("/spec/tls/{i}"), t, out);
     }
     for (i, r) in rules.iter().enumerate() {
-        let rp = format!("/spec/rules/{i}");
-        if let Some(h) = r["host"].as_str()
-            && !h.is_empty()
-        {
-            let hp = format!("{rp}/host");
-            if parse_ip_sloppy(h).is_some() {
-                out.invalid_at(
-                    codes::K8S171,
-                    &hp,
-                    &r["host"],
-                    "must be a DNS name, not an IP address",
-                    "an Ingress host is a DNS name; leave host out to match every address",
-                );
-            }
-            let errs = if h.contains('*') {
-                wildcard_subdomain(h)
-            } else {
-                dns1123_subdomain(h)
-            };
-            if !errs.is_empty() {
-                out.invalid_at(
-                    codes::K8S171,
-                    &hp,
-                    &r["host"],
-                    &errs.join(", "),
-                    "a host is a lower-case DNS name such as app.example.com, or a wildcard such as *.example.com (no port)",
-                );
-            }
-        }
-        let http = &r["http"];
-        if !http.is_object() {
-            continue;
-        }
-        let paths = http["paths"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-        if paths.is_empty() {
-            out.required(
-                codes::K8S170,
-                &format!("{rp}/http/paths"),
-                "",
-                "list at least one path, e.g. {path: /, pathType: Prefix, backend: …}",
+        ingress_rule(&format!("/spec/rules/{i}"), r, out);
+    }
+}
+
+/// validateIngressTLS: hosts (DNS names or wildcards) and the Secret's name.
+fn ingress_tls(tp: &str, t: &Value, out: &mut Out) {
+    for (j, h) in t["hosts"].as_array().into_iter().flatten().enumerate() {
+        let Some(hs) = h.as_str() else { continue };
+        let errs = if hs.contains('*') {
+            wildcard_subdomain(hs)
+        } else {
+            dns1123_subdomain(hs)
+        };
+        if !errs.is_empty() {
+            out.invalid_at(
+                codes::K8S171,
+                &format!("{tp}/hosts/{j}"),
+                h,
+                &errs.join(", "),
+                "a TLS host is a lower-case DNS name or a wildcard such as *.example.com",
             );
         }
-        for (j, p) in paths.iter().enumerate() {
-            path(&format!("{rp}/http/paths/{j}"), p, out);
+    }
+    if let Some(s) = t["secretName"].as_str()
+        && !s.is_empty()
+    {
+        let errs = dns1123_subdomain(s);
+        if !errs.is_empty() {
+            out.invalid_at(
+                codes::K8S171,
+                &format!("{tp}/secretName"),
+                &t["secretName"],
+                &errs.join(", "),
+                "name the kubernetes.io/tls Secret that holds the certificate (a DNS-1123 subdomain)",
+            );
         }
+    }
+}
+
+/// validateIngressRules for one rule: its host (a DNS name, not an IP; wildcards allowed),
+/// then validateHTTPIngressRuleValue (at least one path, each validateHTTPIngressPath).
+fn ingress_rule(rp: &str, r: &Value, out: &mut Out) {
+    if let Some(h) = r["host"].as_str()
+        && !h.is_empty()
+    {
+        let hp = format!("{rp}/host");
+        if parse_ip_sloppy(h).is_some() {
+            out.invalid_at(
+                codes::K8S171,
+                &hp,
+                &r["host"],
+                "must be a DNS name, not an IP address",
+                "an Ingress host is a DNS name; leave host out to match every address",
+            );
+        }
+        let errs = if h.contains('*') {
+            wildcard_subdomain(h)
+        } else {
+            dns1123_subdomain(h)
+        };
+        if !errs.is_empty() {
+            out.invalid_at(
+                codes::K8S171,
+                &hp,
+                &r["host"],
+                &errs.join(", "),
+                "a host is a lower-case DNS name such as app.example.com, or a wildcard such as *.example.com (no port)",
+            );
+        }
+    }
+    let http = &r["http"];
+    if !http.is_object() {
+        return;
+    }
+    let paths = http["paths"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    if paths.is_empty() {
+        out.required(
+            codes::K8S170,
+            &format!("{rp}/http/paths"),
+            "",
+            "list at least one path, e.g. {path: /, pathType: Prefix, backend: …}",
+        );
+    }
+    for (j, p) in paths.iter().enumerate() {
+        path(&format!("{rp}/http/paths/{j}"), p, out);
     }
 }
 
@@ -252,7 +262,12 @@ fn backend(bp: &str, b: &Value, out: &mut Out) {
             );
         }
     }
-    let port = &svc["port"];
+    service_backend_port(bp, &sp, &svc["port"], out);
+}
+
+/// validateIngressBackend on the Service port (of the backend at `bp`, its service at `sp`):
+/// a name or a number, exactly one, valid.
+fn service_backend_port(bp: &str, sp: &str, port: &Value, out: &mut Out) {
     let name = port["name"].as_str().unwrap_or("");
     let number = port["number"].as_i64().unwrap_or(0);
     let pp = format!("{sp}/port");
@@ -296,7 +311,7 @@ fn backend(bp: &str, b: &Value, out: &mut Out) {
                 "{}: Required value: port name or number is required",
                 super::pointer_to_path(bp)
             ),
-            pointer: if port.is_object() { pp } else { sp },
+            pointer: if port.is_object() { pp } else { sp.to_string() },
             at_key: true,
             hint: Some("name the Service port: port: {number: 80} or port: {name: http}".into()),
         });

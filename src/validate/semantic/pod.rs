@@ -146,8 +146,19 @@ fn volumes<'a>(ptr: &str, spec: &'a Value, out: &mut Out) -> HashSet<&'a str> {
     names
 }
 
-/// validateContainerCommon: name, ports, volume mounts.
+/// validateContainerCommon: name, ports, resources, env, security context, volume mounts.
 fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out) {
+    container_name(cp, c, out);
+    container_ports(cp, c, out);
+    // ValidateContainerResourceRequirements
+    super::resources::container(cp, c, out);
+    env(cp, c, out);
+    security_context(&format!("{cp}/securityContext"), &c["securityContext"], out);
+    volume_mounts(cp, c, volumes, out);
+}
+
+/// A container name, when given, is a DNS-1123 label.
+fn container_name(cp: &str, c: &Value, out: &mut Out) {
     if let Some(name) = c["name"].as_str()
         && !name.is_empty()
     {
@@ -165,7 +176,10 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
             );
         }
     }
-    // validateContainerPorts
+}
+
+/// validateContainerPorts: port names valid and unique, port numbers in range.
+fn container_ports(cp: &str, c: &Value, out: &mut Out) {
     let mut port_names: HashSet<&str> = HashSet::new();
     for (j, p) in c["ports"].as_array().into_iter().flatten().enumerate() {
         let pp = format!("{cp}/ports/{j}");
@@ -221,11 +235,10 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
             );
         }
     }
-    // ValidateContainerResourceRequirements
-    super::resources::container(cp, c, out);
-    env(cp, c, out);
-    security_context(&format!("{cp}/securityContext"), &c["securityContext"], out);
-    // ValidateVolumeMounts
+}
+
+/// ValidateVolumeMounts: each mount names a volume of the Pod, and mount paths are unique.
+fn volume_mounts(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out) {
     let mut paths: HashSet<&str> = HashSet::new();
     for (j, m) in c["volumeMounts"]
         .as_array()
@@ -237,22 +250,7 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
         if let Some(n) = m["name"].as_str()
             && !volumes.contains(n)
         {
-            let hint = if volumes.is_empty() {
-                format!("the Pod defines no volumes; add one named `{n}` under spec.volumes")
-            } else {
-                let mut known: Vec<&str> = volumes.iter().copied().collect();
-                known.sort();
-                match crate::suggest::closest(n, known.iter().copied()) {
-                    Some(s) => format!(
-                        "did you mean `{s}`? the Pod's volumes are {}",
-                        known.join(", ")
-                    ),
-                    None => format!(
-                        "the Pod's volumes are {}; add `{n}` under spec.volumes",
-                        known.join(", ")
-                    ),
-                }
-            };
+            let hint = unknown_volume_hint(n, volumes);
             out.not_found(codes::K8S115, &format!("{mp}/name"), &m["name"], &hint);
         }
         if let Some(p) = m["mountPath"].as_str()
@@ -266,6 +264,26 @@ fn container_common(cp: &str, c: &Value, volumes: &HashSet<&str>, out: &mut Out)
                 "two mounts of one container cannot share a mountPath; use another path or subPath",
             );
         }
+    }
+}
+
+/// The hint for a mount of volume `n`, which the Pod does not define: the closest volume, or
+/// the Pod's volumes.
+fn unknown_volume_hint(n: &str, volumes: &HashSet<&str>) -> String {
+    if volumes.is_empty() {
+        return format!("the Pod defines no volumes; add one named `{n}` under spec.volumes");
+    }
+    let mut known: Vec<&str> = volumes.iter().copied().collect();
+    known.sort();
+    match crate::suggest::closest(n, known.iter().copied()) {
+        Some(s) => format!(
+            "did you mean `{s}`? the Pod's volumes are {}",
+            known.join(", ")
+        ),
+        None => format!(
+            "the Pod's volumes are {}; add `{n}` under spec.volumes",
+            known.join(", ")
+        ),
     }
 }
 
@@ -413,8 +431,7 @@ fn handler(pp: &str, p: &Value, kinds: &[&str], out: &mut Out) {
 }
 
 /// ValidateEnv (RelaxedEnvironmentVariableValidation is GA and locked on in 1.37:
-/// IsRelaxedEnvVarName) and validateEnvVarValueFrom (one source, not with `value`;
-/// validateConfigMapKeySelector / validateSecretKeySelector).
+/// IsRelaxedEnvVarName) and validateEnvVarValueFrom.
 fn env(cp: &str, c: &Value, out: &mut Out) {
     for (i, e) in c["env"].as_array().into_iter().flatten().enumerate() {
         let ep = format!("{cp}/env/{i}");
@@ -431,109 +448,113 @@ fn env(cp: &str, c: &Value, out: &mut Out) {
             );
         }
         let vf = &e["valueFrom"];
-        if !vf.is_object() {
-            continue;
+        if vf.is_object() {
+            env_value_from(&format!("{ep}/valueFrom"), e, vf, out);
         }
-        let vp = format!("{ep}/valueFrom");
-        let sources: Vec<&str> = [
-            "fieldRef",
-            "resourceFieldRef",
-            "configMapKeyRef",
-            "secretKeyRef",
-            "fileKeyRef",
-        ]
-        .into_iter()
-        .filter(|s| !vf[*s].is_null())
-        .collect();
-        let value_given = e["value"].as_str().is_some_and(|v| !v.is_empty());
-        let problem = if sources.is_empty() {
-            Some((
-                vp.clone(),
-                "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`",
-                "take the value from one source, e.g. configMapKeyRef: {name: app, key: LOG_LEVEL}",
-            ))
-        } else if value_given {
-            Some((
-                vp.clone(),
-                "may not be specified when `value` is not empty",
-                "give the variable a value or a valueFrom, not both",
-            ))
-        } else if sources.len() > 1 {
-            Some((
-                format!("{vp}/{}", sources[1]),
-                "may not have more than one field specified at a time",
-                "take the value from one source only",
-            ))
-        } else {
-            None
-        };
-        if let Some((ptr, detail, hint)) = problem {
-            out.issues.push(super::Issue {
-                code: codes::K8S144,
-                message: format!(
-                    "{}: Invalid value: \"\": {detail}",
-                    super::pointer_to_path(&vp)
-                ),
-                pointer: ptr,
-                at_key: true,
-                hint: Some(hint.into()),
-            });
+    }
+}
+
+/// validateEnvVarValueFrom: exactly one source, and not together with a `value`; then
+/// validateConfigMapKeySelector / validateSecretKeySelector.
+fn env_value_from(vp: &str, e: &Value, vf: &Value, out: &mut Out) {
+    let sources: Vec<&str> = [
+        "fieldRef",
+        "resourceFieldRef",
+        "configMapKeyRef",
+        "secretKeyRef",
+        "fileKeyRef",
+    ]
+    .into_iter()
+    .filter(|s| !vf[*s].is_null())
+    .collect();
+    let value_given = e["value"].as_str().is_some_and(|v| !v.is_empty());
+    let problem = if sources.is_empty() {
+        Some((
+            vp.to_string(),
+            "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`",
+            "take the value from one source, e.g. configMapKeyRef: {name: app, key: LOG_LEVEL}",
+        ))
+    } else if value_given {
+        Some((
+            vp.to_string(),
+            "may not be specified when `value` is not empty",
+            "give the variable a value or a valueFrom, not both",
+        ))
+    } else if sources.len() > 1 {
+        Some((
+            format!("{vp}/{}", sources[1]),
+            "may not have more than one field specified at a time",
+            "take the value from one source only",
+        ))
+    } else {
+        None
+    };
+    if let Some((ptr, detail, hint)) = problem {
+        out.issues.push(super::Issue {
+            code: codes::K8S144,
+            message: format!(
+                "{}: Invalid value: \"\": {detail}",
+                super::pointer_to_path(vp)
+            ),
+            pointer: ptr,
+            at_key: true,
+            hint: Some(hint.into()),
+        });
+    }
+    for r in ["configMapKeyRef", "secretKeyRef"] {
+        let s = &vf[r];
+        if s.is_object() {
+            key_selector(&format!("{vp}/{r}"), r == "secretKeyRef", s, out);
         }
-        for r in ["configMapKeyRef", "secretKeyRef"] {
-            let s = &vf[r];
-            if !s.is_object() {
-                continue;
-            }
-            let rp = format!("{vp}/{r}");
-            let name = s["name"].as_str().unwrap_or("");
-            let errs = super::format::dns1123_subdomain(name);
+    }
+}
+
+/// validateConfigMapKeySelector / validateSecretKeySelector: the object's name is a DNS-1123
+/// subdomain, and the key is given and a valid ConfigMap key.
+fn key_selector(rp: &str, secret: bool, s: &Value, out: &mut Out) {
+    let name = s["name"].as_str().unwrap_or("");
+    let errs = super::format::dns1123_subdomain(name);
+    if !errs.is_empty() {
+        let what = if secret { "Secret" } else { "ConfigMap" };
+        out.issues.push(super::Issue {
+            code: codes::K8S144,
+            message: format!(
+                "{}: Invalid value: {name:?}: {}",
+                super::pointer_to_path(&format!("{rp}/name")),
+                errs.join(", ")
+            ),
+            pointer: if s["name"].is_null() {
+                rp.to_string()
+            } else {
+                format!("{rp}/name")
+            },
+            at_key: s["name"].is_null(),
+            hint: Some(format!(
+                "name the {what} that holds the key (a DNS-1123 subdomain)"
+            )),
+        });
+    }
+    match s["key"].as_str() {
+        None | Some("") => out.required(
+            codes::K8S144,
+            &if s["key"].is_null() {
+                rp.to_string()
+            } else {
+                format!("{rp}/key")
+            },
+            "",
+            "name the key to read, e.g. key: LOG_LEVEL",
+        ),
+        Some(k) => {
+            let errs = super::config::config_map_key(k);
             if !errs.is_empty() {
-                let what = if r == "secretKeyRef" {
-                    "Secret"
-                } else {
-                    "ConfigMap"
-                };
-                out.issues.push(super::Issue {
-                    code: codes::K8S144,
-                    message: format!(
-                        "{}: Invalid value: {name:?}: {}",
-                        super::pointer_to_path(&format!("{rp}/name")),
-                        errs.join(", ")
-                    ),
-                    pointer: if s["name"].is_null() {
-                        rp.clone()
-                    } else {
-                        format!("{rp}/name")
-                    },
-                    at_key: s["name"].is_null(),
-                    hint: Some(format!(
-                        "name the {what} that holds the key (a DNS-1123 subdomain)"
-                    )),
-                });
-            }
-            match s["key"].as_str() {
-                None | Some("") => out.required(
+                out.invalid_at(
                     codes::K8S144,
-                    &if s["key"].is_null() {
-                        rp.clone()
-                    } else {
-                        format!("{rp}/key")
-                    },
-                    "",
-                    "name the key to read, e.g. key: LOG_LEVEL",
-                ),
-                Some(k) => {
-                    let errs = super::config::config_map_key(k);
-                    if !errs.is_empty() {
-                        out.invalid_at(
-                            codes::K8S144,
-                            &format!("{rp}/key"),
-                            &s["key"],
-                            &errs.join(", "),
-                            "a key is letters, digits, `-`, `_` and `.`",
-                        );
-                    }
-                }
+                    &format!("{rp}/key"),
+                    &s["key"],
+                    &errs.join(", "),
+                    "a key is letters, digits, `-`, `_` and `.`",
+                );
             }
         }
     }
@@ -630,57 +651,68 @@ fn security_context(sp: &str, sc: &Value, out: &mut Out) {
 /// ValidatePodSpec with spec.os: validateWindows (Linux-only security fields are forbidden)
 /// and validateLinux (windowsOptions are forbidden).
 fn os_fields(ptr: &str, spec: &Value, out: &mut Out) {
-    let os = spec["os"]["name"].as_str().unwrap_or("");
-    if os != "windows" && os != "linux" {
-        return;
+    match spec["os"]["name"].as_str().unwrap_or("") {
+        "linux" => linux_fields(ptr, spec, out),
+        "windows" => windows_fields(ptr, spec, out),
+        _ => {}
     }
-    let forbid = |p: String, detail: &str, out: &mut Out| {
-        let hint = if os == "windows" {
-            "a Windows Pod takes its identity from securityContext.windowsOptions; remove the Linux-only field"
-        } else {
-            "windowsOptions are for Windows Pods; remove them, or set os.name: windows"
-        };
-        out.forbidden(codes::K8S149, &p, detail, hint);
+}
+
+/// The securityContext of every container, init and ephemeral container, with its pointer.
+fn container_security_contexts<'a>(
+    ptr: &'a str,
+    spec: &'a Value,
+) -> impl Iterator<Item = (String, &'a Value)> {
+    ["initContainers", "containers", "ephemeralContainers"]
+        .into_iter()
+        .flat_map(move |l| {
+            spec[l]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(move |(i, c)| {
+                    (
+                        format!("{ptr}/{l}/{i}/securityContext"),
+                        &c["securityContext"],
+                    )
+                })
+        })
+}
+
+/// validateLinux: no windowsOptions, in the Pod's securityContext or a container's.
+fn linux_fields(ptr: &str, spec: &Value, out: &mut Out) {
+    let forbid = |p: String, out: &mut Out| {
+        out.forbidden(
+            codes::K8S149,
+            &p,
+            "windows options cannot be set for a linux pod",
+            "windowsOptions are for Windows Pods; remove them, or set os.name: windows",
+        );
+    };
+    if !spec["securityContext"]["windowsOptions"].is_null() {
+        forbid(child(&child(ptr, "securityContext"), "windowsOptions"), out);
+    }
+    for (cp, csc) in container_security_contexts(ptr, spec) {
+        if !csc["windowsOptions"].is_null() {
+            forbid(child(&cp, "windowsOptions"), out);
+        }
+    }
+}
+
+/// validateWindows: none of the Linux-only fields of the Pod, its securityContext or a
+/// container's securityContext.
+fn windows_fields(ptr: &str, spec: &Value, out: &mut Out) {
+    let forbid = |p: String, out: &mut Out| {
+        out.forbidden(
+            codes::K8S149,
+            &p,
+            "cannot be set for a windows pod",
+            "a Windows Pod takes its identity from securityContext.windowsOptions; remove the Linux-only field",
+        );
     };
     let sp = child(ptr, "securityContext");
     let sc = &spec["securityContext"];
-    let containers = || {
-        ["initContainers", "containers", "ephemeralContainers"]
-            .into_iter()
-            .flat_map(move |l| {
-                spec[l]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                    .map(move |(i, c)| {
-                        (
-                            format!("{ptr}/{l}/{i}/securityContext"),
-                            &c["securityContext"],
-                        )
-                    })
-            })
-    };
-    if os == "linux" {
-        if !sc["windowsOptions"].is_null() {
-            forbid(
-                child(&sp, "windowsOptions"),
-                "windows options cannot be set for a linux pod",
-                out,
-            );
-        }
-        for (cp, csc) in containers() {
-            if !csc["windowsOptions"].is_null() {
-                forbid(
-                    child(&cp, "windowsOptions"),
-                    "windows options cannot be set for a linux pod",
-                    out,
-                );
-            }
-        }
-        return;
-    }
-    const W: &str = "cannot be set for a windows pod";
     for f in [
         "appArmorProfile",
         "seLinuxOptions",
@@ -694,23 +726,23 @@ fn os_fields(ptr: &str, spec: &Value, out: &mut Out) {
         "seLinuxChangePolicy",
     ] {
         if !sc[f].is_null() {
-            forbid(child(&sp, f), W, out);
+            forbid(child(&sp, f), out);
         }
     }
     if sc["sysctls"].as_array().is_some_and(|a| !a.is_empty()) {
-        forbid(child(&sp, "sysctls"), W, out);
+        forbid(child(&sp, "sysctls"), out);
     }
     for f in ["hostUsers", "shareProcessNamespace"] {
         if !spec[f].is_null() {
-            forbid(child(ptr, f), W, out);
+            forbid(child(ptr, f), out);
         }
     }
     for f in ["hostPID", "hostIPC"] {
         if spec[f].as_bool() == Some(true) {
-            forbid(child(ptr, f), W, out);
+            forbid(child(ptr, f), out);
         }
     }
-    for (cp, csc) in containers() {
+    for (cp, csc) in container_security_contexts(ptr, spec) {
         for f in [
             "appArmorProfile",
             "seLinuxOptions",
@@ -724,7 +756,7 @@ fn os_fields(ptr: &str, spec: &Value, out: &mut Out) {
             "runAsGroup",
         ] {
             if !csc[f].is_null() {
-                forbid(child(&cp, f), W, out);
+                forbid(child(&cp, f), out);
             }
         }
     }
@@ -738,8 +770,29 @@ const FILE_MODE_MSG: &str = "must be a number between 0 and 0777 (octal), both i
 /// emptyDir sizeLimit.
 fn volume_source(vp: &str, v: &Value, out: &mut Out) {
     let Some(m) = v.as_object() else { return };
-    // In the order validateVolumeSource looks at them: the first one counts, the others
-    // are reported.
+    one_volume_type(vp, m, out);
+    if let Some(s) = m.get("emptyDir")
+        && let Some(q) = super::quantity::of(&s["sizeLimit"])
+        && q.is_negative()
+    {
+        out.forbidden(
+            codes::K8S139,
+            &format!("{vp}/emptyDir/sizeLimit"),
+            "SizeLimit field must be a valid resource quantity",
+            "a size limit is a positive quantity such as 1Gi",
+        );
+    }
+    for (src, name_field) in [("configMap", "name"), ("secret", "secretName")] {
+        if let Some(s) = m.get(src).filter(|s| s.is_object()) {
+            config_map_or_secret_volume(&child(vp, src), src, name_field, s, out);
+        }
+    }
+}
+
+/// validateVolumeSource's count of volume types: the first one counts, the others are
+/// reported.
+fn one_volume_type(vp: &str, m: &serde_json::Map<String, Value>, out: &mut Out) {
+    // In the order validateVolumeSource looks at them.
     const ORDER: &[&str] = &[
         "emptyDir",
         "hostPath",
@@ -788,103 +841,99 @@ fn volume_source(vp: &str, v: &Value, out: &mut Out) {
             "a volume has one source; split it into two volumes",
         );
     }
-    let mode = |ptr: String, x: &Value, out: &mut Out| {
-        if let Some(n) = x.as_i64()
-            && !(0..=0o777).contains(&n)
-        {
-            out.invalid_at(
-                codes::K8S139,
-                &ptr,
-                x,
-                FILE_MODE_MSG,
-                "a file mode is 0 to 0777: write it in octal (0644) or as its decimal value (420)",
-            );
-        }
-    };
-    if let Some(s) = m.get("emptyDir")
-        && let Some(q) = super::quantity::of(&s["sizeLimit"])
-        && q.is_negative()
-    {
-        out.forbidden(
+}
+
+/// validateConfigMapVolumeSource / validateSecretVolumeSource (`src`, at `sp`): the object's
+/// name (`name_field`), the defaultMode and each item (validateKeyToPath).
+fn config_map_or_secret_volume(sp: &str, src: &str, name_field: &str, s: &Value, out: &mut Out) {
+    if s[name_field].as_str().is_none_or(str::is_empty) {
+        out.required(
             codes::K8S139,
-            &format!("{vp}/emptyDir/sizeLimit"),
-            "SizeLimit field must be a valid resource quantity",
-            "a size limit is a positive quantity such as 1Gi",
+            &if s[name_field].is_null() {
+                sp.to_string()
+            } else {
+                child(sp, name_field)
+            },
+            "",
+            &format!(
+                "name the {} to mount with {name_field}",
+                if src == "secret" {
+                    "Secret"
+                } else {
+                    "ConfigMap"
+                }
+            ),
         );
     }
-    for (src, name_field) in [("configMap", "name"), ("secret", "secretName")] {
-        let Some(s) = m.get(src).filter(|s| s.is_object()) else {
-            continue;
-        };
-        let sp = child(vp, src);
-        if s[name_field].as_str().is_none_or(str::is_empty) {
+    file_mode(&child(sp, "defaultMode"), &s["defaultMode"], out);
+    for (j, it) in s["items"].as_array().into_iter().flatten().enumerate() {
+        key_to_path(&format!("{sp}/items/{j}"), it, out);
+    }
+}
+
+/// validateKeyToPath: key and path given, the path local (ValidateLocalNonReservedPath),
+/// the mode a file mode.
+fn key_to_path(ip: &str, it: &Value, out: &mut Out) {
+    for f in ["key", "path"] {
+        if it[f].as_str().is_none_or(str::is_empty) {
             out.required(
                 codes::K8S139,
-                &if s[name_field].is_null() {
-                    sp.clone()
+                &if it[f].is_null() {
+                    ip.to_string()
                 } else {
-                    child(&sp, name_field)
+                    child(ip, f)
                 },
                 "",
-                &format!(
-                    "name the {} to mount with {name_field}",
-                    if src == "secret" {
-                        "Secret"
-                    } else {
-                        "ConfigMap"
-                    }
-                ),
+                "an item maps a key to a relative file path",
             );
         }
-        mode(child(&sp, "defaultMode"), &s["defaultMode"], out);
-        for (j, it) in s["items"].as_array().into_iter().flatten().enumerate() {
-            let ip = format!("{sp}/items/{j}");
-            for f in ["key", "path"] {
-                if it[f].as_str().is_none_or(str::is_empty) {
-                    out.required(
-                        codes::K8S139,
-                        &if it[f].is_null() {
-                            ip.clone()
-                        } else {
-                            child(&ip, f)
-                        },
-                        "",
-                        "an item maps a key to a relative file path",
-                    );
-                }
-            }
-            if let Some(p) = it["path"].as_str() {
-                let pp = child(&ip, "path");
-                let hint = "an item's path is relative to the mount, without `..` (e.g. conf/app.properties)";
-                if p.starts_with('/') {
-                    out.invalid_at(
-                        codes::K8S139,
-                        &pp,
-                        &it["path"],
-                        "must be a relative path",
-                        hint,
-                    );
-                }
-                if p.split('/').any(|seg| seg == "..") {
-                    out.invalid_at(
-                        codes::K8S139,
-                        &pp,
-                        &it["path"],
-                        "must not contain '..'",
-                        hint,
-                    );
-                } else if p.starts_with("..") {
-                    out.invalid_at(
-                        codes::K8S139,
-                        &pp,
-                        &it["path"],
-                        "must not start with '..'",
-                        hint,
-                    );
-                }
-            }
-            mode(child(&ip, "mode"), &it["mode"], out);
+    }
+    if let Some(p) = it["path"].as_str() {
+        let pp = child(ip, "path");
+        let hint =
+            "an item's path is relative to the mount, without `..` (e.g. conf/app.properties)";
+        if p.starts_with('/') {
+            out.invalid_at(
+                codes::K8S139,
+                &pp,
+                &it["path"],
+                "must be a relative path",
+                hint,
+            );
         }
+        if p.split('/').any(|seg| seg == "..") {
+            out.invalid_at(
+                codes::K8S139,
+                &pp,
+                &it["path"],
+                "must not contain '..'",
+                hint,
+            );
+        } else if p.starts_with("..") {
+            out.invalid_at(
+                codes::K8S139,
+                &pp,
+                &it["path"],
+                "must not start with '..'",
+                hint,
+            );
+        }
+    }
+    file_mode(&child(ip, "mode"), &it["mode"], out);
+}
+
+/// A defaultMode or an item's mode: 0 to 0777.
+fn file_mode(ptr: &str, x: &Value, out: &mut Out) {
+    if let Some(n) = x.as_i64()
+        && !(0..=0o777).contains(&n)
+    {
+        out.invalid_at(
+            codes::K8S139,
+            ptr,
+            x,
+            FILE_MODE_MSG,
+            "a file mode is 0 to 0777: write it in octal (0644) or as its decimal value (420)",
+        );
     }
 }
 
@@ -951,80 +1000,93 @@ fn tolerations(ptr: &str, spec: &Value, out: &mut Out) {
         .flatten()
         .enumerate()
     {
-        let tp = format!("{ptr}/tolerations/{i}");
-        let key = t["key"].as_str().unwrap_or("");
-        let op = t["operator"].as_str().unwrap_or("");
-        let value = t["value"].as_str().unwrap_or("");
-        let code = codes::K8S157;
-        if !key.is_empty() {
-            let errs = super::format::qualified_name(key);
+        toleration(&format!("{ptr}/tolerations/{i}"), t, out);
+    }
+}
+
+/// One toleration of ValidateTolerations, at `tp`.
+fn toleration(tp: &str, t: &Value, out: &mut Out) {
+    let key = t["key"].as_str().unwrap_or("");
+    let op = t["operator"].as_str().unwrap_or("");
+    let code = codes::K8S157;
+    if !key.is_empty() {
+        let errs = super::format::qualified_name(key);
+        if !errs.is_empty() {
+            out.invalid_at(
+                code,
+                &child(tp, "key"),
+                &t["key"],
+                &errs.join(", "),
+                "a toleration key is a taint key such as node-role.kubernetes.io/control-plane",
+            );
+        }
+    }
+    if key.is_empty() && op != "Exists" {
+        out.invalid(
+            code,
+            &field_or_item(tp, t, "operator"),
+            &super::pointer_to_path(&child(tp, "operator")),
+            &Value::String(op.into()),
+            "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            "give the taint key, or use operator: Exists to tolerate every taint",
+        );
+    }
+    if !t["tolerationSeconds"].is_null() && t["effect"].as_str() != Some("NoExecute") {
+        out.invalid(
+            code,
+            &field_or_item(tp, t, "effect"),
+            &super::pointer_to_path(&child(tp, "effect")),
+            &Value::String(t["effect"].as_str().unwrap_or("").into()),
+            "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            "tolerationSeconds bounds how long a Pod stays on a NoExecute taint; set effect: NoExecute or remove it",
+        );
+    }
+    toleration_value(tp, t, op, out);
+}
+
+/// ValidateTolerations on a toleration's value: a label value with Equal (or no operator),
+/// empty with Exists.
+fn toleration_value(tp: &str, t: &Value, op: &str, out: &mut Out) {
+    let value = t["value"].as_str().unwrap_or("");
+    let operator_field = super::pointer_to_path(&child(tp, "operator"));
+    match op {
+        "" | "Equal" => {
+            let errs = super::format::label_value(value);
+            // The API server names `operator` for a bad value; point there when it is
+            // written (it sits beside the value).
             if !errs.is_empty() {
-                out.invalid_at(
-                    code,
-                    &child(&tp, "key"),
-                    &t["key"],
-                    &errs.join(", "),
-                    "a toleration key is a taint key such as node-role.kubernetes.io/control-plane",
+                out.invalid(
+                    codes::K8S157,
+                    &if t["operator"].is_null() {
+                        field_or_item(tp, t, "value")
+                    } else {
+                        field_or_item(tp, t, "operator")
+                    },
+                    &operator_field,
+                    &t["value"],
+                    &errs.join(";"),
+                    "a toleration value is a label value",
                 );
             }
         }
-        let at = |f: &str| {
-            if t[f].is_null() {
-                tp.clone()
-            } else {
-                child(&tp, f)
-            }
-        };
-        if key.is_empty() && op != "Exists" {
-            out.invalid(
-                code,
-                &at("operator"),
-                &super::pointer_to_path(&child(&tp, "operator")),
-                &Value::String(op.into()),
-                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
-                "give the taint key, or use operator: Exists to tolerate every taint",
-            );
-        }
-        if !t["tolerationSeconds"].is_null() && t["effect"].as_str() != Some("NoExecute") {
-            out.invalid(
-                code,
-                &at("effect"),
-                &super::pointer_to_path(&child(&tp, "effect")),
-                &Value::String(t["effect"].as_str().unwrap_or("").into()),
-                "effect must be 'NoExecute' when `tolerationSeconds` is set",
-                "tolerationSeconds bounds how long a Pod stays on a NoExecute taint; set effect: NoExecute or remove it",
-            );
-        }
-        match op {
-            "" | "Equal" => {
-                let errs = super::format::label_value(value);
-                // The API server names `operator` for a bad value; point there when it is
-                // written (it sits beside the value).
-                if !errs.is_empty() {
-                    out.invalid(
-                        code,
-                        &if t["operator"].is_null() {
-                            at("value")
-                        } else {
-                            at("operator")
-                        },
-                        &super::pointer_to_path(&child(&tp, "operator")),
-                        &t["value"],
-                        &errs.join(";"),
-                        "a toleration value is a label value",
-                    );
-                }
-            }
-            "Exists" if !value.is_empty() => out.invalid(
-                code,
-                &at("operator"),
-                &super::pointer_to_path(&child(&tp, "operator")),
-                &t["value"],
-                "value must be empty when `operator` is 'Exists'",
-                "Exists matches any value of the key; remove value, or use operator: Equal",
-            ),
-            _ => {}
-        }
+        "Exists" if !value.is_empty() => out.invalid(
+            codes::K8S157,
+            &field_or_item(tp, t, "operator"),
+            &operator_field,
+            &t["value"],
+            "value must be empty when `operator` is 'Exists'",
+            "Exists matches any value of the key; remove value, or use operator: Equal",
+        ),
+        _ => {}
+    }
+}
+
+/// The pointer of field `f` of the object `t` at `tp` when it is written, else of `t`.
+fn field_or_item(tp: &str, t: &Value, f: &str) -> String {
+    if t[f].is_null() {
+        tp.to_string()
+    } else {
+        child(tp, f)
     }
 }
 
@@ -1092,125 +1154,30 @@ fn dns_config(ptr: &str, spec: &Value, out: &mut Out) {
     }
 }
 
-/// validateNodeAffinity (ValidateNodeSelector, ValidateNodeSelectorTerm,
-/// ValidateNodeSelectorRequirement, ValidatePreferredSchedulingTerms) and validatePodAffinity /
-/// validatePodAntiAffinity (validatePodAffinityTerm: topologyKey; weights 1-100).
+/// validateAffinity: validateNodeAffinity, then validatePodAffinity and
+/// validatePodAntiAffinity (one shape, one check).
 fn affinity(ap: &str, a: &Value, out: &mut Out) {
     if !a.is_object() {
         return;
     }
-    let code = codes::K8S159;
-    let weight = |wp: String, w: &Value, out: &mut Out| {
-        if let Some(n) = w.as_i64()
-            && !(1..=100).contains(&n)
-        {
-            out.invalid_at(
-                code,
-                &wp,
-                w,
-                "must be in the range 1-100",
-                "a preference weighs 1 to 100",
-            );
-        }
-    };
-    let term = |tp: String, t: &Value, check_values: bool, out: &mut Out| {
-        for (j, r) in t["matchExpressions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let rp = format!("{tp}/matchExpressions/{j}");
-            let values = r["values"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-            let vp = if r["values"].is_null() {
-                rp.clone()
-            } else {
-                child(&rp, "values")
-            };
-            match r["operator"].as_str().unwrap_or("") {
-                "In" | "NotIn" if values.is_empty() => out.required(
-                    code,
-                    &vp,
-                    "must be specified when `operator` is 'In' or 'NotIn'",
-                    "list the label values to match, e.g. values: [ssd]",
-                ),
-                "Exists" | "DoesNotExist" if !values.is_empty() => out.forbidden(
-                    code,
-                    &vp,
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                    "Exists and DoesNotExist look at the key only; remove values",
-                ),
-                "Gt" | "Lt" if values.len() != 1 => out.required(
-                    code,
-                    &vp,
-                    "must be specified single value when `operator` is 'Lt' or 'Gt'",
-                    "Gt and Lt compare with one integer, e.g. values: [\"4\"]",
-                ),
-                "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
-                _ => out.invalid_at(
-                    code,
-                    &child(&rp, "operator"),
-                    &r["operator"],
-                    "not a valid selector operator",
-                    "an operator is In, NotIn, Exists, DoesNotExist, Gt or Lt",
-                ),
-            }
-            if let Some(k) = r["key"].as_str() {
-                let errs = super::format::qualified_name(k);
-                if !errs.is_empty() {
-                    out.invalid_at(
-                        code,
-                        &child(&rp, "key"),
-                        &r["key"],
-                        &errs.join(", "),
-                        "a node label key such as kubernetes.io/arch",
-                    );
-                }
-            }
-            if check_values {
-                for (k, v) in values.iter().enumerate() {
-                    if let Some(s) = v.as_str() {
-                        let errs = super::format::label_value(s);
-                        if !errs.is_empty() {
-                            out.invalid_at(
-                                code,
-                                &format!("{rp}/values/{k}"),
-                                v,
-                                &errs.join(", "),
-                                "a node label value",
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    };
-    let na = &a["nodeAffinity"];
-    let np = child(ap, "nodeAffinity");
+    node_affinity(&child(ap, "nodeAffinity"), &a["nodeAffinity"], out);
+    for kind in ["podAffinity", "podAntiAffinity"] {
+        pod_affinity(&child(ap, kind), &a[kind], out);
+    }
+}
+
+/// validateNodeAffinity: the required node selector (ValidateNodeSelector) and
+/// ValidatePreferredSchedulingTerms (weights 1-100, each preference a node selector term).
+fn node_affinity(np: &str, na: &Value, out: &mut Out) {
     let req = &na["requiredDuringSchedulingIgnoredDuringExecution"];
     if req.is_object() {
-        let rp = child(&np, "requiredDuringSchedulingIgnoredDuringExecution");
-        let terms = req["nodeSelectorTerms"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        if terms.is_empty() {
-            out.required(
-                code,
-                &if req["nodeSelectorTerms"].is_null() {
-                    rp.clone()
-                } else {
-                    child(&rp, "nodeSelectorTerms")
-                },
-                "must have at least one node selector term",
-                "give at least one nodeSelectorTerms entry with matchExpressions",
-            );
-        }
-        for (i, t) in terms.iter().enumerate() {
-            term(format!("{rp}/nodeSelectorTerms/{i}"), t, true, out);
-        }
+        node_selector(
+            &child(np, "requiredDuringSchedulingIgnoredDuringExecution"),
+            req,
+            out,
+        );
     }
-    let pp = child(&np, "preferredDuringSchedulingIgnoredDuringExecution");
+    let pp = child(np, "preferredDuringSchedulingIgnoredDuringExecution");
     for (i, t) in na["preferredDuringSchedulingIgnoredDuringExecution"]
         .as_array()
         .into_iter()
@@ -1218,56 +1185,179 @@ fn affinity(ap: &str, a: &Value, out: &mut Out) {
         .enumerate()
     {
         let tp = format!("{pp}/{i}");
-        weight(child(&tp, "weight"), &t["weight"], out);
+        preference_weight(&child(&tp, "weight"), &t["weight"], out);
         // invalid label values are allowed in preferred terms
-        term(child(&tp, "preference"), &t["preference"], false, out);
+        node_selector_term(&child(&tp, "preference"), &t["preference"], false, out);
     }
-    for kind in ["podAffinity", "podAntiAffinity"] {
-        let k = &a[kind];
-        let kp = child(ap, kind);
-        let topology = |tp: String, t: &Value, out: &mut Out| match t["topologyKey"].as_str() {
-            None | Some("") => out.required(
+}
+
+/// ValidateNodeSelector: at least one term, each a node selector term.
+fn node_selector(rp: &str, req: &Value, out: &mut Out) {
+    let terms = req["nodeSelectorTerms"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    if terms.is_empty() {
+        out.required(
+            codes::K8S159,
+            &if req["nodeSelectorTerms"].is_null() {
+                rp.to_string()
+            } else {
+                child(rp, "nodeSelectorTerms")
+            },
+            "must have at least one node selector term",
+            "give at least one nodeSelectorTerms entry with matchExpressions",
+        );
+    }
+    for (i, t) in terms.iter().enumerate() {
+        node_selector_term(&format!("{rp}/nodeSelectorTerms/{i}"), t, true, out);
+    }
+}
+
+/// ValidateNodeSelectorTerm: each of its matchExpressions.
+fn node_selector_term(tp: &str, t: &Value, check_values: bool, out: &mut Out) {
+    for (j, r) in t["matchExpressions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        node_selector_requirement(&format!("{tp}/matchExpressions/{j}"), r, check_values, out);
+    }
+}
+
+/// ValidateNodeSelectorRequirement: the values the operator needs, a qualified key, and (for
+/// required terms only) label values.
+fn node_selector_requirement(rp: &str, r: &Value, check_values: bool, out: &mut Out) {
+    let code = codes::K8S159;
+    let values = r["values"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let vp = if r["values"].is_null() {
+        rp.to_string()
+    } else {
+        child(rp, "values")
+    };
+    match r["operator"].as_str().unwrap_or("") {
+        "In" | "NotIn" if values.is_empty() => out.required(
+            code,
+            &vp,
+            "must be specified when `operator` is 'In' or 'NotIn'",
+            "list the label values to match, e.g. values: [ssd]",
+        ),
+        "Exists" | "DoesNotExist" if !values.is_empty() => out.forbidden(
+            code,
+            &vp,
+            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            "Exists and DoesNotExist look at the key only; remove values",
+        ),
+        "Gt" | "Lt" if values.len() != 1 => out.required(
+            code,
+            &vp,
+            "must be specified single value when `operator` is 'Lt' or 'Gt'",
+            "Gt and Lt compare with one integer, e.g. values: [\"4\"]",
+        ),
+        "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
+        _ => out.invalid_at(
+            code,
+            &child(rp, "operator"),
+            &r["operator"],
+            "not a valid selector operator",
+            "an operator is In, NotIn, Exists, DoesNotExist, Gt or Lt",
+        ),
+    }
+    if let Some(k) = r["key"].as_str() {
+        let errs = super::format::qualified_name(k);
+        if !errs.is_empty() {
+            out.invalid_at(
                 code,
-                &if t["topologyKey"].is_null() {
-                    tp
-                } else {
-                    child(&tp, "topologyKey")
-                },
-                "can not be empty",
-                "name the node label that groups nodes, e.g. topologyKey: kubernetes.io/hostname",
-            ),
-            Some(key) => {
-                let errs = super::format::qualified_name(key);
+                &child(rp, "key"),
+                &r["key"],
+                &errs.join(", "),
+                "a node label key such as kubernetes.io/arch",
+            );
+        }
+    }
+    if check_values {
+        for (k, v) in values.iter().enumerate() {
+            if let Some(s) = v.as_str() {
+                let errs = super::format::label_value(s);
                 if !errs.is_empty() {
                     out.invalid_at(
                         code,
-                        &child(&tp, "topologyKey"),
-                        &t["topologyKey"],
+                        &format!("{rp}/values/{k}"),
+                        v,
                         &errs.join(", "),
-                        "a topology key is a node label key such as topology.kubernetes.io/zone",
+                        "a node label value",
                     );
                 }
             }
-        };
-        let rq = child(&kp, "requiredDuringSchedulingIgnoredDuringExecution");
-        for (i, t) in k["requiredDuringSchedulingIgnoredDuringExecution"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            topology(format!("{rq}/{i}"), t, out);
         }
-        let pf = child(&kp, "preferredDuringSchedulingIgnoredDuringExecution");
-        for (i, t) in k["preferredDuringSchedulingIgnoredDuringExecution"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let tp = format!("{pf}/{i}");
-            weight(child(&tp, "weight"), &t["weight"], out);
-            topology(child(&tp, "podAffinityTerm"), &t["podAffinityTerm"], out);
+    }
+}
+
+/// validatePodAffinity / validatePodAntiAffinity: each required term and each weighted
+/// preferred term (validateWeightedPodAffinityTerms) through validatePodAffinityTerm.
+fn pod_affinity(kp: &str, k: &Value, out: &mut Out) {
+    let rq = child(kp, "requiredDuringSchedulingIgnoredDuringExecution");
+    for (i, t) in k["requiredDuringSchedulingIgnoredDuringExecution"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        pod_affinity_term(&format!("{rq}/{i}"), t, out);
+    }
+    let pf = child(kp, "preferredDuringSchedulingIgnoredDuringExecution");
+    for (i, t) in k["preferredDuringSchedulingIgnoredDuringExecution"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let tp = format!("{pf}/{i}");
+        preference_weight(&child(&tp, "weight"), &t["weight"], out);
+        pod_affinity_term(&child(&tp, "podAffinityTerm"), &t["podAffinityTerm"], out);
+    }
+}
+
+/// validatePodAffinityTerm: a topologyKey is required and a qualified name.
+fn pod_affinity_term(tp: &str, t: &Value, out: &mut Out) {
+    match t["topologyKey"].as_str() {
+        None | Some("") => out.required(
+            codes::K8S159,
+            &if t["topologyKey"].is_null() {
+                tp.to_string()
+            } else {
+                child(tp, "topologyKey")
+            },
+            "can not be empty",
+            "name the node label that groups nodes, e.g. topologyKey: kubernetes.io/hostname",
+        ),
+        Some(key) => {
+            let errs = super::format::qualified_name(key);
+            if !errs.is_empty() {
+                out.invalid_at(
+                    codes::K8S159,
+                    &child(tp, "topologyKey"),
+                    &t["topologyKey"],
+                    &errs.join(", "),
+                    "a topology key is a node label key such as topology.kubernetes.io/zone",
+                );
+            }
         }
+    }
+}
+
+/// The weight of a preferred scheduling or pod affinity term: 1-100.
+fn preference_weight(wp: &str, w: &Value, out: &mut Out) {
+    if let Some(n) = w.as_i64()
+        && !(1..=100).contains(&n)
+    {
+        out.invalid_at(
+            codes::K8S159,
+            wp,
+            w,
+            "must be in the range 1-100",
+            "a preference weighs 1 to 100",
+        );
     }
 }

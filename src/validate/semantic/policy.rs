@@ -84,70 +84,10 @@ pub(super) fn hpa(v: &Value, out: &mut Out) {
         return;
     }
     let min_given = spec["minReplicas"].as_i64();
-    // HPAScaleToZero is beta and on by default in 1.37: the lower bound is 0
-    // (pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go), and validateMetrics
-    // allows 0 only with an Object or External metric (the defaulted metric is cpu).
     if let Some(n) = min_given {
-        if n < 0 {
-            out.invalid_at(
-                codes::K8S161,
-                "/spec/minReplicas",
-                &spec["minReplicas"],
-                "must be greater than or equal to 0",
-                "minReplicas is at least 1 (or 0 with an Object or External metric)",
-            );
-        } else if n == 0 {
-            let scales_to_zero = spec["metrics"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|m| matches!(m["type"].as_str(), Some("Object" | "External")));
-            if !scales_to_zero {
-                let (ptr, at_key) = if spec["metrics"].is_null() {
-                    ("/spec/minReplicas", false)
-                } else {
-                    ("/spec/metrics", true)
-                };
-                out.issues.push(super::Issue {
-                    code: codes::K8S161,
-                    message: "spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to zero replicas".into(),
-                    pointer: ptr.into(),
-                    at_key,
-                    hint: Some("scaling to zero needs an Object or External metric to wake the workload; use minReplicas: 1, or add such a metric".into()),
-                });
-            }
-        }
+        min_replicas(spec, n, out);
     }
-    let min = min_given.unwrap_or(1);
-    if let Some(max) = spec["maxReplicas"].as_i64() {
-        let mp = "/spec/maxReplicas";
-        if max == 0 {
-            out.invalid_at(
-                codes::K8S161,
-                mp,
-                &spec["maxReplicas"],
-                "must be set and greater than 0",
-                "set maxReplicas to the most replicas the autoscaler may run",
-            );
-        } else if max < 0 {
-            out.invalid_at(
-                codes::K8S161,
-                mp,
-                &spec["maxReplicas"],
-                "must be greater than or equal to 1",
-                "set maxReplicas to the most replicas the autoscaler may run",
-            );
-        }
-        if max < min {
-            out.invalid_at(
-                codes::K8S161,
-                mp,
-                &spec["maxReplicas"],
-                "must be greater than or equal to `minReplicas`",
-                &format!("maxReplicas is below minReplicas ({min}); raise it"),
-            );
-        }
-    }
+    max_replicas(spec, min_given.unwrap_or(1), out);
     for dir in ["scaleUp", "scaleDown"] {
         let r = &spec["behavior"][dir];
         if r.is_object() {
@@ -157,31 +97,105 @@ pub(super) fn hpa(v: &Value, out: &mut Out) {
     for (i, m) in spec["metrics"].as_array().into_iter().flatten().enumerate() {
         for src in ["resource", "containerResource"] {
             let s = &m[src];
-            if !s.is_object() {
-                continue;
+            if s.is_object() {
+                resource_metric_source(&format!("/spec/metrics/{i}/{src}/target"), s, out);
+                // Only the first metric source is validated when several are given.
+                break;
             }
-            // Only the first metric source is validated when several are given.
-            let tp = format!("/spec/metrics/{i}/{src}/target");
-            metric_target(&tp, &s["target"], out);
-            let t = &s["target"];
-            if t["averageUtilization"].is_null() && t["averageValue"].is_null() {
-                out.required(
-                    codes::K8S161,
-                    &tp,
-                    "must set either a target raw value or a target utilization",
-                    "a resource metric targets averageUtilization (e.g. 70) or averageValue",
-                );
-            }
-            if !t["averageUtilization"].is_null() && !t["averageValue"].is_null() {
-                out.forbidden(
-                    codes::K8S161,
-                    &format!("{tp}/averageValue"),
-                    "may not set both a target raw value and a target utilization",
-                    "keep averageUtilization or averageValue, not both",
-                );
-            }
-            break;
         }
+    }
+}
+
+/// A written minReplicas `n`: not negative, and 0 only with an Object or External metric.
+fn min_replicas(spec: &Value, n: i64, out: &mut Out) {
+    // HPAScaleToZero is beta and on by default in 1.37: the lower bound is 0
+    // (pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go), and validateMetrics
+    // allows 0 only with an Object or External metric (the defaulted metric is cpu).
+    if n < 0 {
+        out.invalid_at(
+            codes::K8S161,
+            "/spec/minReplicas",
+            &spec["minReplicas"],
+            "must be greater than or equal to 0",
+            "minReplicas is at least 1 (or 0 with an Object or External metric)",
+        );
+    } else if n == 0 {
+        let scales_to_zero = spec["metrics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|m| matches!(m["type"].as_str(), Some("Object" | "External")));
+        if !scales_to_zero {
+            let (ptr, at_key) = if spec["metrics"].is_null() {
+                ("/spec/minReplicas", false)
+            } else {
+                ("/spec/metrics", true)
+            };
+            out.issues.push(super::Issue {
+                code: codes::K8S161,
+                message: "spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to zero replicas".into(),
+                pointer: ptr.into(),
+                at_key,
+                hint: Some("scaling to zero needs an Object or External metric to wake the workload; use minReplicas: 1, or add such a metric".into()),
+            });
+        }
+    }
+}
+
+/// maxReplicas, when written: at least 1 and at least `min` (minReplicas after defaulting).
+fn max_replicas(spec: &Value, min: i64, out: &mut Out) {
+    let Some(max) = spec["maxReplicas"].as_i64() else {
+        return;
+    };
+    let mp = "/spec/maxReplicas";
+    if max == 0 {
+        out.invalid_at(
+            codes::K8S161,
+            mp,
+            &spec["maxReplicas"],
+            "must be set and greater than 0",
+            "set maxReplicas to the most replicas the autoscaler may run",
+        );
+    } else if max < 0 {
+        out.invalid_at(
+            codes::K8S161,
+            mp,
+            &spec["maxReplicas"],
+            "must be greater than or equal to 1",
+            "set maxReplicas to the most replicas the autoscaler may run",
+        );
+    }
+    if max < min {
+        out.invalid_at(
+            codes::K8S161,
+            mp,
+            &spec["maxReplicas"],
+            "must be greater than or equal to `minReplicas`",
+            &format!("maxReplicas is below minReplicas ({min}); raise it"),
+        );
+    }
+}
+
+/// validateResourceSource / validateContainerResourceSource: the target (at `tp`), with
+/// exactly one of averageUtilization and averageValue.
+fn resource_metric_source(tp: &str, s: &Value, out: &mut Out) {
+    metric_target(tp, &s["target"], out);
+    let t = &s["target"];
+    if t["averageUtilization"].is_null() && t["averageValue"].is_null() {
+        out.required(
+            codes::K8S161,
+            tp,
+            "must set either a target raw value or a target utilization",
+            "a resource metric targets averageUtilization (e.g. 70) or averageValue",
+        );
+    }
+    if !t["averageUtilization"].is_null() && !t["averageValue"].is_null() {
+        out.forbidden(
+            codes::K8S161,
+            &format!("{tp}/averageValue"),
+            "may not set both a target raw value and a target utilization",
+            "keep averageUtilization or averageValue, not both",
+        );
     }
 }
 

@@ -140,24 +140,7 @@ pub(super) fn container(cp: &str, c: &Value, out: &mut Out) {
     let mut hugepages = false;
     for (list, lptr) in [(limits, &lp), (requests, &qp)] {
         for (name, v) in list {
-            let kp = child(lptr, name);
-            let errs = container_resource_name(name);
-            if !errs.is_empty() {
-                out.issues.push(super::Issue {
-                    code: codes::K8S141,
-                    message: format!(
-                        "{}: Invalid value: {name:?}: {}",
-                        super::pointer_to_path(&kp),
-                        errs.join(", ")
-                    ),
-                    pointer: kp.clone(),
-                    at_key: true,
-                    hint: Some(resource_name_hint(name)),
-                });
-            }
-            if let Some(q) = quantity::of(v) {
-                quantity_value(name, q, &kp, v, out);
-            }
+            resource_entry(&child(lptr, name), name, v, out);
             cpu_or_memory |= matches!(name.as_str(), "cpu" | "memory");
             hugepages |= is_hugepages(name);
         }
@@ -166,30 +149,7 @@ pub(super) fn container(cp: &str, c: &Value, out: &mut Out) {
     for (name, v) in requests {
         let kp = child(&qp, name);
         match limits.get(name) {
-            Some(lv) => {
-                let (Some(rq), Some(lq)) = (quantity::of(v), quantity::of(lv)) else {
-                    continue;
-                };
-                if rq != lq && !overcommit_allowed(name) {
-                    out.invalid(
-                        codes::K8S140,
-                        &kp,
-                        &req_field,
-                        v,
-                        &format!("must be equal to {name} limit of {}", plain(lv)),
-                        &format!("`{name}` cannot be overcommitted: set its request equal to its limit (or give only the limit)"),
-                    );
-                } else if rq > lq {
-                    out.invalid(
-                        codes::K8S140,
-                        &kp,
-                        &req_field,
-                        v,
-                        &format!("must be less than or equal to {name} limit of {}", plain(lv)),
-                        &format!("the {name} request {} is above its limit {}; lower the request or raise the limit", plain(v), plain(lv)),
-                    );
-                }
-            }
+            Some(lv) => request_within_limit(&kp, &req_field, name, v, lv, out),
             None if !overcommit_allowed(name) => {
                 out.issues.push(super::Issue {
                     code: codes::K8S140,
@@ -218,6 +178,69 @@ pub(super) fn container(cp: &str, c: &Value, out: &mut Out) {
             &rp,
             "HugePages require cpu or memory",
             "request (or limit) cpu or memory along with hugepages",
+        );
+    }
+}
+
+/// One limit or request (at `kp`): ValidateContainerResourceName and
+/// ValidateResourceQuantityValue.
+fn resource_entry(kp: &str, name: &str, v: &Value, out: &mut Out) {
+    let errs = container_resource_name(name);
+    if !errs.is_empty() {
+        out.issues.push(super::Issue {
+            code: codes::K8S141,
+            message: format!(
+                "{}: Invalid value: {name:?}: {}",
+                super::pointer_to_path(kp),
+                errs.join(", ")
+            ),
+            pointer: kp.to_string(),
+            at_key: true,
+            hint: Some(resource_name_hint(name)),
+        });
+    }
+    if let Some(q) = quantity::of(v) {
+        quantity_value(name, q, kp, v, out);
+    }
+}
+
+/// validateResourceRequirements for a request `v` (at `kp`) with a limit `lv`: equal for a
+/// resource that cannot be overcommitted, else not above the limit.
+fn request_within_limit(
+    kp: &str,
+    req_field: &str,
+    name: &str,
+    v: &Value,
+    lv: &Value,
+    out: &mut Out,
+) {
+    let (Some(rq), Some(lq)) = (quantity::of(v), quantity::of(lv)) else {
+        return;
+    };
+    if rq != lq && !overcommit_allowed(name) {
+        out.invalid(
+            codes::K8S140,
+            kp,
+            req_field,
+            v,
+            &format!("must be equal to {name} limit of {}", plain(lv)),
+            &format!("`{name}` cannot be overcommitted: set its request equal to its limit (or give only the limit)"),
+        );
+    } else if rq > lq {
+        out.invalid(
+            codes::K8S140,
+            kp,
+            req_field,
+            v,
+            &format!(
+                "must be less than or equal to {name} limit of {}",
+                plain(lv)
+            ),
+            &format!(
+                "the {name} request {} is above its limit {}; lower the request or raise the limit",
+                plain(v),
+                plain(lv)
+            ),
         );
     }
 }
@@ -252,200 +275,230 @@ pub(super) fn limit_range(v: &Value, out: &mut Out) {
     for (i, item) in limits.iter().enumerate() {
         let ip = format!("/spec/limits/{i}");
         let ty = item["type"].as_str().unwrap_or("");
-        let get = |f: &str| -> Vec<(String, Value)> {
+        if ty == "Pod" {
+            pod_defaults_forbidden(&ip, item, out);
+        }
+        let bounds = LimitBounds::defaulted(&ip, item, ty);
+        for k in bounds.resource_names() {
+            bounds.check_order(&ip, k, out);
+        }
+        max_limit_request_ratio(&ip, item["maxLimitRequestRatio"].as_object(), out);
+    }
+}
+
+/// A LimitRange item of type Pod may not set defaults: they apply to containers.
+fn pod_defaults_forbidden(ip: &str, item: &Value, out: &mut Out) {
+    for f in ["default", "defaultRequest"] {
+        if item[f].as_object().is_some_and(|m| !m.is_empty()) {
+            out.forbidden(
+                codes::K8S143,
+                &format!("{ip}/{f}"),
+                "may not be specified when `type` is 'Pod'",
+                "defaults apply to containers; move them to an item of type Container",
+            );
+        }
+    }
+}
+
+/// One resource's quantity in one of an item's lists: its index in the list (for the source
+/// pointer), the quantity and the value as written.
+struct Bound<'a> {
+    idx: usize,
+    q: Quantity,
+    v: &'a Value,
+}
+
+/// The min, max, default and defaultRequest lists of one LimitRange item, in written order,
+/// after SetDefaults_LimitRangeItem.
+struct LimitBounds<'a> {
+    max: Vec<(&'a String, &'a Value)>,
+    min: Vec<(&'a String, &'a Value)>,
+    default: Vec<(&'a String, &'a Value)>,
+    default_request: Vec<(&'a String, &'a Value)>,
+    // Where each value came from: written (a pointer) or defaulted (the source's pointer).
+    default_src: Vec<String>,
+    request_src: Vec<String>,
+}
+
+impl<'a> LimitBounds<'a> {
+    fn defaulted(ip: &str, item: &'a Value, ty: &str) -> LimitBounds<'a> {
+        let get = |f: &str| -> Vec<(&'a String, &'a Value)> {
             item[f]
                 .as_object()
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .map(|m| m.iter().collect())
                 .unwrap_or_default()
         };
-        let max = get("max");
-        let min = get("min");
-        let mut default = get("default");
-        let mut default_request = get("defaultRequest");
-        // Where each value came from: written (a pointer) or defaulted (the source's pointer).
-        let mut default_src: Vec<String> = default
-            .iter()
-            .map(|(k, _)| child(&format!("{ip}/default"), k))
-            .collect();
-        let mut request_src: Vec<String> = default_request
-            .iter()
-            .map(|(k, _)| child(&format!("{ip}/defaultRequest"), k))
-            .collect();
-        if ty == "Pod" {
-            for f in ["default", "defaultRequest"] {
-                if item[f].as_object().is_some_and(|m| !m.is_empty()) {
-                    out.forbidden(
-                        codes::K8S143,
-                        &format!("{ip}/{f}"),
-                        "may not be specified when `type` is 'Pod'",
-                        "defaults apply to containers; move them to an item of type Container",
-                    );
-                }
-            }
-            default.clear();
-            default_request.clear();
-            default_src.clear();
-            request_src.clear();
+        let mut b = LimitBounds {
+            max: get("max"),
+            min: get("min"),
+            default: Vec::new(),
+            default_request: Vec::new(),
+            default_src: Vec::new(),
+            request_src: Vec::new(),
+        };
+        // Pod items get no defaults (writing them is forbidden, above).
+        if ty != "Pod" {
+            b.default = get("default");
+            b.default_request = get("defaultRequest");
+            b.default_src = (b.default.iter())
+                .map(|(k, _)| child(&format!("{ip}/default"), k))
+                .collect();
+            b.request_src = (b.default_request.iter())
+                .map(|(k, _)| child(&format!("{ip}/defaultRequest"), k))
+                .collect();
         }
         if ty == "Container" {
-            for (k, q) in &max {
-                if !default.iter().any(|(d, _)| d == k) {
-                    default.push((k.clone(), q.clone()));
-                    default_src.push(child(&format!("{ip}/max"), k));
-                }
+            b.default_container_item(ip);
+        }
+        b
+    }
+
+    /// SetDefaults_LimitRangeItem for type Container: default ← max, defaultRequest ←
+    /// default, then defaultRequest ← min, each only where the resource is not set yet.
+    fn default_container_item(&mut self, ip: &str) {
+        for &(k, q) in &self.max {
+            if !self.default.iter().any(|(d, _)| *d == k) {
+                self.default.push((k, q));
+                self.default_src.push(child(&format!("{ip}/max"), k));
             }
-            for (idx, (k, q)) in default.clone().iter().enumerate() {
-                if !default_request.iter().any(|(d, _)| d == k) {
-                    default_request.push((k.clone(), q.clone()));
-                    request_src.push(default_src[idx].clone());
-                }
+        }
+        for (idx, &(k, q)) in self.default.iter().enumerate() {
+            if !self.default_request.iter().any(|(d, _)| *d == k) {
+                self.default_request.push((k, q));
+                self.request_src.push(self.default_src[idx].clone());
             }
-            for (k, q) in &min {
-                if !default_request.iter().any(|(d, _)| d == k) {
-                    default_request.push((k.clone(), q.clone()));
-                    request_src.push(child(&format!("{ip}/min"), k));
+        }
+        for &(k, q) in &self.min {
+            if !self.default_request.iter().any(|(d, _)| *d == k) {
+                self.default_request.push((k, q));
+                self.request_src.push(child(&format!("{ip}/min"), k));
+            }
+        }
+    }
+
+    /// Every resource named in max, min, default or defaultRequest, first mention first.
+    fn resource_names(&self) -> Vec<&'a String> {
+        let mut keys: Vec<&'a String> = Vec::new();
+        for list in [&self.max, &self.min, &self.default, &self.default_request] {
+            for &(k, _) in list {
+                if !keys.contains(&k) {
+                    keys.push(k);
                 }
             }
         }
-        let find = |list: &[(String, Value)], k: &str| -> Option<(usize, Quantity, Value)> {
-            list.iter()
-                .enumerate()
-                .find(|(_, (n, _))| n == k)
-                .and_then(|(i, (_, v))| quantity::of(v).map(|q| (i, q, v.clone())))
+        keys
+    }
+
+    /// The ordering min ≤ defaultRequest ≤ default ≤ max of resource `k`, and default =
+    /// defaultRequest for a resource that cannot be overcommitted. A defaulted value is
+    /// reported at the value it was defaulted from.
+    fn check_order(&self, ip: &str, k: &str, out: &mut Out) {
+        let mn = bound(&self.min, k);
+        let mx = bound(&self.max, k);
+        let df = bound(&self.default, k);
+        let dr = bound(&self.default_request, k);
+        let minp = child(&format!("{ip}/min"), k);
+        let hint = "order each resource as min ≤ defaultRequest ≤ default ≤ max (a missing default is the max, a missing defaultRequest the default or the min)";
+        let mut bad = |ptr: &str, f: &str, val: &Value, detail: String| {
+            let field = super::pointer_to_path(&child(&format!("{ip}/{f}"), k));
+            out.invalid(codes::K8S143, ptr, &field, val, &detail, hint);
         };
-        let mut keys: Vec<String> = Vec::new();
-        for list in [&max, &min, &default, &default_request] {
-            for (k, _) in list {
-                if !keys.contains(k) {
-                    keys.push(k.clone());
-                }
-            }
+        let req_src = |r: &Bound| self.request_src[r.idx].as_str();
+        let def_src = |d: &Bound| self.default_src[d.idx].as_str();
+        if let Some((a, b)) = above(&mn, &mx) {
+            let detail = format!(
+                "min value {} is greater than max value {}",
+                plain(a.v),
+                plain(b.v)
+            );
+            bad(&minp, "min", a.v, detail);
         }
-        for k in &keys {
-            let mn = find(&min, k);
-            let mx = find(&max, k);
-            let df = find(&default, k);
-            let dr = find(&default_request, k);
-            let minp = child(&format!("{ip}/min"), k);
-            let hint = "order each resource as min ≤ defaultRequest ≤ default ≤ max (a missing default is the max, a missing defaultRequest the default or the min)";
-            let mut bad = |ptr: &str, field: String, val: &Value, detail: String| {
-                out.invalid(codes::K8S143, ptr, &field, val, &detail, hint);
-            };
-            let path = |f: &str| super::pointer_to_path(&child(&format!("{ip}/{f}"), k));
-            if let (Some((_, a, av)), Some((_, b, bv))) = (&mn, &mx)
-                && a > b
-            {
-                bad(
-                    &minp,
-                    path("min"),
-                    av,
-                    format!(
-                        "min value {} is greater than max value {}",
-                        plain(av),
-                        plain(bv)
-                    ),
-                );
-            }
-            if let (Some((ri, r, rv)), Some((_, a, av))) = (&dr, &mn)
-                && a > r
-            {
-                bad(
-                    &request_src[*ri],
-                    path("defaultRequest"),
-                    rv,
-                    format!(
-                        "min value {} is greater than default request value {}",
-                        plain(av),
-                        plain(rv)
-                    ),
-                );
-            }
-            if let (Some((ri, r, rv)), Some((_, b, bv))) = (&dr, &mx)
-                && r > b
-            {
-                bad(
-                    &request_src[*ri],
-                    path("defaultRequest"),
-                    rv,
-                    format!(
-                        "default request value {} is greater than max value {}",
-                        plain(rv),
-                        plain(bv)
-                    ),
-                );
-            }
-            if let (Some((ri, r, rv)), Some((_, d, dv))) = (&dr, &df)
-                && r > d
-            {
-                bad(
-                    &request_src[*ri],
-                    path("defaultRequest"),
-                    rv,
-                    format!(
-                        "default request value {} is greater than default limit value {}",
-                        plain(rv),
-                        plain(dv)
-                    ),
-                );
-            }
-            if let (Some((di, d, dv)), Some((_, a, av))) = (&df, &mn)
-                && a > d
-            {
-                bad(
-                    &default_src[*di],
-                    path("default"),
-                    av,
-                    format!(
-                        "min value {} is greater than default value {}",
-                        plain(av),
-                        plain(dv)
-                    ),
-                );
-            }
-            if let (Some((di, d, dv)), Some((_, b, bv))) = (&df, &mx)
-                && d > b
-            {
-                bad(
-                    &default_src[*di],
-                    path("default"),
-                    bv,
-                    format!(
-                        "default value {} is greater than max value {}",
-                        plain(dv),
-                        plain(bv)
-                    ),
-                );
-            }
-            if !overcommit_allowed(k)
-                && let (Some((_, d, dv)), Some((ri, r, rv))) = (&df, &dr)
-                && d != r
-            {
-                bad(
-                    &request_src[*ri],
-                    path("defaultRequest"),
-                    rv,
-                    format!(
-                        "default value {} must equal to defaultRequest value {} in {k}",
-                        plain(dv),
-                        plain(rv)
-                    ),
-                );
-            }
+        if let Some((a, r)) = above(&mn, &dr) {
+            let detail = format!(
+                "min value {} is greater than default request value {}",
+                plain(a.v),
+                plain(r.v)
+            );
+            bad(req_src(r), "defaultRequest", r.v, detail);
         }
-        if let Some(ratios) = item["maxLimitRequestRatio"].as_object() {
-            for (k, rv) in ratios {
-                if let Some(r) = quantity::of(rv)
-                    && r.nano < 1_000_000_000
-                {
-                    out.invalid_at(
-                        codes::K8S143,
-                        &child(&format!("{ip}/maxLimitRequestRatio"), k),
-                        rv,
-                        &format!("ratio {} is less than 1", plain(rv)),
-                        "a limit/request ratio is at least 1",
-                    );
-                }
-            }
+        if let Some((r, b)) = above(&dr, &mx) {
+            let detail = format!(
+                "default request value {} is greater than max value {}",
+                plain(r.v),
+                plain(b.v)
+            );
+            bad(req_src(r), "defaultRequest", r.v, detail);
+        }
+        if let Some((r, d)) = above(&dr, &df) {
+            let detail = format!(
+                "default request value {} is greater than default limit value {}",
+                plain(r.v),
+                plain(d.v)
+            );
+            bad(req_src(r), "defaultRequest", r.v, detail);
+        }
+        if let Some((a, d)) = above(&mn, &df) {
+            let detail = format!(
+                "min value {} is greater than default value {}",
+                plain(a.v),
+                plain(d.v)
+            );
+            bad(def_src(d), "default", a.v, detail);
+        }
+        if let Some((d, b)) = above(&df, &mx) {
+            let detail = format!(
+                "default value {} is greater than max value {}",
+                plain(d.v),
+                plain(b.v)
+            );
+            bad(def_src(d), "default", b.v, detail);
+        }
+        if !overcommit_allowed(k)
+            && let (Some(d), Some(r)) = (&df, &dr)
+            && d.q != r.q
+        {
+            let detail = format!(
+                "default value {} must equal to defaultRequest value {} in {k}",
+                plain(d.v),
+                plain(r.v)
+            );
+            bad(req_src(r), "defaultRequest", r.v, detail);
+        }
+    }
+}
+
+/// Resource `k` in `list`, when it is there and a quantity.
+fn bound<'a>(list: &[(&String, &'a Value)], k: &str) -> Option<Bound<'a>> {
+    list.iter()
+        .enumerate()
+        .find(|(_, (n, _))| *n == k)
+        .and_then(|(idx, &(_, v))| quantity::of(v).map(|q| Bound { idx, q, v }))
+}
+
+/// Both bounds, when both are set and the first is above the second.
+fn above<'b, 'a>(
+    hi: &'b Option<Bound<'a>>,
+    lo: &'b Option<Bound<'a>>,
+) -> Option<(&'b Bound<'a>, &'b Bound<'a>)> {
+    match (hi, lo) {
+        (Some(h), Some(l)) if h.q > l.q => Some((h, l)),
+        _ => None,
+    }
+}
+
+/// maxLimitRequestRatio: each ratio is at least 1.
+fn max_limit_request_ratio(ip: &str, ratios: Option<&Map<String, Value>>, out: &mut Out) {
+    for (k, rv) in ratios.into_iter().flatten() {
+        if let Some(r) = quantity::of(rv)
+            && r.nano < 1_000_000_000
+        {
+            out.invalid_at(
+                codes::K8S143,
+                &child(&format!("{ip}/maxLimitRequestRatio"), k),
+                rv,
+                &format!("ratio {} is less than 1", plain(rv)),
+                "a limit/request ratio is at least 1",
+            );
         }
     }
 }

@@ -17,6 +17,8 @@ fn restart_policy(spec: &Value) -> &str {
         .unwrap_or("Always")
 }
 
+/// What ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec and
+/// ValidateDaemonSetSpec share (counts, selector, template), then each kind's own rules.
 pub(super) fn apps(kind: &str, v: &Value, out: &mut Out) {
     let spec = &v["spec"];
     if !spec.is_object() {
@@ -29,32 +31,53 @@ pub(super) fn apps(kind: &str, v: &Value, out: &mut Out) {
     if matches!(kind, "Deployment" | "DaemonSet") {
         out.nonnegative("/spec/revisionHistoryLimit", &spec["revisionHistoryLimit"]);
     }
-    // An empty selector: `selector: {}` (the schema requires the field).
-    if let Some(sel) = spec["selector"].as_object() {
-        let n = sel
-            .get("matchLabels")
-            .and_then(Value::as_object)
-            .map_or(0, |m| m.len())
-            + sel
-                .get("matchExpressions")
-                .and_then(Value::as_array)
-                .map_or(0, |a| a.len());
-        if n == 0 {
-            let what = match kind {
-                "StatefulSet" => "statefulset",
-                "DaemonSet" => "daemonset",
-                _ => "deployment",
-            };
-            out.invalid_at(
-                codes::K8S123,
-                "/spec/selector",
-                &spec["selector"],
-                &format!("empty selector is invalid for {what}"),
-                "select the Pods by a label of the template, e.g. matchLabels: {app: web}",
-            );
-        }
-    }
+    empty_selector(kind, spec, out);
     selector(spec, out);
+    template_and_claims(spec, out);
+    template_for_replicas(kind, &spec["template"]["spec"], out);
+    match kind {
+        "DaemonSet" => daemon_set_strategy(spec, out),
+        "StatefulSet" => stateful_set(spec, out),
+        "Deployment" => {
+            deployment_strategy(spec, out);
+            progress_deadline(spec, out);
+        }
+        _ => {}
+    }
+}
+
+/// An empty selector: `selector: {}` (the schema requires the field).
+fn empty_selector(kind: &str, spec: &Value, out: &mut Out) {
+    let Some(sel) = spec["selector"].as_object() else {
+        return;
+    };
+    let n = sel
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .map_or(0, |m| m.len())
+        + sel
+            .get("matchExpressions")
+            .and_then(Value::as_array)
+            .map_or(0, |a| a.len());
+    if n == 0 {
+        let what = match kind {
+            "StatefulSet" => "statefulset",
+            "DaemonSet" => "daemonset",
+            _ => "deployment",
+        };
+        out.invalid_at(
+            codes::K8S123,
+            "/spec/selector",
+            &spec["selector"],
+            &format!("empty selector is invalid for {what}"),
+            "select the Pods by a label of the template, e.g. matchLabels: {app: web}",
+        );
+    }
+}
+
+/// The Pod template (whose Pods also get the volumeClaimTemplates as volumes), then
+/// validateVolumeClaimTemplates → ValidatePersistentVolumeClaimSpec.
+fn template_and_claims(spec: &Value, out: &mut Out) {
     let claims: Vec<&str> = spec["volumeClaimTemplates"]
         .as_array()
         .into_iter()
@@ -62,7 +85,6 @@ pub(super) fn apps(kind: &str, v: &Value, out: &mut Out) {
         .filter_map(|c| c["metadata"]["name"].as_str())
         .collect();
     pod::template_with("/spec/template", &spec["template"], &claims, out);
-    // validateVolumeClaimTemplates → ValidatePersistentVolumeClaimSpec
     for (i, c) in spec["volumeClaimTemplates"]
         .as_array()
         .into_iter()
@@ -75,7 +97,12 @@ pub(super) fn apps(kind: &str, v: &Value, out: &mut Out) {
             out,
         );
     }
-    let policy = restart_policy(&spec["template"]["spec"]);
+}
+
+/// ValidatePodTemplateSpecForReplicaSet, and the same checks of ValidateStatefulSetSpec and
+/// ValidateDaemonSetSpec: the Pods restart always and have no activeDeadlineSeconds.
+fn template_for_replicas(kind: &str, tspec: &Value, out: &mut Out) {
+    let policy = restart_policy(tspec);
     if policy != "Always" {
         out.not_supported(
             codes::K8S121,
@@ -85,7 +112,7 @@ pub(super) fn apps(kind: &str, v: &Value, out: &mut Out) {
             &format!("a {kind} restarts its Pods forever; remove restartPolicy (or use a Job for run-to-completion work)"),
         );
     }
-    if !spec["template"]["spec"]["activeDeadlineSeconds"].is_null() {
+    if !tspec["activeDeadlineSeconds"].is_null() {
         out.forbidden(
             codes::K8S121,
             "/spec/template/spec/activeDeadlineSeconds",
@@ -93,40 +120,36 @@ pub(super) fn apps(kind: &str, v: &Value, out: &mut Out) {
             "remove activeDeadlineSeconds; it is for Pods that run to completion",
         );
     }
-    if kind == "DaemonSet" {
-        daemon_set_strategy(spec, out);
-    }
-    if kind == "StatefulSet" {
-        stateful_set(spec, out);
-    }
-    if kind == "Deployment" {
-        deployment_strategy(spec, out);
-        // SetDefaults_Deployment: progressDeadlineSeconds defaults to 600.
-        let min_ready = spec["minReadySeconds"].as_i64().unwrap_or(0);
-        let given = spec["progressDeadlineSeconds"].as_i64();
-        out.nonnegative(
-            "/spec/progressDeadlineSeconds",
-            &spec["progressDeadlineSeconds"],
+}
+
+/// ValidateDeploymentSpec: progressDeadlineSeconds is above minReadySeconds, after
+/// SetDefaults_Deployment (progressDeadlineSeconds defaults to 600).
+fn progress_deadline(spec: &Value, out: &mut Out) {
+    let min_ready = spec["minReadySeconds"].as_i64().unwrap_or(0);
+    let given = spec["progressDeadlineSeconds"].as_i64();
+    out.nonnegative(
+        "/spec/progressDeadlineSeconds",
+        &spec["progressDeadlineSeconds"],
+    );
+    let deadline = given.unwrap_or(600);
+    if deadline <= min_ready {
+        let defaulted = Value::from(600);
+        let (ptr, val) = if given.is_some() {
+            (
+                "/spec/progressDeadlineSeconds",
+                &spec["progressDeadlineSeconds"],
+            )
+        } else {
+            ("/spec/minReadySeconds", &defaulted)
+        };
+        out.invalid(
+            codes::K8S122,
+            ptr,
+            "spec.progressDeadlineSeconds",
+            val,
+            "must be greater than minReadySeconds",
+            "set progressDeadlineSeconds above minReadySeconds (it defaults to 600)",
         );
-        let deadline = given.unwrap_or(600);
-        if deadline <= min_ready {
-            let (ptr, val) = if given.is_some() {
-                (
-                    "/spec/progressDeadlineSeconds",
-                    spec["progressDeadlineSeconds"].clone(),
-                )
-            } else {
-                ("/spec/minReadySeconds", Value::from(600))
-            };
-            out.invalid(
-                codes::K8S122,
-                ptr,
-                "spec.progressDeadlineSeconds",
-                &val,
-                "must be greater than minReadySeconds",
-                "set progressDeadlineSeconds above minReadySeconds (it defaults to 600)",
-            );
-        }
     }
 }
 
@@ -331,52 +354,7 @@ fn selector(spec: &Value, out: &mut Out) {
     let mut valid = true;
     for (i, e) in exprs.iter().enumerate() {
         let ep = format!("/spec/selector/matchExpressions/{i}");
-        let values = e["values"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-        match e["operator"].as_str().unwrap_or("") {
-            "In" | "NotIn" if values.is_empty() => {
-                valid = false;
-                out.required(
-                    codes::K8S129,
-                    &if e["values"].is_null() {
-                        ep.clone()
-                    } else {
-                        format!("{ep}/values")
-                    },
-                    "must be specified when `operator` is 'In' or 'NotIn'",
-                    "list the label values the expression matches, e.g. values: [web]",
-                );
-            }
-            "Exists" | "DoesNotExist" if !values.is_empty() => {
-                valid = false;
-                out.forbidden(
-                    codes::K8S129,
-                    &format!("{ep}/values"),
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                    "Exists and DoesNotExist look at the key only; remove values",
-                );
-            }
-            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-            _ => {
-                valid = false;
-                out.invalid_at(
-                    codes::K8S129,
-                    &format!("{ep}/operator"),
-                    &e["operator"],
-                    "not a valid selector operator",
-                    "an operator is In, NotIn, Exists or DoesNotExist",
-                );
-            }
-        }
-        let key_ok = e["key"]
-            .as_str()
-            .is_some_and(|k| super::format::qualified_name(k).is_empty());
-        let values_ok = values.iter().all(|v| {
-            v.as_str()
-                .is_some_and(|s| super::format::label_value(s).is_empty())
-        });
-        if !key_ok || !values_ok {
-            valid = false; // reported as a label problem, or by the schema
-        }
+        valid &= selector_requirement(&ep, e, out);
     }
     let match_labels = sel["matchLabels"].as_object();
     let n = match_labels.map_or(0, |m| m.len()) + exprs.len();
@@ -387,37 +365,7 @@ fn selector(spec: &Value, out: &mut Out) {
     let labels = spec["template"]["metadata"]["labels"]
         .as_object()
         .unwrap_or(&empty);
-    let label = |k: &str| labels.get(k).and_then(Value::as_str);
-    let mut miss: Option<String> = None;
-    for (k, v) in match_labels.into_iter().flatten() {
-        if label(k) != v.as_str() {
-            miss = Some(format!("{k}={}", v.as_str().unwrap_or("")));
-            break;
-        }
-    }
-    if miss.is_none() {
-        for e in exprs {
-            let k = e["key"].as_str().unwrap_or("");
-            let values: Vec<&str> = e["values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let op = e["operator"].as_str().unwrap_or("");
-            let ok = match op {
-                "In" => label(k).is_some_and(|l| values.contains(&l)),
-                "NotIn" => label(k).is_none_or(|l| !values.contains(&l)),
-                "Exists" => label(k).is_some(),
-                _ => label(k).is_none(),
-            };
-            if !ok {
-                miss = Some(format!("{k} {op} [{}]", values.join(", ")));
-                break;
-            }
-        }
-    }
-    if let Some(m) = miss {
+    if let Some(m) = selector_miss(match_labels, exprs, labels) {
         let lp = "/spec/template/metadata/labels";
         let (ptr, at_key) = if spec["template"]["metadata"]["labels"].is_object() {
             (lp, true)
@@ -441,18 +389,102 @@ fn selector(spec: &Value, out: &mut Out) {
     }
 }
 
-/// validatePodFailurePolicy, validatePodFailurePolicyRule,
-/// validatePodFailurePolicyRuleOnExitCodes, validatePodFailurePolicyRuleOnPodConditions.
+/// ValidateLabelSelectorRequirement for the expression at `ep`: the values its operator
+/// needs. Returns whether LabelSelectorAsSelector would accept it (a bad key or label value
+/// is reported as a label problem, or by the schema).
+fn selector_requirement(ep: &str, e: &Value, out: &mut Out) -> bool {
+    let values = e["values"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let mut valid = true;
+    match e["operator"].as_str().unwrap_or("") {
+        "In" | "NotIn" if values.is_empty() => {
+            valid = false;
+            out.required(
+                codes::K8S129,
+                &if e["values"].is_null() {
+                    ep.to_string()
+                } else {
+                    format!("{ep}/values")
+                },
+                "must be specified when `operator` is 'In' or 'NotIn'",
+                "list the label values the expression matches, e.g. values: [web]",
+            );
+        }
+        "Exists" | "DoesNotExist" if !values.is_empty() => {
+            valid = false;
+            out.forbidden(
+                codes::K8S129,
+                &format!("{ep}/values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                "Exists and DoesNotExist look at the key only; remove values",
+            );
+        }
+        "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+        _ => {
+            valid = false;
+            out.invalid_at(
+                codes::K8S129,
+                &format!("{ep}/operator"),
+                &e["operator"],
+                "not a valid selector operator",
+                "an operator is In, NotIn, Exists or DoesNotExist",
+            );
+        }
+    }
+    let key_ok = e["key"]
+        .as_str()
+        .is_some_and(|k| super::format::qualified_name(k).is_empty());
+    let values_ok = values.iter().all(|v| {
+        v.as_str()
+            .is_some_and(|s| super::format::label_value(s).is_empty())
+    });
+    valid && key_ok && values_ok
+}
+
+/// The first requirement of a (valid, non-empty) selector that `labels` do not meet, as the
+/// hint shows it (`app=web`, `tier In [db, cache]`); None when the selector selects them.
+fn selector_miss(
+    match_labels: Option<&serde_json::Map<String, Value>>,
+    exprs: &[Value],
+    labels: &serde_json::Map<String, Value>,
+) -> Option<String> {
+    let label = |k: &str| labels.get(k).and_then(Value::as_str);
+    for (k, v) in match_labels.into_iter().flatten() {
+        if label(k) != v.as_str() {
+            return Some(format!("{k}={}", v.as_str().unwrap_or("")));
+        }
+    }
+    for e in exprs {
+        let k = e["key"].as_str().unwrap_or("");
+        let values: Vec<&str> = e["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let op = e["operator"].as_str().unwrap_or("");
+        let ok = match op {
+            "In" => label(k).is_some_and(|l| values.contains(&l)),
+            "NotIn" => label(k).is_none_or(|l| !values.contains(&l)),
+            "Exists" => label(k).is_some(),
+            _ => label(k).is_none(),
+        };
+        if !ok {
+            return Some(format!("{k} {op} [{}]", values.join(", ")));
+        }
+    }
+    None
+}
+
+/// validatePodFailurePolicy: at most 20 rules, each through validatePodFailurePolicyRule.
 fn pod_failure_policy(ptr: &str, spec: &Value, out: &mut Out) {
     let pp = format!("{ptr}/podFailurePolicy");
     let rules = spec["podFailurePolicy"]["rules"]
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    let code = codes::K8S146;
     if rules.len() > 20 {
         out.invalid_at(
-            code,
+            codes::K8S146,
             &format!("{pp}/rules"),
             &Value::from(rules.len()),
             "must have at most 20 items",
@@ -466,143 +498,162 @@ fn pod_failure_policy(ptr: &str, spec: &Value, out: &mut Out) {
         .filter_map(|c| c["name"].as_str())
         .collect();
     for (i, r) in rules.iter().enumerate() {
-        let rp = format!("{pp}/rules/{i}");
-        if r["action"].as_str() == Some("FailIndex") && spec["backoffLimitPerIndex"].is_null() {
+        pod_failure_policy_rule(&format!("{pp}/rules/{i}"), r, spec, &names, out);
+    }
+}
+
+/// validatePodFailurePolicyRule: FailIndex needs backoffLimitPerIndex; the rule matches on
+/// exit codes or on pod conditions, exactly one of them. `names` are the template's
+/// container and init container names.
+fn pod_failure_policy_rule(rp: &str, r: &Value, spec: &Value, names: &[&str], out: &mut Out) {
+    let code = codes::K8S146;
+    if r["action"].as_str() == Some("FailIndex") && spec["backoffLimitPerIndex"].is_null() {
+        out.invalid_at(
+            code,
+            &format!("{rp}/action"),
+            &r["action"],
+            "requires the backoffLimitPerIndex to be set",
+            "FailIndex fails one index of an Indexed Job: set backoffLimitPerIndex, or use FailJob",
+        );
+    }
+    let ec = &r["onExitCodes"];
+    let conds = r["onPodConditions"].as_array().map_or(0, Vec::len);
+    if ec.is_object() {
+        rule_on_exit_codes(&format!("{rp}/onExitCodes"), ec, names, out);
+    }
+    rule_on_pod_conditions(rp, r, out);
+    let both = ec.is_object() && conds > 0;
+    let neither = !ec.is_object() && conds == 0;
+    if both || neither {
+        out.issues.push(super::Issue {
+            code,
+            message: format!(
+                "{}: Invalid value: {}",
+                super::pointer_to_path(rp),
+                if both {
+                    "specifying both OnExitCodes and OnPodConditions is not supported"
+                } else {
+                    "specifying one of OnExitCodes and OnPodConditions is required"
+                }
+            ),
+            pointer: rp.to_string(),
+            at_key: true,
+            hint: Some("a rule matches onExitCodes or onPodConditions, exactly one of them".into()),
+        });
+    }
+}
+
+/// validatePodFailurePolicyRuleOnExitCodes: a container of the template, 1 to 255 exit
+/// codes, unique and ascending, and no 0 with the In operator.
+fn rule_on_exit_codes(ep: &str, ec: &Value, names: &[&str], out: &mut Out) {
+    let code = codes::K8S146;
+    if let Some(c) = ec["containerName"].as_str()
+        && !names.contains(&c)
+    {
+        out.invalid_at(
+            code,
+            &format!("{ep}/containerName"),
+            &ec["containerName"],
+            "must be one of the container or initContainer names in the pod template",
+            &format!("the template's containers are {}", names.join(", ")),
+        );
+    }
+    let values: Vec<i64> = ec["values"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_i64)
+        .collect();
+    let vp = format!("{ep}/values");
+    if values.is_empty() {
+        out.invalid_at(
+            code,
+            if ec["values"].is_null() { ep } else { &vp },
+            &ec["values"],
+            "at least one value is required",
+            "list the exit codes the rule matches, e.g. values: [42]",
+        );
+    } else if values.len() > 255 {
+        out.invalid_at(
+            code,
+            &vp,
+            &Value::from(values.len()),
+            "must have at most 255 items",
+            "a rule matches at most 255 exit codes",
+        );
+    }
+    let is_in = ec["operator"].as_str() == Some("In");
+    let mut seen = std::collections::HashSet::new();
+    for (j, v) in values.iter().enumerate() {
+        let jp = format!("{vp}/{j}");
+        if is_in && *v == 0 {
             out.invalid_at(
                 code,
-                &format!("{rp}/action"),
-                &r["action"],
-                "requires the backoffLimitPerIndex to be set",
-                "FailIndex fails one index of an Indexed Job: set backoffLimitPerIndex, or use FailJob",
+                &jp,
+                &Value::from(*v),
+                "must not be 0 for the In operator",
+                "exit code 0 is success; an In rule matches failures only",
             );
         }
-        let ec = &r["onExitCodes"];
-        let conds = r["onPodConditions"].as_array().map_or(0, Vec::len);
-        if ec.is_object() {
-            let ep = format!("{rp}/onExitCodes");
-            if let Some(c) = ec["containerName"].as_str()
-                && !names.contains(&c)
-            {
+        if !seen.insert(*v) {
+            out.duplicate(code, &jp, &Value::from(*v), "list each exit code once");
+        }
+    }
+    if values.windows(2).any(|w| w[0] > w[1]) {
+        out.invalid_at(
+            code,
+            &vp,
+            &ec["values"],
+            "must be ordered",
+            "list the exit codes in ascending order",
+        );
+    }
+}
+
+/// validatePodFailurePolicyRuleOnPodConditions for the rule `r` at `rp`: each condition's
+/// type a qualified name and status True, False or Unknown; at most 20 conditions.
+fn rule_on_pod_conditions(rp: &str, r: &Value, out: &mut Out) {
+    let code = codes::K8S146;
+    let conds = r["onPodConditions"].as_array().map_or(0, Vec::len);
+    for (j, c) in r["onPodConditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let cp = format!("{rp}/onPodConditions/{j}");
+        if let Some(t) = c["type"].as_str() {
+            let errs = super::format::qualified_name(t);
+            if !errs.is_empty() {
                 out.invalid_at(
                     code,
-                    &format!("{ep}/containerName"),
-                    &ec["containerName"],
-                    "must be one of the container or initContainer names in the pod template",
-                    &format!("the template's containers are {}", names.join(", ")),
-                );
-            }
-            let values: Vec<i64> = ec["values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_i64)
-                .collect();
-            let vp = format!("{ep}/values");
-            if values.is_empty() {
-                out.invalid_at(
-                    code,
-                    if ec["values"].is_null() { &ep } else { &vp },
-                    &ec["values"],
-                    "at least one value is required",
-                    "list the exit codes the rule matches, e.g. values: [42]",
-                );
-            } else if values.len() > 255 {
-                out.invalid_at(
-                    code,
-                    &vp,
-                    &Value::from(values.len()),
-                    "must have at most 255 items",
-                    "a rule matches at most 255 exit codes",
-                );
-            }
-            let is_in = ec["operator"].as_str() == Some("In");
-            let mut seen = std::collections::HashSet::new();
-            for (j, v) in values.iter().enumerate() {
-                let jp = format!("{vp}/{j}");
-                if is_in && *v == 0 {
-                    out.invalid_at(
-                        code,
-                        &jp,
-                        &Value::from(*v),
-                        "must not be 0 for the In operator",
-                        "exit code 0 is success; an In rule matches failures only",
-                    );
-                }
-                if !seen.insert(*v) {
-                    out.duplicate(code, &jp, &Value::from(*v), "list each exit code once");
-                }
-            }
-            if values.windows(2).any(|w| w[0] > w[1]) {
-                out.invalid_at(
-                    code,
-                    &vp,
-                    &ec["values"],
-                    "must be ordered",
-                    "list the exit codes in ascending order",
+                    &format!("{cp}/type"),
+                    &c["type"],
+                    &errs.join(", "),
+                    "a condition type is a qualified name such as DisruptionTarget",
                 );
             }
         }
-        for (j, c) in r["onPodConditions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let cp = format!("{rp}/onPodConditions/{j}");
-            if let Some(t) = c["type"].as_str() {
-                let errs = super::format::qualified_name(t);
-                if !errs.is_empty() {
-                    out.invalid_at(
-                        code,
-                        &format!("{cp}/type"),
-                        &c["type"],
-                        &errs.join(", "),
-                        "a condition type is a qualified name such as DisruptionTarget",
-                    );
-                }
-            }
-            match c["status"].as_str() {
-                Some("True" | "False" | "Unknown") => {}
-                Some(_) => out.not_supported(
-                    code,
-                    &format!("{cp}/status"),
-                    &c["status"],
-                    &["False", "True", "Unknown"],
-                    "a condition status is True, False or Unknown",
-                ),
-                None => {}
-            }
-        }
-        if conds > 20 {
-            out.invalid_at(
+        match c["status"].as_str() {
+            Some("True" | "False" | "Unknown") => {}
+            Some(_) => out.not_supported(
                 code,
-                &format!("{rp}/onPodConditions"),
-                &Value::from(conds),
-                "must have at most 20 items",
-                "a rule matches at most 20 pod conditions",
-            );
+                &format!("{cp}/status"),
+                &c["status"],
+                &["False", "True", "Unknown"],
+                "a condition status is True, False or Unknown",
+            ),
+            None => {}
         }
-        let both = ec.is_object() && conds > 0;
-        let neither = !ec.is_object() && conds == 0;
-        if both || neither {
-            out.issues.push(super::Issue {
-                code,
-                message: format!(
-                    "{}: Invalid value: {}",
-                    super::pointer_to_path(&rp),
-                    if both {
-                        "specifying both OnExitCodes and OnPodConditions is not supported"
-                    } else {
-                        "specifying one of OnExitCodes and OnPodConditions is required"
-                    }
-                ),
-                pointer: rp.clone(),
-                at_key: true,
-                hint: Some(
-                    "a rule matches onExitCodes or onPodConditions, exactly one of them".into(),
-                ),
-            });
-        }
+    }
+    if conds > 20 {
+        out.invalid_at(
+            code,
+            &format!("{rp}/onPodConditions"),
+            &Value::from(conds),
+            "must have at most 20 items",
+            "a rule matches at most 20 pod conditions",
+        );
     }
 }
 
