@@ -61,7 +61,10 @@ pub fn check_book(
         ..CheckStats::default()
     };
     let mut crds = crd::Registry::default();
-    crds.load_dir(&root.join("labs/crds"), report);
+    crds.load_dir(
+        &crate::project::Project::new(root).path(crate::project::paths::CRDS),
+        report,
+    );
     let mut results: Vec<BlockResult> = blocks
         .iter()
         .map(|_| BlockResult { diags: Vec::new() })
