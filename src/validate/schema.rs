@@ -103,11 +103,17 @@ impl Schema {
                     .map(|(av, _)| av)
             })
             .collect();
-        v.sort_by_key(|av| {
-            (
-                av.contains("alpha") as u8 * 2 + av.contains("beta") as u8,
-                av.len(),
-            )
+        // Stable before beta before alpha, then the shorter name, then the later version
+        // (`autoscaling/v2` before `autoscaling/v1`): a total order, so the hint that names
+        // the first is the same on every run (the map's order is not).
+        v.sort_by(|a, b| {
+            let rank = |av: &str| {
+                (
+                    av.contains("alpha") as u8 * 2 + av.contains("beta") as u8,
+                    av.len(),
+                )
+            };
+            rank(a).cmp(&rank(b)).then_with(|| b.cmp(a))
         });
         v
     }
@@ -677,6 +683,11 @@ mod tests {
             Some("io.k8s.api.core.v1.Container")
         );
         assert_eq!(s.versions_of("Ingress"), vec!["networking.k8s.io/v1"]);
+        // Regression: equal ranks came out in the map's order, so the hint changed per run.
+        assert_eq!(
+            s.versions_of("HorizontalPodAutoscaler"),
+            vec!["autoscaling/v2", "autoscaling/v1"]
+        );
     }
 
     #[test]
