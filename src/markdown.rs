@@ -400,6 +400,12 @@ impl<'a> State<'a> {
         }
     }
 
+    /// Text for the search index's current section (words, then a space).
+    fn search_text(&mut self, t: &str) {
+        self.section.text.push_str(t);
+        self.section.text.push(' ');
+    }
+
     /// Code highlighted, or taken from the first pass.
     fn highlighted(&mut self, make: impl FnOnce() -> String) -> String {
         match &mut self.highlights {
@@ -501,13 +507,7 @@ fn render_for<'a>(
             }) => {
                 let (text, inner) = read_heading(&mut iter);
                 let inner = inner.into_iter().map(|e| st.for_page(e)).collect();
-                let heading = HeadingEvent {
-                    level: level as u8,
-                    id: id.map(|i| i.to_string()),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
-                    text,
-                    offset,
-                };
+                let heading = HeadingEvent::new(level, id, &classes, text, offset);
                 on_heading(&mut st, &mut events, heading, inner);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -542,10 +542,10 @@ fn render_for<'a>(
                 events.push(ev);
             }
             Event::End(TagEnd::Paragraph) => {
-                let replaced = para.take().is_some_and(|(start, text, off)| {
+                let directive = para.take().is_some_and(|(start, text, off)| {
                     on_directive(&mut st, ctx, &mut events, start, &text, off)
                 });
-                if !replaced {
+                if !directive {
                     events.push(ev);
                 }
             }
@@ -553,12 +553,11 @@ fn render_for<'a>(
                 if let Some((_, pt, _)) = para.as_mut() {
                     pt.push_str(t);
                 }
-                st.section.text.push_str(t);
-                st.section.text.push(' ');
+                st.search_text(t);
                 events.push(ev);
             }
             Event::SoftBreak | Event::HardBreak => {
-                st.section.text.push(' ');
+                st.search_text("");
                 events.push(ev);
             }
             other => events.push(other),
@@ -683,6 +682,24 @@ struct HeadingEvent {
     classes: Vec<String>,
     text: String,
     offset: usize,
+}
+
+impl HeadingEvent {
+    fn new(
+        level: pulldown_cmark::HeadingLevel,
+        id: Option<CowStr>,
+        classes: &[CowStr],
+        text: String,
+        offset: usize,
+    ) -> HeadingEvent {
+        HeadingEvent {
+            level: level as u8,
+            id: id.map(|i| i.to_string()),
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            text,
+            offset,
+        }
+    }
 }
 
 /// A heading: its id, its anchor, the search section it starts, and the interview section

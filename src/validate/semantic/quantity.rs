@@ -70,36 +70,7 @@ pub(super) fn parse(s: &str) -> Option<Quantity> {
     if whole.is_empty() && frac.is_empty() {
         return None;
     }
-    let suffix = &s[i..];
-    // (power of ten, power of two, binary SI)
-    let (e10, e2, binary): (i64, u32, bool) = match suffix {
-        "" => (0, 0, false),
-        "n" => (-9, 0, false),
-        "u" => (-6, 0, false),
-        "m" => (-3, 0, false),
-        "k" => (3, 0, false),
-        "M" => (6, 0, false),
-        "G" => (9, 0, false),
-        "T" => (12, 0, false),
-        "P" => (15, 0, false),
-        "E" => (18, 0, false),
-        "Ki" => (0, 10, true),
-        "Mi" => (0, 20, true),
-        "Gi" => (0, 30, true),
-        "Ti" => (0, 40, true),
-        "Pi" => (0, 50, true),
-        "Ei" => (0, 60, true),
-        _ => {
-            let exp = suffix
-                .strip_prefix('e')
-                .or_else(|| suffix.strip_prefix('E'))?;
-            let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-            if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            (exp.parse::<i64>().ok()?, 0, false)
-        }
-    };
+    let (e10, e2, binary) = suffix_scale(&s[i..])?;
     // The digits as one integer, without leading zeros.
     let digits = format!("{whole}{frac}");
     let digits = digits.trim_start_matches('0');
@@ -129,6 +100,39 @@ pub(super) fn parse(s: &str) -> Option<Quantity> {
     let nano = i128::try_from(nano).ok()?;
     Some(Quantity {
         nano: if negative { -nano } else { nano },
+    })
+}
+
+/// A quantity's suffix as (power of ten, power of two, whether it is a binary SI suffix):
+/// `m`, `Ki`, `e3`, ….
+fn suffix_scale(suffix: &str) -> Option<(i64, u32, bool)> {
+    Some(match suffix {
+        "" => (0, 0, false),
+        "n" => (-9, 0, false),
+        "u" => (-6, 0, false),
+        "m" => (-3, 0, false),
+        "k" => (3, 0, false),
+        "M" => (6, 0, false),
+        "G" => (9, 0, false),
+        "T" => (12, 0, false),
+        "P" => (15, 0, false),
+        "E" => (18, 0, false),
+        "Ki" => (0, 10, true),
+        "Mi" => (0, 20, true),
+        "Gi" => (0, 30, true),
+        "Ti" => (0, 40, true),
+        "Pi" => (0, 50, true),
+        "Ei" => (0, 60, true),
+        _ => {
+            let exp = suffix
+                .strip_prefix('e')
+                .or_else(|| suffix.strip_prefix('E'))?;
+            let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+            if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            (exp.parse::<i64>().ok()?, 0, false)
+        }
     })
 }
 
