@@ -83,6 +83,9 @@ pub enum StartError {
         name: String,
         why: String,
         log: String,
+        /// It exited while starting (a port taken between choosing and binding it, say),
+        /// which a fresh start may not repeat; a component that never became ready would.
+        exited: bool,
     },
 }
 
@@ -100,7 +103,7 @@ impl fmt::Display for StartError {
             StartError::Setup { what, source } => write!(f, "{what}: {source}"),
             StartError::Pki(e) => e.fmt(f),
             StartError::Client(e) => e.fmt(f),
-            StartError::Component { name, why, log } => {
+            StartError::Component { name, why, log, .. } => {
                 write!(f, "{name} {why}")?;
                 if !log.is_empty() {
                     write!(f, "\n  last lines of its log:")?;
@@ -142,7 +145,8 @@ pub struct ControlPlane {
 const READY_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// `127.0.0.1:0` tells the kernel to pick; the port is free when we read it (another
-/// process could take it before the component binds, which a start retry would survive).
+/// process could take it before the component binds, which `ControlPlane::start` survives by
+/// starting again).
 fn free_port() -> Result<u16, StartError> {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -229,8 +233,35 @@ fn write_kubeconfig(path: &Path, kc: &Kubeconfig) -> Result<(), StartError> {
 const AUDIT_POLICY: &str =
     "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n";
 
+/// Starts tried before a component that exits while starting is reported.
+const START_ATTEMPTS: u32 = 3;
+
 impl ControlPlane {
+    /// Start a control plane. Its ports are chosen free, but another process (or an outgoing
+    /// connection given the same ephemeral port) may take one before the component binds it;
+    /// the component then exits at once, and a fresh start with new ports is tried.
     pub fn start(opts: &Options) -> Result<ControlPlane, StartError> {
+        let mut attempt = 1;
+        loop {
+            match Self::start_once(opts) {
+                Err(StartError::Component {
+                    exited: true,
+                    ref name,
+                    ref why,
+                    ..
+                }) if attempt < START_ATTEMPTS => {
+                    Self::say(
+                        opts,
+                        &format!("{name} {why}; starting again with new ports"),
+                    );
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn start_once(opts: &Options) -> Result<ControlPlane, StartError> {
         let t0 = Instant::now();
         let names = match opts.components {
             Components::Full => binaries::FULL,
@@ -388,6 +419,7 @@ impl ControlPlane {
         self.wait_ready(&api, "kube-apiserver", READY_TIMEOUT)?;
         api.bind_cluster_admins()
             .map_err(|e| StartError::Component {
+                exited: false,
                 name: "kube-apiserver".into(),
                 why: format!("refused the kubeadm:cluster-admins binding: {e}"),
                 log: String::new(),
@@ -463,6 +495,7 @@ impl ControlPlane {
             self.check_alive()?;
             if Instant::now() > deadline {
                 return Err(StartError::Component {
+                    exited: false,
                     name: "the control plane".into(),
                     why: format!(
                         "did not make its nodes Ready and the default ServiceAccount within {} s",
@@ -495,6 +528,7 @@ impl ControlPlane {
             .map_err(setup("cannot run kubectl"))?;
         if !out.status.success() {
             return Err(StartError::Component {
+                exited: false,
                 name: "kube-apiserver".into(),
                 why: format!("refused kind's default objects ({})", addons.display()),
                 log: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -521,6 +555,7 @@ impl ControlPlane {
             }
             if Instant::now() > deadline {
                 return Err(StartError::Component {
+                    exited: false,
                     name: name.into(),
                     why: format!("was not ready within {} s", limit.as_secs()),
                     log: self.log_tail(name).unwrap_or_default(),

@@ -53,6 +53,7 @@ impl Process {
             }
         }
         let child = cmd.spawn().map_err(|e| StartError::Component {
+            exited: false,
             name: name.into(),
             why: format!("cannot start {}: {e}", bin.display()),
             log: String::new(),
@@ -131,6 +132,7 @@ pub(super) fn check_alive(procs: &mut [Process]) -> Result<(), StartError> {
     for p in procs.iter_mut() {
         if let Some(why) = p.exited() {
             return Err(StartError::Component {
+                exited: true,
                 name: p.name.clone(),
                 why,
                 log: p.log_tail(),
@@ -156,6 +158,7 @@ pub(super) fn wait_for_port(
         if Instant::now() > deadline {
             let name = procs.last().map(|p| p.name.clone()).unwrap_or_default();
             return Err(StartError::Component {
+                exited: false,
                 log: procs.last().map(Process::log_tail).unwrap_or_default(),
                 name,
                 why: format!(
@@ -201,6 +204,52 @@ pub(super) fn remove_stale_dirs() {
             && !alive(pid)
         {
             let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A component that exits while starting is reported as such (the start is tried
+    /// again); one that is still running is not an error.
+    #[test]
+    fn a_component_that_exits_while_starting_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let sh = Path::new("/bin/sh");
+        let mut procs = vec![
+            Process::spawn("sleeper", sh, &["-c".into(), "sleep 30".into()], dir.path()).unwrap(),
+        ];
+        assert!(check_alive(&mut procs).is_ok());
+        procs.push(
+            Process::spawn(
+                "quitter",
+                sh,
+                &["-c".into(), "echo port taken; exit 1".into()],
+                dir.path(),
+            )
+            .unwrap(),
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let err = loop {
+            match check_alive(&mut procs) {
+                Err(e) => break e,
+                Ok(()) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Ok(()) => panic!("the quitter never exited"),
+            }
+        };
+        match err {
+            StartError::Component {
+                name, exited, log, ..
+            } => {
+                assert_eq!(name, "quitter");
+                assert!(exited);
+                assert!(log.contains("port taken"), "{log}");
+            }
+            other => panic!("{other}"),
         }
     }
 }
