@@ -24,8 +24,12 @@ pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RunE
 /// exit codes; the runner never exits.
 #[derive(Debug)]
 pub(crate) enum RunError {
-    /// Bad arguments: an unknown lab, nothing selected.
-    Usage(String),
+    /// No lab has this id; `guess` is the closest one.
+    NoSuchLab { id: String, guess: Option<String> },
+    /// The selection (ids, chapter, shard) chose no lab.
+    NothingChosen,
+    /// `labs verify --step N`: step N is not a check, or the lab has none (`step` is None).
+    NotACheck { lab: String, step: Option<usize> },
     /// The user's kubeconfig is missing or unusable, or names no usable context.
     Kubeconfig(target::KubeconfigError),
     /// A local folder or file the runner needs; `what` completes "cannot …".
@@ -54,7 +58,21 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::controlplane::StartError;
         match self {
-            RunError::Usage(m) => f.write_str(m),
+            RunError::NoSuchLab { id, guess } => {
+                write!(f, "no lab `{id}`")?;
+                match guess {
+                    Some(g) => write!(f, "; did you mean `{g}`?"),
+                    None => Ok(()),
+                }
+            }
+            RunError::NothingChosen => f.write_str("no lab matches"),
+            RunError::NotACheck { lab, step: Some(k) } => write!(
+                f,
+                "step {k} of {lab} is not a check (a read-only command with an expected output); `kubebook labs show {lab}` numbers the steps"
+            ),
+            RunError::NotACheck { lab, step: None } => {
+                write!(f, "lab {lab} has no read-only checks to verify")
+            }
             RunError::Kubeconfig(e) => e.fmt(f),
             RunError::Io { what, source } => write!(f, "cannot {what}: {source}"),
             RunError::Refused(e) => e.fmt(f),
@@ -85,7 +103,10 @@ impl std::error::Error for RunError {
             RunError::ControlPlane(e) => Some(e),
             RunError::Kubeconfig(e) => Some(e),
             RunError::Io { source, .. } => Some(source),
-            RunError::Usage(_) | RunError::Interrupted => None,
+            RunError::NoSuchLab { .. }
+            | RunError::NothingChosen
+            | RunError::NotACheck { .. }
+            | RunError::Interrupted => None,
         }
     }
 }

@@ -66,10 +66,11 @@ fn pick<'a>(labs: &'a [Lab], opts: &Options) -> Result<Vec<&'a Lab>, RunError> {
     for id in &opts.ids {
         if !labs.iter().any(|l| &l.id == id) {
             let ids: Vec<&str> = labs.iter().map(|l| l.id.as_str()).collect();
-            let hint = crate::suggest::closest(id, ids.iter().copied())
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            return Err(RunError::Usage(format!("no lab `{id}`{hint}")));
+            let guess = crate::suggest::closest(id, ids.iter().copied()).map(str::to_string);
+            return Err(RunError::NoSuchLab {
+                id: id.clone(),
+                guess,
+            });
         }
     }
     let chosen: Vec<&Lab> = labs
@@ -793,7 +794,7 @@ pub(crate) fn run(
 ) -> Result<Summary, RunError> {
     let chosen = pick(labs, opts)?;
     if chosen.is_empty() {
-        return Err(RunError::Usage("no lab matches".into()));
+        return Err(RunError::NothingChosen);
     }
     let cancel = install_signal_handler();
     if opts.create_cluster {

@@ -66,13 +66,10 @@ pub(crate) fn verify(
         .filter(|(n, _)| opts.step.is_none_or(|k| k == *n))
         .collect();
     if chosen.is_empty() {
-        return Err(RunError::Usage(match opts.step {
-            Some(k) => format!(
-                "step {k} of {} is not a check (a read-only command with an expected output); `kubebook labs show {}` numbers the steps",
-                lab.id, lab.id
-            ),
-            None => format!("lab {} has no read-only checks to verify", lab.id),
-        }));
+        return Err(RunError::NotACheck {
+            lab: lab.id.clone(),
+            step: opts.step,
+        });
     }
     let dir = tempfile::Builder::new()
         .prefix(&format!("kubebook-verify-{}-", lab.id))
