@@ -44,6 +44,19 @@ pub struct BookSection {
     pub theme: String,
 }
 
+/// The spans of the `[book]` values that `Config::check` judges.
+#[derive(Deserialize, Default)]
+struct ValueSpans {
+    #[serde(default)]
+    book: BookSpans,
+}
+
+#[derive(Deserialize, Default)]
+struct BookSpans {
+    title: Option<toml::Spanned<toml::Value>>,
+    kubernetes: Option<toml::Spanned<toml::Value>>,
+}
+
 fn default_language() -> String {
     "en".into()
 }
@@ -74,24 +87,21 @@ impl Config {
     }
 
     fn check(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
-        let key_span = |key: &str| {
-            let li = LineIndex::new(text);
-            let off = text
-                .lines()
-                .scan(0usize, |pos, l| {
-                    let start = *pos;
-                    *pos += l.len() + 1;
-                    Some((start, l))
-                })
-                .find(|(_, l)| l.trim_start().starts_with(key))
-                .map(|(s, l)| s + (l.len() - l.trim_start().len()))
-                .unwrap_or(0);
-            let (line, col) = li.line_col(text, off);
+        // Where a value stands, from the TOML parser (a `[book]` table, a dotted
+        // `book.title = …` or an inline table alike); read only when there is an error.
+        let value_span = |key: &str| {
+            let spans: ValueSpans = toml::from_str(text).unwrap_or_default();
+            let value = match key {
+                "title" => spans.book.title,
+                _ => spans.book.kubernetes,
+            };
+            let off = value.map_or(0, |v| v.span().start);
+            let (line, col) = LineIndex::new(text).line_col(text, off);
             Span::new(file, line, col)
         };
         if self.book.title.trim().is_empty() {
             return Err(Diagnostic::error(codes::CFG002, "book.title is empty")
-                .at(key_span("title"))
+                .at(value_span("title"))
                 .with_hint("give the book a title"));
         }
         let v = self.book.kubernetes.trim();
@@ -102,7 +112,7 @@ impl Config {
                     "book.kubernetes = \"{v}\" but this kubebook validates against Kubernetes {SCHEMA_KUBERNETES_VERSION}"
                 ),
             )
-            .at(key_span("kubernetes"))
+            .at(value_span("kubernetes"))
             .with_hint(format!(
                 "set kubernetes = \"{SCHEMA_KUBERNETES_VERSION}\" or use a kubebook built for {v}"
             )));
@@ -193,6 +203,22 @@ mod tests {
     fn wrong_kubernetes_version() {
         let e = parse("[book]\ntitle = \"T\"\nkubernetes = \"1.20\"\n").unwrap_err();
         assert_eq!(e.code, codes::CFG003);
-        assert_eq!(e.location(), "book/book.toml:3:1");
+        assert_eq!(e.location(), "book/book.toml:3:14");
+    }
+
+    #[test]
+    fn a_judged_value_is_placed_however_the_table_is_written() {
+        // A key of another table with the same start, before [book], is not it.
+        let e = parse(
+            "[needs]\nkubernetes-x = \"a.md\"\n[book]\ntitle = \"T\"\nkubernetes = \"1.20\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.location(), "book/book.toml:5:14");
+        let e = parse("book.title = \"  \"\nbook.kubernetes = \"1.37\"\n").unwrap_err();
+        assert_eq!(e.code, codes::CFG002);
+        assert_eq!(e.location(), "book/book.toml:1:14");
+        let e = parse("book = { title = \"T\", kubernetes = \"1.9\" }\n").unwrap_err();
+        assert_eq!(e.code, codes::CFG003);
+        assert_eq!(e.location(), "book/book.toml:1:36");
     }
 }

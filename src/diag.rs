@@ -315,62 +315,32 @@ pub fn render_github(report: &Report) -> String {
     out
 }
 
-/// Text for XML attributes and elements: the HTML escape, minus the control characters XML
-/// 1.0 does not allow at all.
-pub fn xml_escape(s: &str) -> String {
-    let allowed: String = s
-        .chars()
-        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\n' | '\t' | '\r'))
-        .collect();
-    crate::highlight::escape_html(&allowed)
-}
-
-/// JUnit XML: one test case per checked unit (`cases`: name and the diagnostics that belong
-/// to it). Warnings are reported as `<system-out>`, errors as `<failure>`.
-pub fn render_junit(suite: &str, cases: &[(String, Vec<&Diagnostic>)]) -> String {
-    let failures = cases
+/// A JUnit test case for one checked unit (a chapter, a resource) from the diagnostics that
+/// belong to it: each error is a `<failure>`, the warnings are its `<system-out>`.
+pub(crate) fn junit_case(name: impl Into<String>, ds: &[&Diagnostic]) -> crate::xml::Case {
+    use crate::xml::{Case, Failure, Outcome};
+    let failures: Vec<Failure> = ds
         .iter()
-        .filter(|(_, ds)| ds.iter().any(|d| d.is_error()))
-        .count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites><testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
-        xml_escape(suite),
-        cases.len(),
-        failures
-    );
-    for (name, ds) in cases {
-        let _ = write!(out, "  <testcase name=\"{}\">", xml_escape(name));
-        for d in ds.iter().filter(|d| d.is_error()) {
-            let _ = write!(
-                out,
-                "<failure type=\"{}\" message=\"{}\">{}</failure>",
-                d.code,
-                xml_escape(&d.message),
-                xml_escape(&format!(
-                    "{} {}",
-                    d.location(),
-                    d.hint.as_deref().unwrap_or("")
-                ))
-            );
-        }
-        let warns: Vec<String> = ds
-            .iter()
-            .filter(|d| !d.is_error())
-            .map(|d| format!("warning[{}] {} {}", d.code, d.location(), d.message))
-            .collect();
-        if !warns.is_empty() {
-            let _ = write!(
-                out,
-                "<system-out>{}</system-out>",
-                xml_escape(&warns.join("\n"))
-            );
-        }
-        out.push_str("</testcase>\n");
-    }
-    out.push_str("</testsuite></testsuites>\n");
-    out
+        .filter(|d| d.is_error())
+        .map(|d| Failure {
+            kind: Some(d.code.to_string()),
+            message: d.message.clone(),
+            detail: format!("{} {}", d.location(), d.hint.as_deref().unwrap_or("")),
+        })
+        .collect();
+    let warnings: Vec<String> = ds
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(|d| format!("warning[{}] {} {}", d.code, d.location(), d.message))
+        .collect();
+    let outcome = if failures.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(failures)
+    };
+    let mut case = Case::new(name, outcome);
+    case.output = (!warnings.is_empty()).then(|| warnings.join("\n"));
+    case
 }
 
 /// Maps byte offsets in a text to 1-based line and character column.

@@ -36,3 +36,4 @@ pub(crate) mod site;
 pub(crate) mod suggest;
 pub mod validate;
 pub(crate) mod verified;
+pub(crate) mod xml;

@@ -5,7 +5,7 @@ use crate::anchors::Anchors;
 use crate::book::{Chapter, parse_chapter_name};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, LineIndex, Span};
-use crate::highlight;
+pub use crate::highlight::Highlighter;
 use crate::lab::{CodeBlock, columns, console, fence};
 use crate::markup::Partials;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -90,6 +90,8 @@ pub struct RenderContext<'a> {
     pub partials: Option<&'a Partials>,
     /// The questions of the chapters rendered before this one, for its summaries.
     pub questions: &'a [ChapterQuestions<'a>],
+    /// Highlights the code (with the memo of the build that owns it).
+    pub highlighter: &'a Highlighter,
 }
 
 pub fn options() -> Options {
@@ -125,6 +127,7 @@ struct State<'a> {
     /// Next suffix to try per generated base, so repeated slugs cost constant time each.
     next_suffix: HashMap<String, usize>,
     partials: Option<&'a Partials>,
+    highlighter: &'a Highlighter,
     out: Rendered,
     /// The open `{.interview}` section: its heading's level, the index in `events` where its
     /// content starts, its id and its heading's HTML.
@@ -373,6 +376,7 @@ impl<'a> State<'a> {
             ch,
             li: LineIndex::new(&ch.source),
             partials: ctx.partials,
+            highlighter: ctx.highlighter,
             ids: HashSet::new(),
             explicit_ids: explicit_heading_ids(ch.body()),
             next_suffix: HashMap::new(),
@@ -418,7 +422,8 @@ impl<'a> State<'a> {
         }
     }
     fn highlight(&mut self, code: &str, lang: &str) -> String {
-        self.highlighted(|| highlight::highlight(code, lang))
+        let h = self.highlighter;
+        self.highlighted(|| h.highlight(code, lang))
     }
 
     /// An event of the source as this page shows it: in the one-page book, footnote names
@@ -1043,7 +1048,8 @@ struct StepView {
 /// A lab's console block as a list of steps, each command with its expected output folded.
 fn render_steps(st: &mut State, content: &str, lab: &str) -> String {
     let Ok(steps) = console::parse(content) else {
-        let code_html = st.highlighted(|| highlight::highlight_console(content));
+        let h = st.highlighter;
+        let code_html = st.highlighted(|| h.console(content));
         return st.partial(
             "code.html",
             &json!({"console": true, "code_html": code_html}),
@@ -1178,6 +1184,7 @@ mod tests {
                 verified: &verified,
                 partials: Some(crate::markup::Partials::embedded()),
                 questions: &[],
+                highlighter: &Highlighter::default(),
             },
         )
     }
@@ -1317,6 +1324,7 @@ mod tests {
                 verified: &verified,
                 partials: Some(crate::markup::Partials::embedded()),
                 questions: &chapters,
+                highlighter: &Highlighter::default(),
             },
         );
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);

@@ -41,6 +41,8 @@ impl Output {
 #[derive(Default)]
 pub struct Cache {
     chapters: HashMap<String, (u64, Rendered)>,
+    /// Highlighted code blocks: an edited chapter reuses the blocks it still has.
+    highlighter: crate::markdown::Highlighter,
     /// Each lab's digest at the last run: the first guess at which records are current.
     lab_digests: Option<HashMap<String, String>>,
 }
@@ -88,7 +90,7 @@ pub fn run_cached(root: &Path, cache: &mut Cache) -> Result<Output, Report> {
         r
     })?;
     let texts: Vec<&str> = book.chapters.iter().map(|c| c.source.as_str()).collect();
-    crate::highlight::warm_up_languages(&texts);
+    cache.highlighter.warm_up(&texts);
     let mut report = Report::default();
     report.extend(book.warnings.iter().cloned());
     let records = read_verified(root, &mut report);
@@ -191,6 +193,7 @@ fn render_all(
         verified,
         partials,
         questions: &[],
+        highlighter: &cache.highlighter,
     };
     let first: Vec<(usize, u64)> = book
         .chapters

@@ -30,6 +30,12 @@ pub(crate) mod paths {
     pub(crate) const SITE: &str = "site";
 }
 
+/// The kind cluster the labs run on (`kind create cluster --name kubebook`, as the labs
+/// workflow does), and the kubeconfig context kind names after it; the local control plane
+/// takes the same context name so that a lab sees one name everywhere.
+pub(crate) const KIND_CLUSTER: &str = "kubebook";
+pub(crate) const KIND_CONTEXT: &str = "kind-kubebook";
+
 /// A project: its root, and the paths below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Project {

@@ -476,7 +476,10 @@ struct LabCounts {
 }
 
 /// `search-index-HASH.js`: sets `window.KUBEBOOK_SEARCH`. A script rather than JSON so the
-/// search works from file:// too; loaded on first use only.
+/// search works from file:// too; loaded on first use only. Arrays, not objects, to keep
+/// the file small; book.js reads them by position (the same layout is written at its
+/// `prepare`): `chapters: [[label, page], …]`, `docs: [[chapter index, section title,
+/// anchor, text], …]`.
 pub(crate) fn search_index(out: &Output) -> String {
     let chapters: Vec<Value> = out
         .book
@@ -526,7 +529,7 @@ fn sitemap(out: &Output) -> String {
     for p in pages {
         s.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            crate::diag::xml_escape(&format!("{base}{p}"))
+            crate::xml::escape(&format!("{base}{p}"))
         ));
     }
     s.push_str("</urlset>\n");

@@ -214,7 +214,7 @@ pub enum ControlPlaneCommand {
         #[arg(long, value_name = "FILE")]
         kubeconfig: Option<PathBuf>,
         /// Context (and cluster and user) name in that kubeconfig
-        #[arg(long, default_value = "kind-kubebook")]
+        #[arg(long, default_value = crate::project::KIND_CONTEXT)]
         context: String,
         /// Only etcd and kube-apiserver (enough for server-side dry runs)
         #[arg(long)]

@@ -97,36 +97,7 @@ pub(super) fn check(root: &Path, format: Format, deny_warnings: bool) -> u8 {
             eprintln!("{summary}");
         }
         Format::Junit => {
-            let mut cases: Vec<(String, Vec<&diag::Diagnostic>)> = out
-                .book
-                .chapters
-                .iter()
-                .map(|c| {
-                    let ds = out
-                        .report
-                        .diagnostics
-                        .iter()
-                        .filter(|d| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path))
-                        .collect();
-                    (c.rel_path.display().to_string(), ds)
-                })
-                .collect();
-            let other: Vec<&diag::Diagnostic> = out
-                .report
-                .diagnostics
-                .iter()
-                .filter(|d| {
-                    !out.book
-                        .chapters
-                        .iter()
-                        .any(|c| d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path))
-                })
-                .collect();
-            cases.push(("book".into(), other));
-            super::out(&format!(
-                "{}\n",
-                diag::render_junit("kubebook check", &cases)
-            ));
+            super::out(&check_junit(&out));
             eprintln!("{summary}");
         }
     }
@@ -153,4 +124,32 @@ pub(super) fn clean(root: &Path, dest: Option<PathBuf>) -> u8 {
             2
         }
     }
+}
+
+/// `check --format junit`: a test case per chapter, and one named `book` for what belongs to
+/// no chapter (book.toml, the theme, the lab files).
+fn check_junit(out: &pipeline::Output) -> String {
+    let in_chapter = |d: &diag::Diagnostic, c: &crate::book::Chapter| {
+        d.span.as_ref().is_some_and(|sp| sp.file == c.rel_path)
+    };
+    let ds = &out.report.diagnostics;
+    let mut cases: Vec<crate::xml::Case> = out
+        .book
+        .chapters
+        .iter()
+        .map(|c| {
+            let mine: Vec<&diag::Diagnostic> = ds.iter().filter(|d| in_chapter(d, c)).collect();
+            diag::junit_case(c.rel_path.display().to_string(), &mine)
+        })
+        .collect();
+    let other: Vec<&diag::Diagnostic> = ds
+        .iter()
+        .filter(|d| !out.book.chapters.iter().any(|c| in_chapter(d, c)))
+        .collect();
+    cases.push(diag::junit_case("book", &other));
+    let suite = crate::xml::Suite {
+        name: "kubebook check".into(),
+        cases,
+    };
+    crate::xml::render("kubebook check", &[suite])
 }

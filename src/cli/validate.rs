@@ -168,68 +168,36 @@ fn json(o: &Outcome) -> String {
 /// JUnit XML: a test suite per file, a test case per resource; invalid resources and errors
 /// are failures, skipped resources `<skipped/>`.
 fn junit(o: &Outcome) -> String {
-    let esc = diag::xml_escape;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failing = |r: &Resource| matches!(r.verdict, Verdict::Invalid | Verdict::Error);
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"kubebook validate\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-        o.resources.len(),
-        o.resources.iter().filter(|r| failing(r)).count(),
-        o.count(Verdict::Skipped)
-    );
-    let mut i = 0;
-    while i < o.resources.len() {
-        let file = &o.resources[i].file;
-        let end = o.resources[i..]
-            .iter()
-            .position(|r| &r.file != file)
-            .map_or(o.resources.len(), |n| i + n);
-        let group = &o.resources[i..end];
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-            esc(&file.display().to_string()),
-            group.len(),
-            group.iter().filter(|r| failing(r)).count(),
-            group
-                .iter()
-                .filter(|r| r.verdict == Verdict::Skipped)
-                .count()
-        );
-        for r in group {
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}\">",
-                esc(&what(r)),
-                esc(&format!("{}:{}", file.display(), r.line))
-            );
-            match r.verdict {
-                Verdict::Skipped => out.push_str("<skipped/>"),
-                Verdict::Valid => {}
-                Verdict::Invalid | Verdict::Error => {
-                    for d in r.diagnostics.iter().filter(|d| d.is_error()) {
-                        let _ = write!(
-                            out,
-                            "<failure type=\"{}\" message=\"{}\">{}</failure>",
-                            d.code,
-                            esc(&d.message),
-                            esc(&format!(
-                                "{} {}",
-                                d.location(),
-                                d.hint.as_deref().unwrap_or("")
-                            ))
-                        );
-                    }
+    use crate::xml::{self, Suite};
+    let mut suites: Vec<Suite> = Vec::new();
+    for r in &o.resources {
+        let name = r.file.display().to_string();
+        let ds: Vec<&Diagnostic> = r.diagnostics.iter().collect();
+        let mut case = diag::junit_case(what(r), &ds);
+        case.classname = Some(format!("{name}:{}", r.line));
+        match r.verdict {
+            Verdict::Skipped => case.outcome = xml::Outcome::Skipped(None),
+            // Judged valid: a warning does not fail it.
+            Verdict::Valid => case.outcome = xml::Outcome::Passed,
+            Verdict::Invalid | Verdict::Error => {
+                if let xml::Outcome::Passed = case.outcome {
+                    case.outcome = xml::Outcome::Failed(vec![xml::Failure {
+                        kind: None,
+                        message: "not valid".into(),
+                        detail: format!("{name}:{}", r.line),
+                    }]);
                 }
             }
-            out.push_str("</testcase>\n");
         }
-        out.push_str("  </testsuite>\n");
-        i = end;
+        match suites.last_mut() {
+            Some(s) if s.name == name => s.cases.push(case),
+            _ => suites.push(Suite {
+                name,
+                cases: vec![case],
+            }),
+        }
     }
-    out.push_str("</testsuites>\n");
-    out
+    xml::render("kubebook validate", &suites)
 }
 
 /// TAP version 13: one test point per resource, the diagnostics as a YAML block.

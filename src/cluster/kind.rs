@@ -3,7 +3,7 @@
 //! and cloud-provider-kind (LoadBalancer Services, Ingress and the Gateway API) beside it.
 
 use super::run::have;
-use crate::project::{Project, paths};
+use crate::project::{KIND_CLUSTER, KIND_CONTEXT, Project, paths};
 use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -118,18 +118,24 @@ pub(super) fn create_cluster(root: &Path) -> Result<(), KindError> {
         .map(|o| {
             String::from_utf8_lossy(&o.stdout)
                 .lines()
-                .any(|l| l == "kubebook")
+                .any(|l| l == KIND_CLUSTER)
         })
         .unwrap_or(false);
     if exists {
         // The cluster is there but the kubeconfig may have lost its context: export it again,
         // so the labs never fall back to another (current) context.
-        run(Command::new("kind").args(["export", "kubeconfig", "--name", "kubebook"]))?;
+        run(Command::new("kind").args(["export", "kubeconfig", "--name", KIND_CLUSTER]))?;
     } else {
         // --wait: labs start only when every node is Ready.
         run(Command::new("kind")
             .args([
-                "create", "cluster", "--name", "kubebook", "--wait", "2m", "--config",
+                "create",
+                "cluster",
+                "--name",
+                KIND_CLUSTER,
+                "--wait",
+                "2m",
+                "--config",
             ])
             .arg(Project::new(root).path(paths::KIND_CONFIG)))?;
     }
@@ -202,7 +208,7 @@ fn install_metrics_server() {
 /// kubectl on the cluster this module created, never the current context.
 fn kubectl() -> Command {
     let mut c = Command::new("kubectl");
-    c.args(["--context", "kind-kubebook"]);
+    c.args(["--context", KIND_CONTEXT]);
     c
 }
 
@@ -243,7 +249,7 @@ fn preload_images(root: &Path) {
                     .arg(&tar)
                     .arg(img))
                 && ok(Command::new("kind")
-                    .args(["load", "image-archive", "--name", "kubebook"])
+                    .args(["load", "image-archive", "--name", KIND_CLUSTER])
                     .arg(&tar));
         if !loaded {
             eprintln!(

@@ -137,7 +137,7 @@ pub(crate) fn cluster_objects(labs: &[Lab]) -> ClusterObjects {
                     };
                     if s.kinds
                         .get(&format!("{av}/{kind}"))
-                        .is_some_and(|(_, namespaced)| !namespaced)
+                        .is_some_and(|k| !k.namespaced)
                     {
                         objs.push(ClusterObject {
                             api_version: av.into(),

@@ -1,7 +1,6 @@
 //! What a run of the labs produced, in the forms people read: JUnit for CI, JSON for tools,
 //! `labs/verified.json` for the site.
 
-use crate::diag::xml_escape;
 use crate::verified::{self, Level, Record};
 use serde_json::json;
 use std::path::Path;
@@ -90,45 +89,40 @@ fn first_line(s: &str) -> &str {
 /// JUnit: a test case per lab, and a skipped test case per step that needs kind (so CI
 /// shows exactly what the control plane could not prove).
 pub(crate) fn junit(results: &[LabResult]) -> String {
-    let s = summary(results);
-    let tests = results.len() + s.needs_kind_steps;
-    let mut x = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites><testsuite name=\"kubebook labs\" tests=\"{tests}\" failures=\"{}\" skipped=\"{}\" errors=\"0\">\n",
-        s.failed,
-        s.skipped + s.interrupted + s.needs_kind_steps
-    );
+    use crate::xml::{Case, Failure, Outcome, Suite};
+    let mut cases = Vec::new();
     for r in results {
-        x.push_str(&format!(
-            "  <testcase classname=\"kubebook.labs\" name=\"{}\" time=\"{:.3}\">",
-            xml_escape(&r.id),
-            r.duration.as_secs_f64()
-        ));
-        match &r.verdict {
-            Verdict::Passed => {}
-            Verdict::Failed(why) => x.push_str(&format!(
-                "<failure message=\"lab failed\">{}</failure>",
-                xml_escape(why)
-            )),
-            Verdict::Skipped(why) => {
-                x.push_str(&format!("<skipped message=\"{}\"/>", xml_escape(why)))
-            }
-            Verdict::Interrupted => x.push_str("<skipped message=\"interrupted\"/>"),
-        }
-        x.push_str("</testcase>\n");
+        let outcome = match &r.verdict {
+            Verdict::Passed => Outcome::Passed,
+            Verdict::Failed(why) => Outcome::Failed(vec![Failure {
+                kind: None,
+                message: "lab failed".into(),
+                detail: why.clone(),
+            }]),
+            Verdict::Skipped(why) => Outcome::Skipped(Some(why.clone())),
+            Verdict::Interrupted => Outcome::Skipped(Some("interrupted".into())),
+        };
+        let mut case = Case::new(r.id.clone(), outcome);
+        case.classname = Some("kubebook.labs".into());
+        case.time = Some(r.duration);
+        cases.push(case);
         for st in &r.steps {
             if let StepStatus::NeedsKind(why) = &st.status {
-                x.push_str(&format!(
-                    "  <testcase classname=\"kubebook.labs.{}\" name=\"line {}: {}\" time=\"0\"><skipped message=\"needs-kind: {}\"/></testcase>\n",
-                    xml_escape(&r.id),
-                    st.line,
-                    xml_escape(first_line(&st.command)),
-                    xml_escape(why)
-                ));
+                let mut step = Case::new(
+                    format!("line {}: {}", st.line, first_line(&st.command)),
+                    Outcome::Skipped(Some(format!("needs-kind: {why}"))),
+                );
+                step.classname = Some(format!("kubebook.labs.{}", r.id));
+                step.time = Some(Duration::ZERO);
+                cases.push(step);
             }
         }
     }
-    x.push_str("</testsuite></testsuites>\n");
-    x
+    let suite = Suite {
+        name: "kubebook labs".into(),
+        cases,
+    };
+    crate::xml::render("kubebook labs", &[suite])
 }
 
 /// JSON: every lab with its verdict and every step with its status.
@@ -266,7 +260,7 @@ mod tests {
         ];
         let x = junit(&results);
         assert!(
-            x.contains("tests=\"3\" failures=\"0\" skipped=\"2\""),
+            x.contains("tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"2\""),
             "{x}"
         );
         assert!(

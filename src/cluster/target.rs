@@ -5,6 +5,7 @@ use super::RunError;
 use super::api::Cluster;
 use super::safety;
 use crate::controlplane::{self, ControlPlane};
+use crate::project::KIND_CONTEXT;
 use crate::verified::Level;
 use kube::config::Kubeconfig;
 use std::fmt;
@@ -169,9 +170,9 @@ fn read_merged(paths: &[PathBuf]) -> Result<Kubeconfig, KubeconfigError> {
 /// kubeconfig has it, else the current context.
 pub(crate) fn default_context() -> Result<(String, &'static str), KubeconfigError> {
     let kc = read_merged(&kubeconfig_paths())?;
-    if kc.contexts.iter().any(|c| c.name == "kind-kubebook") {
+    if kc.contexts.iter().any(|c| c.name == KIND_CONTEXT) {
         return Ok((
-            "kind-kubebook".into(),
+            KIND_CONTEXT.into(),
             "the kubeconfig has the book's cluster (kind-kubebook)",
         ));
     }
@@ -195,7 +196,7 @@ struct ChosenContext {
 fn choose_context(kc: &Kubeconfig, wanted: Option<&str>) -> Result<ChosenContext, KubeconfigError> {
     let name = match wanted {
         Some(n) => n.to_string(),
-        None if kc.contexts.iter().any(|c| c.name == "kind-kubebook") => "kind-kubebook".into(),
+        None if kc.contexts.iter().any(|c| c.name == KIND_CONTEXT) => KIND_CONTEXT.into(),
         None => kc
             .current_context
             .clone()

@@ -49,7 +49,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            context: "kind-kubebook".into(),
+            context: crate::project::KIND_CONTEXT.into(),
             components: Components::Full,
             audit: false,
             kind_config: None,

@@ -1,12 +1,16 @@
 //! Server-side syntax highlighting with class-based HTML: syntect (Oniguruma engine) for
 //! every language but YAML and shell, which have fast lexers of their own (`yaml.rs`,
-//! `shell.rs`) with syntect's classes. The syntax set is loaded once per process; theme CSS is generated from syntect
-//! themes.
+//! `shell.rs`) with syntect's classes. Theme CSS is generated from syntect themes.
+//!
+//! What a build may reuse, the highlighted blocks, belongs to a [`Highlighter`] that the
+//! caller owns (the pipeline's cache, so `serve` keeps it between saves). The one thing
+//! shared by the process is syntect's syntax set: it never changes once loaded.
 
 mod shell;
 mod yaml;
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
@@ -22,41 +26,6 @@ const MAX_LINE_BYTES: usize = 4096;
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(two_face::syntax::extra_newlines)
-}
-
-/// Compile the grammars of the languages a book uses, each on a thread of its own, while the
-/// caller gets on with loading and parsing: a grammar's regexes are compiled on first use,
-/// and the shell grammar alone costs ~40 ms, which would otherwise land on one render thread.
-pub(crate) fn warm_up_languages(source_texts: &[&str]) {
-    let samples: [(&str, &[&str], &str); 2] = [
-        (
-            "bash",
-            &["```bash", "```sh", "```shell", "```console"],
-            "kubectl get pods -o wide | grep \"$X\" && echo ${HOME}/x > /tmp/y\n",
-        ),
-        (
-            "dockerfile",
-            &["```dockerfile"],
-            "FROM alpine:3.20 AS build\nRUN echo hi\nCMD [\"sh\"]\n",
-        ),
-    ];
-    // Once per grammar and process: `serve` runs the pipeline on every save.
-    static STARTED: std::sync::Mutex<Vec<&str>> = std::sync::Mutex::new(Vec::new());
-    for (lang, fences, sample) in samples {
-        let Ok(mut started) = STARTED.lock() else {
-            return;
-        };
-        if !started.contains(&lang)
-            && source_texts
-                .iter()
-                .any(|t| fences.iter().any(|f| t.contains(f)))
-        {
-            started.push(lang);
-            std::thread::spawn(move || {
-                let _ = highlight_uncached(sample, lang);
-            });
-        }
-    }
 }
 
 fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
@@ -92,35 +61,76 @@ pub(crate) fn escape_html(s: &str) -> String {
     o
 }
 
-/// Highlighted blocks by (language, code): `serve` rebuilds a chapter after every save, and
-/// most of its code blocks did not change.
-fn memo() -> &'static std::sync::Mutex<std::collections::HashMap<(String, String), String>> {
-    static MEMO: OnceLock<std::sync::Mutex<std::collections::HashMap<(String, String), String>>> =
-        OnceLock::new();
-    MEMO.get_or_init(Default::default)
+/// Highlighted blocks by (language, code), for as long as its owner keeps it: `serve`
+/// rebuilds a chapter after every save, and most of its code blocks did not change.
+#[derive(Default)]
+pub struct Highlighter {
+    memo: Mutex<HashMap<(String, String), String>>,
+    /// The syntect grammars whose compilation has been started (see `warm_up`).
+    warming: Mutex<Vec<&'static str>>,
 }
+
+/// Past this many blocks the memo starts again (a long `serve` session on a large book).
 const MEMO_LIMIT: usize = 20_000;
 
-/// Highlight `code` as `lang`; the result goes inside `<pre><code>`.
-pub(crate) fn highlight(code: &str, lang: &str) -> String {
-    let key = (lang.to_string(), code.to_string());
-    if let Some(html) = memo().lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return html;
-    }
-    let html = highlight_uncached(code, lang);
-    if let Ok(mut m) = memo().lock() {
-        if m.len() >= MEMO_LIMIT {
-            m.clear();
+impl Highlighter {
+    /// Highlight `code` as `lang`; the result goes inside `<pre><code>`.
+    pub(crate) fn highlight(&self, code: &str, lang: &str) -> String {
+        let key = (lang.to_string(), code.to_string());
+        if let Some(html) = self.memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return html;
         }
-        m.insert(key, html.clone());
+        let html = if lang.eq_ignore_ascii_case("console") {
+            self.console(code)
+        } else {
+            highlight_uncached(code, lang)
+        };
+        if let Ok(mut m) = self.memo.lock() {
+            if m.len() >= MEMO_LIMIT {
+                m.clear();
+            }
+            m.insert(key, html.clone());
+        }
+        html
     }
-    html
+
+    /// A shell session: `$ command` lines (and their `\` continuations) are highlighted as
+    /// bash with a prompt that copy-paste skips; everything else is output.
+    pub(crate) fn console(&self, code: &str) -> String {
+        console_html(code, |cmd| self.highlight(cmd, "bash"))
+    }
+
+    /// Compile the syntect grammars of the languages a book uses, each on a thread of its
+    /// own, while the caller gets on with loading and parsing: a grammar's regexes are
+    /// compiled on first use, and the Dockerfile grammar's would otherwise land on one render
+    /// thread. Once per grammar and highlighter (YAML and shell have lexers of their own).
+    pub(crate) fn warm_up(&self, source_texts: &[&str]) {
+        let samples: [(&'static str, &[&str], &'static str); 1] = [(
+            "dockerfile",
+            &["```dockerfile", "```Dockerfile", "```containerfile"],
+            "FROM alpine:3.20 AS build\nRUN echo hi\nCMD [\"sh\"]\n",
+        )];
+        let Ok(mut started) = self.warming.lock() else {
+            return;
+        };
+        for (lang, fences, sample) in samples {
+            if !started.contains(&lang)
+                && source_texts
+                    .iter()
+                    .any(|t| fences.iter().any(|f| t.contains(f)))
+            {
+                started.push(lang);
+                std::thread::spawn(move || {
+                    let _ = syntect_html(sample, lang);
+                });
+            }
+        }
+    }
 }
 
+/// `code` highlighted as `lang` (a console session is the highlighter's: its commands go
+/// through the memo).
 fn highlight_uncached(code: &str, lang: &str) -> String {
-    if lang.eq_ignore_ascii_case("console") {
-        return highlight_console(code);
-    }
     if matches!(
         lang.to_ascii_lowercase().as_str(),
         "bash" | "sh" | "shell" | "zsh"
@@ -158,9 +168,8 @@ fn syntect_html(code: &str, lang: &str) -> String {
     g.finalize()
 }
 
-/// A shell session: `$ command` lines (and their `\` continuations) are highlighted as bash
-/// with a prompt that copy-paste skips; everything else is output.
-pub(crate) fn highlight_console(code: &str) -> String {
+/// A shell session's HTML, each command (or continuation line) highlighted by `command`.
+fn console_html(code: &str, command: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(code.len() * 2);
     let mut continuing = false;
     for line in code.split_inclusive('\n') {
@@ -173,13 +182,13 @@ pub(crate) fn highlight_console(code: &str) -> String {
             out.push_str(
                 "<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">",
             );
-            out.push_str(highlight(cmd, "bash").trim_end_matches('\n'));
+            out.push_str(command(cmd).trim_end_matches('\n'));
             out.push_str("</span>");
             out.push_str(nl);
             continuing = cmd.ends_with('\\');
         } else if continuing {
             out.push_str("<span class=\"cmd\">");
-            out.push_str(highlight(body, "bash").trim_end_matches('\n'));
+            out.push_str(command(body).trim_end_matches('\n'));
             out.push_str("</span>");
             out.push_str(nl);
             continuing = body.ends_with('\\');
@@ -492,7 +501,7 @@ mod tests {
 
     #[test]
     fn yaml_gets_classes() {
-        let h = highlight("kind: Pod\n", "yaml");
+        let h = Highlighter::default().highlight("kind: Pod\n", "yaml");
         assert!(h.contains("class=\"hl-"), "{h}");
         assert!(h.contains("Pod"));
     }
@@ -517,7 +526,7 @@ mod tests {
 
     #[test]
     fn console_separates_prompt_and_output() {
-        let h = highlight(
+        let h = Highlighter::default().highlight(
             "$ kubectl get pods \\\n  -o wide\nNAME   READY\n? 1\n",
             "console",
         );
@@ -532,7 +541,24 @@ mod tests {
 
     #[test]
     fn escapes_html() {
-        assert_eq!(highlight("<b>&", "text"), "&lt;b&gt;&amp;");
+        assert_eq!(
+            Highlighter::default().highlight("<b>&", "text"),
+            "&lt;b&gt;&amp;"
+        );
+    }
+
+    #[test]
+    fn the_memo_belongs_to_its_highlighter() {
+        let memo_len = |h: &Highlighter| h.memo.lock().map(|m| m.len()).unwrap_or(usize::MAX);
+        let a = Highlighter::default();
+        let first = a.highlight("$ kubectl get pods\nNAME\n", "console");
+        // The session and its one command are remembered, by this highlighter only.
+        assert_eq!(memo_len(&a), 2);
+        assert_eq!(a.highlight("$ kubectl get pods\nNAME\n", "console"), first);
+        assert_eq!(memo_len(&a), 2);
+        let b = Highlighter::default();
+        assert_eq!(memo_len(&b), 0);
+        assert_eq!(b.console("$ kubectl get pods\nNAME\n"), first);
     }
 
     #[test]

@@ -214,7 +214,7 @@ fn schema_issues(
 ) -> Option<Vec<Issue>> {
     let s = schema::schema();
     let key = format!("{api_version}/{kind}");
-    if let Some(node) = s.kinds.get(&key).and_then(|(def, _)| s.definition(def)) {
+    if let Some(node) = s.kinds.get(&key).and_then(|k| s.definition(&k.definition)) {
         let issues = schema::validate(v, node);
         // The API server decodes before it validates: semantic rules only see objects that
         // match their schema.

@@ -13,9 +13,17 @@ const SCHEMA_JSON: &str = include_str!("k8s-schema.json");
 
 pub struct Schema {
     pub kubernetes: String,
-    /// `apps/v1/Deployment` → (definition name, namespaced)
-    pub kinds: HashMap<String, (String, bool)>,
+    /// `apps/v1/Deployment` → what the schema says of that kind.
+    pub kinds: HashMap<String, KindInfo>,
     pub definitions: serde_json::Map<String, Value>,
+}
+
+/// A kind the pinned release serves.
+pub struct KindInfo {
+    /// Its definition in `Schema::definitions` (`io.k8s.api.apps.v1.Deployment`).
+    pub definition: String,
+    /// False for cluster-scoped kinds (Namespace, PersistentVolume, ClusterRole, …).
+    pub namespaced: bool,
 }
 
 pub fn schema() -> &'static Schema {
@@ -30,10 +38,13 @@ pub fn schema() -> &'static Schema {
                     .map(|(k, e)| {
                         (
                             k.clone(),
-                            (
-                                e["definition"].as_str().unwrap_or_default().to_string(),
-                                e["namespaced"].as_bool().unwrap_or(true),
-                            ),
+                            KindInfo {
+                                definition: e["definition"]
+                                    .as_str()
+                                    .unwrap_or_default()
+                                    .to_string(),
+                                namespaced: e["namespaced"].as_bool().unwrap_or(true),
+                            },
                         )
                     })
                     .collect()
@@ -660,7 +671,7 @@ mod tests {
 
     fn check(kind: &str, v: Value) -> Vec<Issue> {
         let s = schema();
-        let (def, _) = &s.kinds[kind];
+        let def = &s.kinds[kind].definition;
         validate(&v, s.definition(def).unwrap())
     }
 
@@ -677,7 +688,10 @@ mod tests {
         ] {
             assert!(s.kinds.contains_key(k), "{k}");
         }
-        assert!(!s.kinds["v1/PersistentVolume"].1, "PV is cluster-scoped");
+        assert!(
+            !s.kinds["v1/PersistentVolume"].namespaced,
+            "PV is cluster-scoped"
+        );
         assert_eq!(
             s.fragment("Container"),
             Some("io.k8s.api.core.v1.Container")

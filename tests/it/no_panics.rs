@@ -79,7 +79,7 @@ proptest! {
     #[test]
     fn markdown_render(body in grammar_text()) {
         let verified = HashMap::new();
-        let r = markdown::render(&chapter(&body), &RenderContext { kubernetes: "1.37", verified: &verified, partials: Some(kubebook::markup::Partials::embedded()), questions: &[] });
+        let r = markdown::render(&chapter(&body), &RenderContext { kubernetes: "1.37", verified: &verified, partials: Some(kubebook::markup::Partials::embedded()), questions: &[], highlighter: &markdown::Highlighter::default() });
         prop_assert!(r.html.len() < 1_000_000);
     }
 }

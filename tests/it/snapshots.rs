@@ -249,3 +249,15 @@ fn diagnostics_validate_github() {
     );
     insta::assert_snapshot!("diagnostics_validate_github", text);
 }
+
+#[test]
+fn diagnostics_check_junit() {
+    let text = run_in(&fixture("broken"), &["check", "--format", "junit", "."]);
+    insta::assert_snapshot!("diagnostics_check_junit", text);
+}
+
+#[test]
+fn diagnostics_validate_junit() {
+    let text = run_in(&fixture("bad-manifests"), &["validate", "-o", "junit", "."]);
+    insta::assert_snapshot!("diagnostics_validate_junit", text);
+}

@@ -10,7 +10,7 @@ fn judge(yaml: &str) -> Vec<(&'static str, usize)> {
     let kind = d.str_at("/kind").unwrap_or_default().to_string();
     let s = crate::validate::schema::schema();
     let def = s
-        .definition(&s.kinds[&format!("{av}/{kind}")].0)
+        .definition(&s.kinds[&format!("{av}/{kind}")].definition)
         .expect("definition");
     let schema_issues = crate::validate::schema::validate(&d.value, def);
     assert!(schema_issues.is_empty(), "{schema_issues:?}");

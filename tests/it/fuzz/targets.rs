@@ -153,9 +153,9 @@ pub fn fuzz_schema(value: &serde_json::Value) {
     .map(|d| d.to_string())
     .collect();
     if let (Some(av), Some(k)) = (value["apiVersion"].as_str(), value["kind"].as_str())
-        && let Some((def, _)) = s.kinds.get(&format!("{av}/{k}"))
+        && let Some(info) = s.kinds.get(&format!("{av}/{k}"))
     {
-        defs.push(def.clone());
+        defs.push(info.definition.clone());
     }
     for d in defs {
         let node = serde_json::json!({ "$ref": format!("#/$defs/{d}") });

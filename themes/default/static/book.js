@@ -757,6 +757,8 @@
       results.hidden = true; selected = -1;
       input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant");
     }
+    // The index's layout (written by site::search_index): chapters: [[label, page]],
+    // docs: [[chapter index, section title, anchor, text]]; lt/lx: the lowercased title/text.
     function prepare() {
       index.docs.forEach(function (d) { d.lt = d[1].toLowerCase(); d.lx = d[3].toLowerCase(); });
     }
