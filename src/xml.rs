@@ -211,9 +211,7 @@ mod tests {
             "{x}"
         );
         assert!(
-            x.contains(
-                "<failure type=\"E100\" message=\"ab &lt; c\">a.yaml:3:5 fix it</failure>"
-            ),
+            x.contains("<failure type=\"E100\" message=\"ab &lt; c\">a.yaml:3:5 fix it</failure>"),
             "{x}"
         );
         assert!(

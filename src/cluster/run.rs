@@ -196,12 +196,18 @@ pub(crate) fn namespace_for(lab: &str) -> String {
     format!("{}-{suffix}", base.trim_end_matches('-'))
 }
 
-/// YYYY-MM-DD of now (UTC), from the days since 1970 (civil-from-days).
+/// YYYY-MM-DD of now (UTC).
 pub(crate) fn today() -> String {
     let days = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() / 86_400)
         .unwrap_or(0) as i64;
+    date_of_day(days)
+}
+
+/// YYYY-MM-DD of the day `days` after 1970-01-01 (Howard Hinnant's civil-from-days: the
+/// proleptic Gregorian calendar in eras of 400 years, each beginning on 1 March).
+fn date_of_day(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -991,7 +997,21 @@ mod tests {
     }
 
     #[test]
-    fn today_is_a_date() {
+    fn dates_are_right_across_leap_days_and_centuries() {
+        for (days, date) in [
+            (0, "1970-01-01"),
+            (59, "1970-03-01"),
+            (10_956, "1999-12-31"),
+            (11_016, "2000-02-29"),
+            (11_017, "2000-03-01"),
+            (19_782, "2024-02-29"),
+            (20_426, "2025-12-04"),
+            (20_818, "2026-12-31"),
+            (47_540, "2100-02-28"),
+            (47_541, "2100-03-01"),
+        ] {
+            assert_eq!(date_of_day(days), date, "day {days}");
+        }
         let d = today();
         assert_eq!(d.len(), 10);
         assert!(d.starts_with("20"), "{d}");

@@ -197,6 +197,19 @@ fn nesting_depth(text: &str) -> (usize, usize) {
 }
 
 /// Parse a (multi-document) YAML text into span trees.
+/// A key given twice in one mapping (also when reached through an alias), told by the
+/// parser's error variant rather than by its wording.
+fn is_duplicate_key(mut e: &serde_saphyr::Error) -> bool {
+    loop {
+        match e {
+            serde_saphyr::Error::DuplicateMappingKey { .. } => return true,
+            serde_saphyr::Error::AliasError { error, .. }
+            | serde_saphyr::Error::WithSnippet { error, .. } => e = error,
+            _ => return false,
+        }
+    }
+}
+
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
     let (depth, line) = nesting_depth(text);
     if depth > MAX_NESTING {
@@ -217,7 +230,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
                 .map(|l| Pos::of(&l))
                 .unwrap_or(Pos { line: 1, col: 1 });
             let raw = e.to_string();
-            let code = if raw.contains("duplicate") {
+            let code = if is_duplicate_key(&e) {
                 codes::YAML002
             } else {
                 codes::YAML001
@@ -397,6 +410,13 @@ mod tests {
         let e = parse_documents("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!(e.code, codes::YAML002, "{}", e.message);
         assert_eq!(e.pos.line, 3);
+        let e = parse_documents("spec:\n  x: 1\n  x: 2\n").unwrap_err();
+        assert_eq!(e.code, codes::YAML002, "{}", e.message);
+        // Other errors that only mention the word are not duplicate keys (a repeated %YAML
+        // directive was YAML002 while the code was told by the message's wording).
+        let e = parse_documents("%YAML 1.2\n%YAML 1.2\n---\na: 1\n").unwrap_err();
+        assert!(e.message.contains("duplicate"), "{}", e.message);
+        assert_eq!(e.code, codes::YAML001, "{}", e.message);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Snapshot tests (insta): HTML fragments of a fixture book and the diagnostics of `check`
-//! and `validate`, compared with the reviewed files in `tests/it/snapshots/`. They pin the
+//! Snapshot tests (insta): HTML fragments of a fixture book, its search index, sitemap and
+//! code colours, `labs list`/`show`/`export` of it, and the diagnostics of `check` and
+//! `validate` in every format, compared with the reviewed files in `tests/it/snapshots/`. They pin the
 //! exact markup, so moving it into templates must keep every byte.
 //!
 //! After an intended change: `INSTA_UPDATE=always cargo test --test it snapshots::`, then
@@ -260,4 +261,78 @@ fn diagnostics_check_junit() {
 fn diagnostics_validate_junit() {
     let text = run_in(&fixture("bad-manifests"), &["validate", "-o", "junit", "."]);
     insta::assert_snapshot!("diagnostics_validate_junit", text);
+}
+
+/// The search index as book.js reads it (pretty-printed, so a change reviews line by line).
+#[test]
+fn site_search_index() {
+    let js = page("search-index.js");
+    let json = js
+        .strip_prefix("window.KUBEBOOK_SEARCH=")
+        .and_then(|j| j.strip_suffix(";\n"))
+        .unwrap_or_else(|| panic!("not the index script: {js}"));
+    let value: serde_json::Value = serde_json::from_str(json).expect("the index is JSON");
+    insta::assert_snapshot!(
+        "site_search_index",
+        serde_json::to_string_pretty(&value).expect("JSON")
+    );
+}
+
+#[test]
+fn site_sitemap() {
+    insta::assert_snapshot!("site_sitemap", page("sitemap.xml"));
+}
+
+/// The code colours, generated from syntect's themes and raised to WCAG AA contrast: a
+/// syntect upgrade or a change of the contrast rule shows here first.
+#[test]
+fn site_highlight_css() {
+    let name = std::fs::read_dir(site())
+        .expect("site")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("highlight-") && n.ends_with(".css"))
+        .expect("a highlight-HASH.css");
+    insta::assert_snapshot!("site_highlight_css", page(&name));
+}
+
+#[test]
+fn labs_list_and_show() {
+    let dir = fixture("snapshot-book");
+    let list = run_in(&dir, &["labs", "list", "--root", "."]);
+    let show = run_in(&dir, &["labs", "show", "ch01-first-pod", "--root", "."]);
+    insta::assert_snapshot!("labs_list_and_show", format!("{list}\n{show}"));
+}
+
+/// What `labs export` writes: every file, and run.sh whole.
+#[test]
+fn labs_export() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kubebook-it/snapshot-export");
+    let _ = std::fs::remove_dir_all(&out);
+    let status = common::kubebook_cmd()
+        .args(["labs", "export"])
+        .arg(&out)
+        .args(["--root"])
+        .arg(fixture("snapshot-book"))
+        .status()
+        .expect("run kubebook labs export");
+    assert!(status.success());
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&out)
+                .expect("below out")
+                .to_path_buf()
+        })
+        .collect();
+    files.sort();
+    let mut text = String::new();
+    for f in &files {
+        let body = std::fs::read_to_string(out.join(f)).expect("read an exported file");
+        text.push_str(&format!("=== {} ===\n{body}", f.display()));
+    }
+    insta::assert_snapshot!("labs_export", text);
 }
