@@ -19,12 +19,16 @@ pub(crate) mod paths {
     /// CustomResourceDefinitions that the book's custom resources are validated against.
     pub(crate) const CRDS: &str = "labs/crds";
     /// The kind cluster the labs run on.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))] // the runner's
     pub(crate) const KIND_CONFIG: &str = "labs/kind.yaml";
     /// Manifests applied to a new cluster before any lab (`--create-cluster`).
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))] // the runner's
     pub(crate) const FIXTURES: &str = "labs/fixtures";
     /// Images preloaded into a new kind cluster.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))] // the runner's
     pub(crate) const IMAGES_LIST: &str = "labs/images.txt";
     /// Builds the pinned control-plane binaries (`kubebook labs control-plane install`).
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))] // the runner's
     pub(crate) const CONTROL_PLANE_INSTALL: &str = "labs/control-plane/install.sh";
     /// Where `build` writes the site unless told otherwise.
     pub(crate) const SITE: &str = "site";
@@ -33,7 +37,9 @@ pub(crate) mod paths {
 /// The kind cluster the labs run on (`kind create cluster --name kubebook`, as the labs
 /// workflow does), and the kubeconfig context kind names after it; the local control plane
 /// takes the same context name so that a lab sees one name everywhere.
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub(crate) const KIND_CLUSTER: &str = "kubebook";
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub(crate) const KIND_CONTEXT: &str = "kind-kubebook";
 
 /// A project: its root, and the paths below it.

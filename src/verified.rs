@@ -164,6 +164,7 @@ pub(crate) fn parse(text: &str) -> Result<Records, serde_json::Error> {
     serde_json::from_str(text)
 }
 
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))] // written by the runner only
 pub(crate) fn to_string(records: &Records) -> String {
     let mut s = serde_json::to_string_pretty(records).unwrap_or_else(|_| "{}".into());
     s.push('\n');
