@@ -207,11 +207,8 @@ impl State<'_> {
                 text: String::new(),
             },
         );
-        if !prev.text.trim().is_empty() {
-            self.out.sections.push(SearchSection {
-                text: prev.text.split_whitespace().collect::<Vec<_>>().join(" "),
-                ..prev
-            });
+        if !prev.text.is_empty() {
+            self.out.sections.push(prev);
         }
     }
 }
@@ -404,10 +401,18 @@ impl<'a> State<'a> {
         }
     }
 
-    /// Text for the search index's current section (words, then a space).
+    /// Text for the search index's current section: its words, one space apart (each piece
+    /// of text is words of its own). The one-page book's pass has no index to feed.
     fn search_text(&mut self, t: &str) {
-        self.section.text.push_str(t);
-        self.section.text.push(' ');
+        if matches!(self.anchors, Anchors::Print { .. }) {
+            return;
+        }
+        for word in t.split_whitespace() {
+            if !self.section.text.is_empty() {
+                self.section.text.push(' ');
+            }
+            self.section.text.push_str(word);
+        }
     }
 
     /// Code highlighted, or taken from the first pass.
@@ -559,10 +564,6 @@ fn render_for<'a>(
                     pt.push_str(t);
                 }
                 st.search_text(t);
-                events.push(ev);
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                st.search_text("");
                 events.push(ev);
             }
             other => events.push(other),
